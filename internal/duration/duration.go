@@ -1,0 +1,123 @@
+// Package duration parses the lifetimes written in HCL: Go duration units
+// plus "d" (24h) and "w" (7d), e.g. "12h", "7d", "2w", "1d12h".
+package duration
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Day and Week are the two units added to Go's.
+const (
+	Day  = 24 * time.Hour
+	Week = 7 * Day
+)
+
+// Parse parses s. It accepts Go units (ns, us, ms, s, m, h) plus d and w,
+// in any combination, and refuses negative or empty values.
+func Parse(s string) (time.Duration, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return 0, fmt.Errorf("empty duration: write a number and a unit, such as \"12h\", \"7d\" or \"2w\"")
+	}
+	if strings.HasPrefix(in, "-") {
+		return 0, fmt.Errorf("duration %q is negative", s)
+	}
+	in = strings.TrimPrefix(in, "+")
+	var total time.Duration
+	rest := in
+	for rest != "" {
+		i := 0
+		for i < len(rest) && (rest[i] >= '0' && rest[i] <= '9' || rest[i] == '.') {
+			i++
+		}
+		if i == 0 {
+			return 0, invalid(s)
+		}
+		num := rest[:i]
+		rest = rest[i:]
+		j := 0
+		for j < len(rest) && !(rest[j] >= '0' && rest[j] <= '9' || rest[j] == '.') {
+			j++
+		}
+		unit := rest[:j]
+		rest = rest[j:]
+		var mult time.Duration
+		switch unit {
+		case "d":
+			mult = Day
+		case "w":
+			mult = Week
+		case "h", "m", "s", "ms", "us", "µs", "ns":
+			d, err := time.ParseDuration(num + unit)
+			if err != nil {
+				return 0, invalid(s)
+			}
+			total, err = add(total, d, s)
+			if err != nil {
+				return 0, err
+			}
+			continue
+		default:
+			return 0, invalid(s)
+		}
+		f, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			return 0, invalid(s)
+		}
+		v := f * float64(mult)
+		if v > float64(1<<62) {
+			return 0, fmt.Errorf("duration %q is too long", s)
+		}
+		total, err = add(total, time.Duration(v), s)
+		if err != nil {
+			return 0, err
+		}
+	}
+	return total, nil
+}
+
+func add(a, b time.Duration, s string) (time.Duration, error) {
+	if b < 0 || a > (1<<62)-b {
+		return 0, fmt.Errorf("duration %q is too long", s)
+	}
+	return a + b, nil
+}
+
+func invalid(s string) error {
+	return fmt.Errorf("duration %q is not valid: write a number and a unit (s, m, h, d for days, w for weeks), such as \"12h\", \"7d\" or \"2w\"", s)
+}
+
+// Format renders d in the largest exact units, e.g. 30d, 2w, 36h, 1h30m.
+// Parse(Format(d)) == d for whole seconds.
+func Format(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	if d%Week == 0 {
+		return strconv.FormatInt(int64(d/Week), 10) + "w"
+	}
+	if d%Day == 0 {
+		return strconv.FormatInt(int64(d/Day), 10) + "d"
+	}
+	var b strings.Builder
+	if days := d / Day; days > 0 {
+		b.WriteString(strconv.FormatInt(int64(days), 10) + "d")
+		d -= days * Day
+	}
+	s := d.String()
+	// time.Duration prints "36h0m0s"; drop the zero tails.
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	if s == "" && b.Len() > 0 {
+		return b.String()
+	}
+	b.WriteString(s)
+	return b.String()
+}
