@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs under `xano-emulator run`, which exports XANO_BASE_URL and
+# XANO_ACCESS_TOKEN for the emulator it started.
+set -euo pipefail
+cd "$DEMO_DIR"
+
+destroy() { terraform destroy -auto-approve -no-color -compact-warnings >/dev/null 2>&1 || true; }
+trap destroy EXIT
+
+echo "==> terraform plan (the risk review prints its warnings here)"
+terraform plan -no-color -out=demo.tfplan
+
+echo "==> terraform apply"
+terraform apply -no-color -auto-approve demo.tfplan
+
+echo "==> outputs"
+terraform output -no-color
+
+token=$(terraform output -raw monitoring_token)
+probe() {
+  curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$XANO_BASE_URL$1"
+}
+
+echo "==> the monitoring token reaches what it declares, and nothing else"
+history=$(probe /workspace/1/request_history)
+table=$(probe /workspace/1/table)
+echo "GET /workspace/1/request_history -> $history (workspace_request_history: read)"
+echo "GET /workspace/1/table           -> $table (workspace_database: not granted)"
+if [[ "$history" != 200 || "$table" != 403 ]]; then
+  echo "unexpected answer: request_history must be 200 and table 403" >&2
+  exit 1
+fi
+
+echo "==> terraform destroy"
+trap - EXIT
+terraform destroy -no-color -auto-approve
