@@ -1,0 +1,62 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
+)
+
+// Outcome splits findings into what the plan prints as warnings and what
+// fails it.
+type Outcome struct {
+	// Warnings are findings at or above WarnAt that do not fail the plan.
+	Warnings []Finding
+	// Errors are deny matches, always, and with Enforce the unacknowledged
+	// findings at or above WarnAt.
+	Errors []Finding
+}
+
+// Evaluate applies pol to findings from Review or ReviewChange for spec.
+// Findings below WarnAt are dropped, except deny findings, which are always
+// errors. An acknowledgement keeps the others as warnings, quoted in their
+// detail, even under Enforce. The findings passed in are not modified.
+func Evaluate(findings []Finding, spec Spec, pol Policy) Outcome {
+	var out Outcome
+	warnAt := pol.warnAt()
+	ack := strings.TrimSpace(spec.Acknowledgement)
+	enforced := fmt.Sprintf("\nEnforced: the provider's policy sets enforce = true, so findings of severity %s and above fail the plan. "+
+		"Fix it as described or, if the risk is accepted, set risk_acknowledgement on the resource saying why and who approved it.", warnAt)
+	for _, f := range findings {
+		switch {
+		case f.Rule == RuleDeny:
+			out.Errors = append(out.Errors, f)
+		case f.Severity < warnAt:
+			continue
+		case ack != "":
+			f.Detail += "\nAcknowledged: " + ack
+			out.Warnings = append(out.Warnings, f)
+		case pol.Enforce:
+			f.Detail += enforced
+			out.Errors = append(out.Errors, f)
+		default:
+			out.Warnings = append(out.Warnings, f)
+		}
+	}
+	return out
+}
+
+// SummaryLine renders a finding on one line for lists such as the audit
+// data source: "[grant] workspace_database.delete (critical): can ...".
+func SummaryLine(f Finding) string {
+	return "[" + f.Rule + "] " + strings.Join(strings.Fields(f.Summary), " ")
+}
+
+// MaxSeverity returns the highest severity among fs, or 0 when fs is empty.
+func MaxSeverity(fs []Finding) scopes.Severity {
+	var m scopes.Severity
+	for _, f := range fs {
+		m = max(m, f.Severity)
+	}
+	return m
+}

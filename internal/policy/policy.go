@@ -1,0 +1,140 @@
+// Package policy is the plan-time risk review of Xano Metadata API tokens: it
+// turns a token spec and an organisation's policy into findings, each with a
+// severity, the attribute it concerns and words a reviewer can act on. It has
+// no Terraform imports, so the resource, the audit data source and tests share
+// the same rules.
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
+)
+
+// Wildcard stands for any scope or any permission in a deny pattern.
+const Wildcard = "*"
+
+// Policy is the provider-level guardrail configuration.
+type Policy struct {
+	// WarnAt is the lowest severity reported; the zero value means high.
+	WarnAt scopes.Severity
+	// Deny lists grants that always fail the plan.
+	Deny []Pattern
+	// MaxLifetime caps expires_in; 0 means no cap.
+	MaxLifetime time.Duration
+	// RequireDescription makes an empty description a high finding.
+	RequireDescription bool
+	// Enforce turns findings at or above WarnAt into errors unless the
+	// resource carries a risk acknowledgement.
+	Enforce bool
+}
+
+// Default returns the policy used when the provider has no policy block:
+// report high and critical findings as warnings, deny nothing.
+func Default() Policy { return Policy{WarnAt: scopes.SeverityHigh} }
+
+// warnAt resolves the zero value to the documented default.
+func (p Policy) warnAt() scopes.Severity {
+	if p.WarnAt == 0 {
+		return scopes.SeverityHigh
+	}
+	return p.WarnAt
+}
+
+// Pattern is one deny entry, "scope.permission", where either side may be
+// the wildcard "*".
+type Pattern struct{ Scope, Perm string }
+
+// String renders the pattern as written in HCL, e.g. "workspace_database.delete".
+func (p Pattern) String() string { return p.Scope + "." + p.Perm }
+
+// Matches reports whether the pattern covers permission perm on scope key.
+func (p Pattern) Matches(key string, perm scopes.Permission) bool {
+	return (p.Scope == Wildcard || p.Scope == key) && (p.Perm == Wildcard || p.Perm == string(perm))
+}
+
+// patternExamples is quoted by every format error so the fix is one copy away.
+const patternExamples = `"workspace_database.delete", "workspace_live_data_source.*", "*.delete" or "*.*"`
+
+// ParsePattern parses a deny entry and checks both sides against the catalog.
+// The scope must be an HCL key (a display name or wire key gets a
+// did-you-mean) and the permission one of create, read, update, delete.
+func ParsePattern(s string) (Pattern, error) {
+	in := strings.TrimSpace(s)
+	scope, perm, ok := strings.Cut(in, ".")
+	if !ok || scope == "" || perm == "" || strings.Contains(perm, ".") {
+		return Pattern{}, fmt.Errorf("deny pattern %q is not valid: write it as scope.permission, such as %s", s, patternExamples)
+	}
+	if scope != Wildcard {
+		if strings.Contains(scope, Wildcard) {
+			return Pattern{}, fmt.Errorf("deny pattern %q is not valid: %q mixes a name and *; * stands for a whole side, such as %s", s, scope, patternExamples)
+		}
+		if _, err := scopes.Resolve(scope); err != nil {
+			return Pattern{}, fmt.Errorf("deny pattern %q names an unknown scope: %w", s, err)
+		}
+	}
+	if perm != Wildcard && !slices.Contains(scopes.Permissions, scopes.Permission(perm)) {
+		names := permissionNames()
+		msg := fmt.Sprintf("deny pattern %q names an unknown permission %q.", s, perm)
+		if sug := scopes.SuggestFrom(perm, names); sug != "" {
+			msg += fmt.Sprintf(" Did you mean %q?", sug)
+		}
+		return Pattern{}, fmt.Errorf("%s Use one of %s, or * for all four", msg, strings.Join(names, ", "))
+	}
+	return Pattern{Scope: scope, Perm: perm}, nil
+}
+
+func permissionNames() []string {
+	out := make([]string, len(scopes.Permissions))
+	for i, p := range scopes.Permissions {
+		out[i] = string(p)
+	}
+	return out
+}
+
+// ParsePolicy builds a Policy from the provider's policy block. Empty warnAt
+// means high and empty maxLifetime means no cap. Every invalid value yields
+// its own error naming the attribute and the value; the returned policy
+// keeps the valid parts.
+func ParsePolicy(warnAt string, deny []string, maxLifetime string, requireDescription, enforce bool) (Policy, []error) {
+	pol := Default()
+	pol.RequireDescription = requireDescription
+	pol.Enforce = enforce
+	var errs []error
+	if strings.TrimSpace(warnAt) != "" {
+		sev, err := scopes.ParseSeverity(warnAt)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("policy warn_at %q is not a severity: use low, medium, high or critical", warnAt))
+		} else {
+			pol.WarnAt = sev
+		}
+	}
+	seen := map[Pattern]bool{}
+	for _, d := range deny {
+		p, err := ParsePattern(d)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("policy deny: %w", err))
+			continue
+		}
+		if !seen[p] {
+			seen[p] = true
+			pol.Deny = append(pol.Deny, p)
+		}
+	}
+	if strings.TrimSpace(maxLifetime) != "" {
+		d, err := duration.Parse(maxLifetime)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("policy max_lifetime: %w", err))
+		case d == 0:
+			errs = append(errs, fmt.Errorf("policy max_lifetime %q is zero: set a lifetime such as \"90d\", or leave max_lifetime out for no cap", maxLifetime))
+		default:
+			pol.MaxLifetime = d
+		}
+	}
+	return pol, errs
+}
