@@ -131,7 +131,7 @@ var catalog = []Scope{
 			Update: "change any record, field definition or relationship across all data sources",
 			Delete: "delete records and drop tables across all data sources",
 		},
-		Narrowing: "Xano calls this the most powerful scope: grant read only where possible, and prefer an API endpoint with its own authentication for application data.",
+		Narrowing: "Xano calls this the most powerful scope: prefer an API endpoint with its own authentication for application data; if the tool must reach the database directly, grant read only.",
 	},
 	{
 		Key:         "workspace_content",
@@ -201,7 +201,7 @@ var catalog = []Scope{
 		Includes:    []string{"addon configurations", "extension settings", "third-party integrations", "addon metadata"},
 		Risk:        risk(med, low, med, high),
 		Exposure: map[Permission]string{
-			Create: "add addons and extensions to the workspace",
+			Create: "add addons and extensions to any workspace of the instance",
 			Read:   "read addon and extension configuration",
 			Update: "change addon and third-party integration settings",
 			Delete: "delete addons and extensions",
@@ -244,11 +244,11 @@ var catalog = []Scope{
 		DisplayName: "Workspace Request History",
 		Description: "Access to API request logs and history.",
 		Includes:    []string{"API request logs", "performance metrics", "error tracking data", "usage analytics"},
-		Risk:        risk(med, med, med, high),
+		Risk:        risk(med, med, high, high),
 		Exposure: map[Permission]string{
 			Create: "write request history entries",
 			Read:   "read API request logs, which may hold personal data sent by your users",
-			Update: "change request history entries",
+			Update: "change request history entries, tampering with the audit trail of API calls",
 			Delete: "delete request history, erasing the audit trail of API calls",
 		},
 		Narrowing: "Read is what monitoring needs; request logs may carry personal data, so keep the token's lifetime short.",
