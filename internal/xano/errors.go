@@ -1,0 +1,149 @@
+package xano
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+// maxExcerpt is how many bytes of an unexpected body an error shows.
+const maxExcerpt = 200
+
+// APIError is a non-2xx answer of the Metadata API. Code and Message come
+// from a Xano JSON error body; Excerpt holds the start of any other body. All
+// strings are redacted by the client before the error is built.
+type APIError struct {
+	StatusCode int
+	Code       string
+	Message    string
+	Method     string
+	Path       string
+	Attempts   int
+	Excerpt    string
+}
+
+// Error returns e.g. "POST /instance/main/token: 400 ERROR_CODE_INPUT_ERROR:
+// name must be ...", with the attempts made and a hint when they help.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.StatusCode)
+	switch {
+	case e.Code != "" || e.Message != "":
+		if e.Code != "" {
+			b.WriteString(" " + e.Code)
+		}
+		if e.Message != "" {
+			b.WriteString(": " + e.Message)
+		}
+	case e.Excerpt != "":
+		fmt.Fprintf(&b, " %s, and the body is not a Xano JSON error: %q", http.StatusText(e.StatusCode), e.Excerpt)
+	default:
+		fmt.Fprintf(&b, " %s with an empty body", http.StatusText(e.StatusCode))
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (retries ran out after %d attempts)", e.Attempts)
+	}
+	if hint := e.hint(); hint != "" {
+		b.WriteString(". " + hint)
+	}
+	return b.String()
+}
+
+func (e *APIError) hint() string {
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return "Check the access token (access_token, XANO_ACCESS_TOKEN or the Xano CLI profile): it is missing, wrong or revoked"
+	case e.StatusCode == http.StatusForbidden:
+		return "The access token is valid but not allowed to do this; use a token of an account that manages this instance"
+	case e.StatusCode == http.StatusTooManyRequests:
+		return "The API is rate limiting requests; wait and try again, or raise max_retries"
+	case e.StatusCode >= 500:
+		return "The Xano API or a proxy in front of it failed; try again later, and check base_url if it persists"
+	}
+	return ""
+}
+
+// TransportError is a request that got no HTTP answer: the connection failed
+// or was dropped, the attempt timed out or the caller cancelled it. Its
+// message is redacted; Unwrap gives the underlying error for errors.Is.
+type TransportError struct {
+	Method   string
+	Path     string
+	Attempts int
+	Message  string
+	cause    error
+}
+
+// Error describes the failure and, after retries, how many attempts ran.
+func (e *TransportError) Error() string {
+	s := fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Message)
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (retries ran out after %d attempts)", e.Attempts)
+	}
+	return s
+}
+
+// Unwrap returns the underlying error (e.g. context.Canceled).
+func (e *TransportError) Unwrap() error { return e.cause }
+
+// DecodeError is a 2xx answer whose body is not what the contract promises:
+// truncated or malformed JSON, wrong types, or a token without an id.
+type DecodeError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	What       string
+	Reason     string
+	Excerpt    string
+}
+
+// Error says what was expected, why the body does not fit and how it starts.
+func (e *DecodeError) Error() string {
+	s := fmt.Sprintf("%s %s: the API answered %d with a body that is not a valid %s: %s", e.Method, e.Path, e.StatusCode, e.What, e.Reason)
+	if e.Excerpt != "" {
+		s += fmt.Sprintf("; the body starts with %q", e.Excerpt)
+	}
+	return s + ". Check that base_url points at the Xano Metadata API (e.g. " + DefaultBaseURL + ")"
+}
+
+func statusIs(err error, code int) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == code
+}
+
+// IsNotFound reports a 404: the token (or instance) does not exist.
+func IsNotFound(err error) bool { return statusIs(err, http.StatusNotFound) }
+
+// IsRateLimited reports a 429 that retries did not get past.
+func IsRateLimited(err error) bool { return statusIs(err, http.StatusTooManyRequests) }
+
+// IsUnauthorized reports a 401: the access token is missing, wrong or revoked.
+func IsUnauthorized(err error) bool { return statusIs(err, http.StatusUnauthorized) }
+
+// IsForbidden reports a 403: the token is valid but not allowed.
+func IsForbidden(err error) bool { return statusIs(err, http.StatusForbidden) }
+
+// IsInputError reports a 400 (ERROR_CODE_INPUT_ERROR): the request was refused.
+func IsInputError(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && (e.StatusCode == http.StatusBadRequest || e.Code == CodeInputError)
+}
+
+// IsLimitReached reports the 400 answered when the instance already has
+// MaxActiveTokens active tokens (its message mentions "active tokens").
+func IsLimitReached(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == http.StatusBadRequest &&
+		strings.Contains(strings.ToLower(e.Message), "active tokens")
+}
+
+// tokenFieldRe matches the value of a JSON "token" field, even when the
+// body is cut inside it, so an excerpt of a create response that failed to
+// parse never shows the secret the client could not learn.
+var tokenFieldRe = regexp.MustCompile(`("token"\s*:\s*")(?:[^"\\]|\\.)*("?)`)
+
+func redactTokenField(s string) string {
+	return tokenFieldRe.ReplaceAllString(s, `${1}***${2}`)
+}

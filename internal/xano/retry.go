@@ -1,0 +1,176 @@
+package xano
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// attemptState carries one logical request through go-retryablehttp's
+// callbacks: the retry rules depend on the method and idempotency key, and
+// the attempt count feeds the logs, OnRetry and the final error.
+type attemptState struct {
+	c          *Client
+	ctx        context.Context
+	method     string
+	path       string
+	idempotent bool
+	attempts   int
+	lastErr    error
+}
+
+// checkRetry is the retryablehttp.CheckRetry of one call. It never returns
+// an error of its own except the caller's context error, so that the
+// ErrorHandler receives the last response or transport error untouched.
+func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st.attempts++
+	st.lastErr = err
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		st.c.logAttempt(st.ctx, st.method, st.path, st.attempts, resp, err, 0, false)
+		return false, ctxErr
+	}
+	retry := st.c.shouldRetry(st.idempotent, resp, err)
+	if !retry || st.attempts > st.c.maxRetries {
+		st.c.logAttempt(st.ctx, st.method, st.path, st.attempts, resp, err, 0, false)
+	}
+	return retry, nil
+}
+
+// backoff is the retryablehttp.Backoff of one call; it is only called when a
+// retry follows, so it logs the failed attempt with the wait chosen.
+func (st *attemptState) backoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	wait := st.c.backoff(minWait, maxWait, attemptNum, resp)
+	st.c.logAttempt(st.ctx, st.method, st.path, st.attempts, resp, st.lastErr, wait, true)
+	if st.c.onRetry != nil {
+		st.c.onRetry(st.attempts, wait, resp, st.lastErr)
+	}
+	return wait
+}
+
+// errorHandler passes the last response or error through once retries run
+// out, so the caller builds the typed error of what the server last said
+// instead of retryablehttp's generic "giving up".
+func (st *attemptState) errorHandler(resp *http.Response, err error, numTries int) (*http.Response, error) {
+	st.attempts = numTries
+	return resp, err
+}
+
+// shouldRetry decides whether an attempt's outcome is worth another try. A
+// POST without an Idempotency-Key may already have been processed, so it is
+// retried only when the server says it was not (429, 503) or the connection
+// was refused before anything was sent.
+func (c *Client) shouldRetry(idempotent bool, resp *http.Response, err error) bool {
+	if err != nil {
+		if isPermanentTransportError(err) {
+			return false
+		}
+		return idempotent || errors.Is(err, syscall.ECONNREFUSED)
+	}
+	if resp == nil {
+		return false
+	}
+	switch code := resp.StatusCode; {
+	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
+		return true
+	case code == http.StatusNotImplemented:
+		return false
+	case code >= 500 || code == 0:
+		return idempotent
+	}
+	return false
+}
+
+// isPermanentTransportError reports transport errors that another attempt
+// cannot fix: certificate problems, a URL the client cannot use, redirect
+// loops and invalid headers.
+func isPermanentTransportError(err error) bool {
+	var (
+		verifyErr    *tls.CertificateVerificationError
+		unknownAuth  x509.UnknownAuthorityError
+		hostnameErr  x509.HostnameError
+		invalidCert  x509.CertificateInvalidError
+		recordHeader tls.RecordHeaderError
+	)
+	if errors.As(err, &verifyErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostnameErr) ||
+		errors.As(err, &invalidCert) || errors.As(err, &recordHeader) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{
+		"unsupported protocol scheme",
+		"no Host in request URL",
+		"stopped after",
+		"invalid header field",
+		"certificate is not trusted",
+		"server gave HTTP response to HTTPS client",
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// backoff chooses the wait before retry number attempt+1. A Retry-After
+// header (seconds or HTTP date) wins, capped at MaxRetryWait; otherwise the
+// wait is minWait*2^attempt capped at maxWait, plus up to 50% jitter from the
+// injectable rand source, never above maxWait.
+func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if ra, ok := c.retryAfter(resp.Header.Get("Retry-After")); ok {
+			return ra
+		}
+	}
+	base := maxWait
+	if attempt < 62 {
+		if step := float64(minWait) * math.Pow(2, float64(attempt)); step < float64(maxWait) {
+			base = time.Duration(step)
+		}
+	}
+	c.randMu.Lock()
+	r := c.rand()
+	c.randMu.Unlock()
+	if r < 0 || r >= 1 || math.IsNaN(r) {
+		r = 0
+	}
+	wait := base + time.Duration(r*float64(base)/2)
+	if wait > maxWait {
+		wait = maxWait
+	}
+	return wait
+}
+
+// retryAfter parses a Retry-After value, in seconds or as an HTTP date
+// (against the injectable clock), capped at MaxRetryWait. A date in the past
+// means no wait.
+func (c *Client) retryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(c.maxRetryWait/time.Second) {
+			return c.maxRetryWait, true
+		}
+		return min(time.Duration(secs)*time.Second, c.maxRetryWait), true
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := at.Sub(c.now())
+	if d < 0 {
+		d = 0
+	}
+	return min(d, c.maxRetryWait), true
+}
