@@ -473,7 +473,8 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 			resp.Body.Close()
 		}
 		return nil, attempts, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts,
-			Message: "could not reach the Xano API: " + c.Redact(err.Error()), cause: err}
+			Message: "could not reach the Xano API: " + c.Redact(err.Error()), cause: err,
+			hint: "Check base_url and the network, then try again"}
 	}
 	if resp == nil {
 		return nil, attempts, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Message: "the HTTP client returned no response"}

@@ -74,6 +74,7 @@ type TransportError struct {
 	Attempts int
 	Message  string
 	cause    error
+	hint     string
 }
 
 // Error describes the failure and, after retries, how many attempts ran.
@@ -81,6 +82,9 @@ func (e *TransportError) Error() string {
 	s := fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Message)
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" (retries ran out after %d attempts)", e.Attempts)
+	}
+	if e.hint != "" {
+		s += ". " + e.hint
 	}
 	return s
 }
