@@ -252,15 +252,15 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rep.write(w)
 }
 
-// handle decides the answer to r. drop reports that the connection must be
-// closed instead of answering (the change, if any, is already committed).
-func (e *Emulator) handle(r *http.Request, rt route) (rep reply, drop bool) {
+// handle decides the answer to r. The boolean reports that the connection
+// must be closed instead of answering (the change, if any, is committed).
+func (e *Emulator) handle(r *http.Request, rt route) (reply, bool) {
 	body, bodyErr := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if wait, ok := e.bucket.take(); !ok {
-		rep := errorReply(http.StatusTooManyRequests, fmt.Sprintf("Rate limit exceeded: retry in %d seconds.", wait))
+		rep := errorReply(http.StatusTooManyRequests, fmt.Sprintf("Rate limit exceeded: retry after %d s (see Retry-After).", wait))
 		rep.header.Set("Retry-After", strconv.Itoa(wait))
 		return rep, false
 	}

@@ -27,6 +27,7 @@ func TestCreateValidation(t *testing.T) {
 		{"never expires", `{"name":"n","expires_in":0,"scopes":{"workspace:api":["read"]}}`, true, ""},
 		{"all permissions", `{"name":"n","expires_in":3600,"scopes":{"workspace:database":["delete","create","read","update"]}}`, true, ""},
 		{"empty body", ``, false, "JSON object"},
+		{"body over 1 MiB", `{"name":"` + strings.Repeat("a", 1<<20) + `"}`, false, "1 MiB"},
 		{"not JSON", `{"name":`, false, "JSON object"},
 		{"array body", `[]`, false, "JSON object"},
 		{"null body", `null`, false, "JSON object"},

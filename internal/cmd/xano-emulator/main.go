@@ -1,0 +1,314 @@
+// Command xano-emulator serves the in-memory Metadata API emulator on a
+// loopback address, or runs a command against it with XANO_BASE_URL and
+// XANO_ACCESS_TOKEN exported, for demos and local experiments.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit statuses of the command itself; run otherwise exits with the
+// wrapped command's status.
+const (
+	exitError    = 1
+	exitUsage    = 2
+	exitNotFound = 127
+)
+
+const envAdminToken = "XANO_EMULATOR_ADMIN_TOKEN"
+
+const usage = `xano-emulator serves an in-memory Xano Metadata API (the token contract of
+terraform-provider-xano) on a loopback address, for tests and demos.
+
+Usage:
+  xano-emulator serve [flags]
+        Serve until SIGINT or SIGTERM. Default address 127.0.0.1:8787.
+  xano-emulator run [flags] -- COMMAND [ARGS...]
+        Serve on a free loopback port while COMMAND runs, with
+        XANO_BASE_URL and XANO_ACCESS_TOKEN exported to it; exit with its
+        status. SIGINT and SIGTERM are forwarded to COMMAND (when stdin is a
+        terminal, Ctrl-C already reaches it and SIGINT is not sent twice).
+  xano-emulator version
+        Print the version.
+
+Flags of serve and run:
+`
+
+func main() {
+	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func realMain(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		newFlags("serve", serveAddr, stderr).fs.PrintDefaults()
+		return exitUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stderr)
+	case "run":
+		return runCommand(args[1:], stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "xano-emulator %s\n", version)
+		return 0
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		newFlags("serve", serveAddr, stdout).fs.PrintDefaults()
+		return 0
+	}
+	fmt.Fprintf(stderr, "xano-emulator: unknown command %q: use serve, run or version (-h for help).\n", args[0])
+	return exitUsage
+}
+
+// options are the flags shared by serve and run.
+type options struct {
+	fs         *flag.FlagSet
+	addr       string
+	adminToken string
+	rateLimit  float64
+	faultRate  float64
+	seed       int64
+}
+
+// Default addresses: serve has a fixed port to share, run a free one.
+const (
+	serveAddr = "127.0.0.1:8787"
+	runAddr   = "127.0.0.1:0"
+)
+
+func newFlags(name, defaultAddr string, out io.Writer) *options {
+	o := &options{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	o.fs.SetOutput(out)
+	o.fs.Usage = func() {
+		fmt.Fprint(out, usage)
+		o.fs.PrintDefaults()
+	}
+	o.fs.StringVar(&o.addr, "addr", defaultAddr, "loopback `address` to listen on: 127.0.0.0/8, [::1] or localhost, with a port (port 0 picks a free one)")
+	o.fs.StringVar(&o.adminToken, "admin-token", "", "admin bearer `token` (default $"+envAdminToken+", else a random token; serve prints it)")
+	o.fs.Float64Var(&o.rateLimit, "rate-limit", 0, "`rate` in requests per second, with an equal burst; 0 means unlimited")
+	o.fs.Float64Var(&o.faultRate, "fault-rate", 0, "`fraction` (0 to 1) of token creates, updates and deletes that fail: half with a 500, half by dropping the connection after committing")
+	o.fs.Int64Var(&o.seed, "seed", 0, "`seed` of the fault choices, for reproducible runs")
+	return o
+}
+
+// parse reads the flags and checks them, returning the remaining arguments
+// or an exit status when the command must stop.
+func (o *options) parse(args []string, stderr io.Writer) ([]string, int, bool) {
+	if err := o.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, 0, false
+		}
+		return nil, exitUsage, false
+	}
+	var problem string
+	switch {
+	case o.rateLimit < 0:
+		problem = fmt.Sprintf("--rate-limit must be 0 (unlimited) or positive; got %g.", o.rateLimit)
+	case o.faultRate < 0 || o.faultRate > 1:
+		problem = fmt.Sprintf("--fault-rate must be between 0 and 1; got %g.", o.faultRate)
+	default:
+		if err := checkLoopback(o.addr); err != nil {
+			problem = err.Error()
+		}
+	}
+	if problem != "" {
+		fmt.Fprintf(stderr, "xano-emulator %s: %s\n", o.fs.Name(), problem)
+		return nil, exitUsage, false
+	}
+	return o.fs.Args(), 0, true
+}
+
+// checkLoopback refuses any address another machine could reach: the
+// emulator accepts every instance name and a fixed admin token.
+func checkLoopback(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return fmt.Errorf("invalid address %q: write HOST:PORT with a loopback host, e.g. 127.0.0.1:8787", addr)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("refusing to listen on %q: the emulator binds to loopback only (127.0.0.0/8, ::1 or localhost), because anyone who reaches it can use its admin token; use e.g. 127.0.0.1:8787", addr)
+}
+
+// resolveAdminToken picks the flag, then the environment, then a random token; the
+// boolean reports a generated one.
+func (o *options) resolveAdminToken() (string, bool) {
+	if o.adminToken != "" {
+		return o.adminToken, false
+	}
+	if t := os.Getenv(envAdminToken); t != "" {
+		return t, false
+	}
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error.
+	return "xano_emu_" + hex.EncodeToString(b[:]), true
+}
+
+// start listens on the checked address and serves a new emulator there.
+func (o *options) start(token string) (*http.Server, net.Listener, <-chan error, error) {
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("cannot listen on %s: %w; pick another --addr", o.addr, err)
+	}
+	emu := emulator.New(emulator.Options{
+		AdminTokens: []string{token},
+		RateLimit:   o.rateLimit,
+		FaultRate:   o.faultRate,
+		Seed:        o.seed,
+	})
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	errs := make(chan error, 1)
+	go func() { errs <- srv.Serve(ln) }()
+	return srv, ln, errs, nil
+}
+
+func baseURL(ln net.Listener) string { return "http://" + ln.Addr().String() + "/api:meta" }
+
+// stop shuts the server down, giving requests in flight a few seconds.
+func stop(srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		_ = srv.Close()
+	}
+}
+
+func serve(args []string, stderr io.Writer) int {
+	o := newFlags("serve", serveAddr, stderr)
+	rest, code, ok := o.parse(args, stderr)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "xano-emulator serve: unexpected argument %q; to wrap a command use: xano-emulator run -- COMMAND\n", rest[0])
+		return exitUsage
+	}
+	token, generated := o.resolveAdminToken()
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	srv, ln, errs, err := o.start(token)
+	if err != nil {
+		fmt.Fprintf(stderr, "xano-emulator serve: %v\n", err)
+		return exitError
+	}
+	if generated {
+		fmt.Fprintf(stderr, "admin token (generated; set --admin-token or $%s to choose one): %s\n", envAdminToken, token)
+	}
+	fmt.Fprintf(stderr, "listening on %s\n", baseURL(ln))
+	select {
+	case <-ctx.Done():
+		stop(srv)
+		fmt.Fprintln(stderr, "stopped")
+		return 0
+	case err := <-errs:
+		fmt.Fprintf(stderr, "xano-emulator serve: the server stopped: %v\n", err)
+		return exitError
+	}
+}
+
+func runCommand(args []string, stderr io.Writer) int {
+	o := newFlags("run", runAddr, stderr)
+	command, code, ok := o.parse(args, stderr)
+	if !ok {
+		return code
+	}
+	if len(command) == 0 {
+		fmt.Fprintln(stderr, "xano-emulator run: no command given: write xano-emulator run [flags] -- COMMAND [ARGS...]")
+		return exitUsage
+	}
+	token, _ := o.resolveAdminToken()
+	// Catch the signals before anything starts so none kills the server
+	// while the command still needs it.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+
+	srv, ln, errs, err := o.start(token)
+	if err != nil {
+		fmt.Fprintf(stderr, "xano-emulator run: %v\n", err)
+		return exitError
+	}
+	defer stop(srv)
+	fmt.Fprintf(stderr, "listening on %s\n", baseURL(ln))
+
+	cmd := exec.Command(command[0], command[1:]...)
+	cmd.Env = append(os.Environ(), "XANO_BASE_URL="+baseURL(ln), "XANO_ACCESS_TOKEN="+token)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(stderr, "xano-emulator run: cannot start %q: %v\n", command[0], err)
+		return exitNotFound
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// A terminal's Ctrl-C reaches the whole foreground process group, the
+	// command included; sending it again would make tools such as Terraform
+	// stop without cleaning up.
+	interactive := isTerminal(os.Stdin)
+	for {
+		select {
+		case s := <-sigs:
+			if s == os.Interrupt && interactive {
+				continue
+			}
+			_ = cmd.Process.Signal(s)
+		case err := <-errs:
+			fmt.Fprintf(stderr, "xano-emulator run: the server stopped: %v\n", err)
+		case err := <-done:
+			return exitStatus(err, stderr)
+		}
+	}
+}
+
+// exitStatus maps the command's end to this process's exit status, with the
+// shell's 128+N for a command killed by signal N.
+func exitStatus(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		fmt.Fprintf(stderr, "xano-emulator run: waiting for the command: %v\n", err)
+		return exitError
+	}
+	if code := exitErr.ExitCode(); code >= 0 {
+		return code
+	}
+	if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return exitError
+}
+
+// isTerminal reports whether f is a character device other than the null
+// device, which is how a terminal looks without terminal-specific calls.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
+}
