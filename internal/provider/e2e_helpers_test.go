@@ -106,10 +106,12 @@ func newE2E(t *testing.T, opts emulator.Options) *e2eEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// tfexec sets TF_IN_AUTOMATION itself and refuses a run that sets it.
+	// No `terraform init` is needed: with dev_overrides covering the only
+	// provider, plan and apply run in a fresh directory.
 	env := map[string]string{
 		"TF_CLI_CONFIG_FILE": rc,
 		"CHECKPOINT_DISABLE": "1",
-		"TF_IN_AUTOMATION":   "1",
 		"XANO_BASE_URL":      baseURL,
 		"XANO_ACCESS_TOKEN":  opts.AdminTokens[0],
 		"XANO_INSTANCE":      "e2e",
