@@ -1,0 +1,581 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+var (
+	_ resource.Resource                   = &metadataTokenResource{}
+	_ resource.ResourceWithConfigure      = &metadataTokenResource{}
+	_ resource.ResourceWithImportState    = &metadataTokenResource{}
+	_ resource.ResourceWithModifyPlan     = &metadataTokenResource{}
+	_ resource.ResourceWithValidateConfig = &metadataTokenResource{}
+)
+
+// privateKeyCheckedAt is the private-state key where Read records the time of
+// the refresh. The rotation decision uses it, so the plan Terraform makes
+// again at apply time decides as the reviewed plan did, however much time
+// passed in between.
+const privateKeyCheckedAt = "rotation_checked_at"
+
+// NewMetadataTokenResource returns the xano_metadata_token resource.
+func NewMetadataTokenResource() resource.Resource {
+	return &metadataTokenResource{}
+}
+
+// metadataTokenResource manages one Metadata API access token.
+type metadataTokenResource struct {
+	data *providerData
+}
+
+func (r *metadataTokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_metadata_token"
+}
+
+func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	permission := func(p scopes.Permission) schema.BoolAttribute {
+		return schema.BoolAttribute{
+			MarkdownDescription: scopePermissionDescription(p),
+			Optional:            true,
+			Computed:            true,
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Xano Metadata API access token: its name, purpose, lifetime and scopes. " +
+			"Scopes, lifetime and instance are fixed when a token is minted, so changing them plans a replacement " +
+			"(a new token with a new secret); `name` and `description` change in place. " +
+			"An expired token, or one inside its `rotate_before` window, plans a replacement.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<instance>/<token id>`, the import id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"instance": schema.StringAttribute{
+				MarkdownDescription: "The Xano instance the token belongs to. Defaults to the provider's `instance`. Changing it plans a replacement.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.RequiresReplace(),
+					stringplanmodifier.UseStateForUnknown(),
+				},
+			},
+			"token_id": schema.Int64Attribute{
+				MarkdownDescription: "The token's numeric id in Xano.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The token's name, 1 to 100 characters. Changes in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 100)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "What the token is for; reviewers read it in the plan. Changes in place.",
+				Optional:            true,
+			},
+			"expires_in": schema.StringAttribute{
+				MarkdownDescription: "The token's lifetime from its creation: a number and a unit, `s`, `m`, `h`, `d` (days) or `w` (weeks), " +
+					"such as `\"12h\"`, `\"30d\"` or `\"2w\"`. At least `\"1h\"`; defaults to `\"" + defaultExpiresIn + "\"`, as in Xano. " +
+					"Durations compare by value: writing `\"1d\"` in place of `\"24h\"` plans no change. " +
+					"Changing the lifetime plans a replacement. Conflicts with `never_expires = true`.",
+				CustomType: DurationType{},
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{durationAtLeast{min: minExpiresIn}},
+				PlanModifiers: []planmodifier.String{
+					expiresInDefault{},
+					keepEquivalentDuration{},
+					stringplanmodifier.RequiresReplace(),
+				},
+			},
+			"never_expires": schema.BoolAttribute{
+				MarkdownDescription: "Set to `true` to mint a token that never expires, the explicit opt-in for an unlimited token; " +
+					"it then conflicts with `expires_in` and `rotate_before`. Defaults to `false`. Changing it plans a replacement.",
+				Optional:      true,
+				Computed:      true,
+				Default:       booldefault.StaticBool(false),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"rotate_before": schema.StringAttribute{
+				MarkdownDescription: "Plan a replacement this long before the token expires, e.g. `\"7d\"`, so the new secret can be " +
+					"rolled out before the old one stops working. Must be shorter than the lifetime. Without it, a replacement is " +
+					"planned once the token has expired.",
+				CustomType:    DurationType{},
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{keepEquivalentDuration{}},
+			},
+			"revoke_on_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Revoke the token in Xano when the resource is destroyed or replaced. Defaults to `true`. " +
+					"With `false`, Terraform forgets the token and it stays valid until it expires (forever for a token that never expires).",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"risk_acknowledgement": schema.StringAttribute{
+				MarkdownDescription: "Why the token's risky grants are acceptable and who approved them. The plan-time risk review " +
+					"prints it beside the findings and does not turn them into errors under an enforcing policy; `deny` rules still apply.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the token was minted, in RFC 3339.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"expires_at": schema.StringAttribute{
+				MarkdownDescription: "When the token expires, in RFC 3339; null for a token that never expires.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "The token's secret, known only after Terraform creates the token; Xano shows it once. " +
+					"Null after an import, since it cannot be recovered.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"scope": schema.SetNestedBlock{
+				MarkdownDescription: scopeBlockDescription + " Changing the scopes plans a replacement.",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"name": schema.StringAttribute{
+							MarkdownDescription: scopeNameDescription(),
+							Required:            true,
+						},
+						"create": permission(scopes.Create),
+						"read":   permission(scopes.Read),
+						"update": permission(scopes.Update),
+						"delete": permission(scopes.Delete),
+					},
+				},
+				Validators:    scopeBlockValidators(),
+				PlanModifiers: []planmodifier.Set{scopePermissionDefaults{}, setplanmodifier.RequiresReplace()},
+			},
+		},
+	}
+}
+
+func (r *metadataTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig checks what single attributes cannot: never_expires against
+// expires_in and rotate_before, and rotate_before against the lifetime.
+// never_expires = false beside expires_in is fine, so a module can pass both
+// from variables; only true conflicts.
+func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg metadataTokenModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	never := !cfg.NeverExpires.IsUnknown() && cfg.NeverExpires.ValueBool()
+	if never && !cfg.ExpiresIn.IsNull() && !cfg.ExpiresIn.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("expires_in"), "Conflicting lifetime",
+			"expires_in sets a lifetime but never_expires = true asks for a token that never expires. Remove one of them.")
+	}
+	if cfg.RotateBefore.IsNull() || cfg.RotateBefore.IsUnknown() {
+		return
+	}
+	if never {
+		resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "rotate_before needs an expiry",
+			"rotate_before plans a replacement before the token expires, but never_expires = true means it never does. "+
+				"Remove rotate_before, or set expires_in instead of never_expires.")
+		return
+	}
+	rotate, err := cfg.RotateBefore.Duration()
+	if err != nil {
+		return // the type's own validation reports it
+	}
+	lifetime, known, err := cfg.lifetime()
+	if !known || err != nil {
+		return
+	}
+	if rotate >= lifetime {
+		resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "rotate_before is not shorter than the lifetime",
+			fmt.Sprintf("rotate_before = %q is not shorter than the token's lifetime of %s, so every plan would replace the token. "+
+				"Use a rotate_before shorter than expires_in, e.g. a quarter of it (%s).",
+				cfg.RotateBefore.ValueString(), duration.Format(lifetime), duration.Format((lifetime/4).Round(time.Hour))))
+	}
+}
+
+// ModifyPlan fills the instance from the provider, plans a replacement of a
+// token that has expired or entered its rotate_before window, then runs the
+// risk review on what was planned.
+func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	ctx = r.data.mask(ctx)
+	r.planInstance(ctx, req, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		// A token that never expires has no expiry to wait for.
+		var never types.Bool
+		resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("never_expires"), &never)...)
+		if !never.IsUnknown() && never.ValueBool() {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
+		}
+	} else {
+		r.planRotation(ctx, req, resp)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	reviewTokenPlan(ctx, r.data, req, resp)
+}
+
+// planInstance plans the provider's instance when the resource sets none,
+// and a replacement when that moves the token to another instance.
+func (r *metadataTokenResource) planInstance(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var configured, prior types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance"), &configured)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("instance"), &prior)...)
+	}
+	if resp.Diagnostics.HasError() || !configured.IsNull() {
+		return
+	}
+	instance := r.data.instance
+	if instance == "" && !prior.IsNull() && !prior.IsUnknown() {
+		instance = prior.ValueString()
+	}
+	if instance == "" {
+		missingInstance(&resp.Diagnostics)
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance"), instance)...)
+	if !prior.IsNull() && prior.ValueString() != instance {
+		resp.RequiresReplace.Append(path.Root("instance"))
+	}
+}
+
+func missingInstance(diags *diag.Diagnostics) {
+	diags.AddAttributeError(path.Root("instance"), "Missing Xano instance",
+		"The token needs a Xano instance and neither the resource nor the provider sets one. "+
+			"Set instance on the resource, or instance in the provider block (or XANO_INSTANCE).")
+}
+
+// planRotation plans a replacement when the token has expired or is inside
+// its rotate_before window. It leaves the plan untouched otherwise, so a
+// steady configuration plans nothing.
+func (r *metadataTokenResource) planRotation(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state, plan metadataTokenModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
+		return
+	}
+	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	if err != nil {
+		return
+	}
+	var rotateBefore time.Duration
+	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
+		if rotateBefore, err = plan.RotateBefore.Duration(); err != nil {
+			return
+		}
+	}
+	due := rotationDue(r.checkedAt(ctx, req.Private), expiresAt, rotateBefore)
+	if due == rotationNotDue {
+		return
+	}
+	who := fmt.Sprintf("Token %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
+	consequence := " Terraform plans a replacement: a new token with a new secret, after which the old one is revoked " +
+		"(unless revoke_on_destroy = false). Hand the new secret to whatever uses this token after the apply."
+	if due == rotationExpired {
+		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "Token expired: replacement planned",
+			fmt.Sprintf("%s expired at %s.%s", who, state.ExpiresAt.ValueString(), consequence))
+	} else {
+		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "Token due for rotation: replacement planned",
+			fmt.Sprintf("%s expires at %s, within its rotate_before window of %s.%s",
+				who, state.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(), consequence))
+	}
+	resp.RequiresReplace.Append(path.Root("expires_at"))
+	for _, p := range []string{"expires_at", "created_at", "token", "id"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("token_id"), types.Int64Unknown())...)
+}
+
+// privateGetter is the read side of a request's private state.
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// checkedAt returns the time of the last refresh, recorded by Read, or now
+// when there was none (a plan with -refresh=false after a create).
+func (r *metadataTokenResource) checkedAt(ctx context.Context, private privateGetter) time.Time {
+	if private != nil {
+		if raw, _ := private.GetKey(ctx, privateKeyCheckedAt); len(raw) > 0 {
+			var s string
+			if json.Unmarshal(raw, &s) == nil {
+				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+					return t
+				}
+			}
+		}
+	}
+	return r.now()
+}
+
+func (r *metadataTokenResource) now() time.Time {
+	if r.data == nil || r.data.now == nil {
+		return time.Now()
+	}
+	return r.data.now()
+}
+
+// configured reports a missing provider configuration as an error.
+func (r *metadataTokenResource) configured(diags *diag.Diagnostics) bool {
+	if r.data == nil || r.data.client == nil {
+		diags.AddError("Provider not configured",
+			"The xano provider was not configured before the token was used. This is a bug in the provider or Terraform; please report it.")
+		return false
+	}
+	return true
+}
+
+func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.mask(ctx)
+	var plan metadataTokenModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	instance := plan.Instance.ValueString()
+	if plan.Instance.IsNull() || plan.Instance.IsUnknown() || instance == "" {
+		instance = r.data.instance
+	}
+	if instance == "" {
+		missingInstance(&resp.Diagnostics)
+		return
+	}
+	grants, known, d := grantsFromScopeSet(ctx, plan.Scope)
+	resp.Diagnostics.Append(d...)
+	if !known && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.AddAttributeError(path.Root("scope"), "Unknown scopes at apply time",
+			"The scope blocks are still unknown when the token is created. This is a bug in the provider or Terraform; please report it.")
+	}
+	for _, err := range grants.Validate() {
+		resp.Diagnostics.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
+	}
+	wire, err := grants.Wire()
+	if err != nil && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
+	}
+	lifetime, known, err := plan.lifetime()
+	if err != nil || !known {
+		resp.Diagnostics.AddAttributeError(path.Root("expires_in"), "Invalid lifetime",
+			fmt.Sprintf("The token's lifetime is not a known duration at apply time (%v).", err))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	tok, err := r.data.client.CreateToken(ctx, instance, xano.CreateTokenRequest{
+		Name:        plan.Name.ValueString(),
+		Description: plan.Description.ValueString(),
+		ExpiresIn:   int64(lifetime / time.Second),
+		Scopes:      wire,
+	})
+	if err != nil {
+		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("create token %q on instance %q", plan.Name.ValueString(), instance), err)
+		return
+	}
+	ctx = r.data.mask(ctx, tok.Secret)
+
+	// From here on the token exists: the state is saved whatever else fails,
+	// so Terraform knows it (marked tainted if there is an error) and never
+	// orphans it.
+	state := plan
+	state.Token = types.StringValue(tok.Secret)
+	times, err := parseTokenTimes(tok)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected token from the Xano API",
+			fmt.Sprintf("Token %d was created but %s. Terraform marks it tainted so the next apply replaces it.", tok.ID, err))
+		times = tokenTimes{created: r.now()}
+	}
+	resp.Diagnostics.Append(state.applyToken(instance, tok, times)...)
+	if state.ExpiresIn.IsUnknown() || state.NeverExpires.IsUnknown() {
+		state.ExpiresIn, state.NeverExpires = deriveLifetimeValues(times)
+	}
+	if state.Scope.IsUnknown() || state.Scope.IsNull() {
+		state.Scope = plan.Scope
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// deriveLifetimeValues is deriveLifetime with the never_expires flag as a
+// Terraform value.
+func deriveLifetimeValues(times tokenTimes) (DurationValue, types.Bool) {
+	expiresIn, never := deriveLifetime(times.created, times.expires)
+	return expiresIn, types.BoolValue(never)
+}
+
+func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state metadataTokenModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.data.mask(ctx, state.Token.ValueString())
+	instance, id, ok := stateTokenRef(state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	checked := r.now()
+	tok, err := r.data.client.GetToken(ctx, instance, id)
+	if xano.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Token revoked outside Terraform",
+			fmt.Sprintf("Token %q (id %d) no longer exists on instance %q: it was deleted in the Xano dashboard or by another tool. "+
+				"Terraform removed it from state; it will be created again, with a new secret.", state.Name.ValueString(), id, instance))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("read token %d on instance %q", id, instance), err)
+		return
+	}
+	times, err := parseTokenTimes(tok)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected token from the Xano API", fmt.Sprintf("Token %d: %s.", id, err))
+		return
+	}
+	resp.Diagnostics.Append(state.applyToken(instance, tok, times)...)
+	// The framework keeps the prior expires_in text when the derived one
+	// denotes the same duration (DurationValue's semantic equality).
+	state.ExpiresIn, state.NeverExpires = deriveLifetimeValues(times)
+	if state.RevokeOnDestroy.IsNull() {
+		state.RevokeOnDestroy = types.BoolValue(true)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	stamp, _ := json.Marshal(checked.UTC().Format(time.RFC3339Nano))
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCheckedAt, stamp)...)
+}
+
+// stateTokenRef returns the instance and token id a state refers to.
+func stateTokenRef(state metadataTokenModel, diags *diag.Diagnostics) (string, int64, bool) {
+	if !state.TokenID.IsNull() && !state.TokenID.IsUnknown() && state.Instance.ValueString() != "" {
+		return state.Instance.ValueString(), state.TokenID.ValueInt64(), true
+	}
+	instance, id, err := parseTokenImportID(state.ID.ValueString())
+	if err != nil {
+		diags.AddError("Corrupt state", "The state of this xano_metadata_token has no token id: "+err.Error()+
+			" Remove it with `terraform state rm` and import it again.")
+		return "", 0, false
+	}
+	return instance, id, true
+}
+
+func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan, state metadataTokenModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.data.mask(ctx, state.Token.ValueString())
+	instance, id, ok := stateTokenRef(state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	// Only name and description live in Xano; the other in-place changes
+	// (rotate_before, revoke_on_destroy, risk_acknowledgement) are
+	// Terraform's own and need no call.
+	if !plan.Name.Equal(state.Name) || plan.Description.ValueString() != state.Description.ValueString() {
+		name, description := plan.Name.ValueString(), plan.Description.ValueString()
+		tok, err := r.data.client.UpdateToken(ctx, instance, id, xano.UpdateTokenRequest{Name: &name, Description: &description})
+		if err != nil {
+			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("update token %d on instance %q", id, instance), err)
+			return
+		}
+		plan.Name = types.StringValue(tok.Name)
+		plan.Description = descriptionValue(tok.Description, plan.Description)
+	}
+	// Everything minted stays as it was.
+	plan.ID, plan.Instance, plan.TokenID = state.ID, state.Instance, state.TokenID
+	plan.CreatedAt, plan.ExpiresAt, plan.Token = state.CreatedAt, state.ExpiresAt, state.Token
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state metadataTokenModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.data.mask(ctx, state.Token.ValueString())
+	instance, id, ok := stateTokenRef(state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {
+		until := "until it expires at " + state.ExpiresAt.ValueString()
+		if state.ExpiresAt.IsNull() {
+			until = "FOREVER: it never expires, so anyone holding its secret keeps access until someone deletes it in the Xano dashboard"
+		}
+		resp.Diagnostics.AddWarning("Token left valid",
+			fmt.Sprintf("revoke_on_destroy = false: token %q (id %d) on instance %q was removed from Terraform's state but not revoked. It stays valid %s.",
+				state.Name.ValueString(), id, instance, until))
+		return
+	}
+	err := r.data.client.DeleteToken(ctx, instance, id)
+	if err != nil && !xano.IsNotFound(err) {
+		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke token %d on instance %q", id, instance), err)
+	}
+}
+
+// ImportState accepts "<instance>/<token id>". Read fills in the rest; the
+// secret cannot be recovered, so token stays null.
+func (r *metadataTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	instance, id, err := parseTokenImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID",
+			err.Error()+". Write the instance, a slash and the token's numeric id; the xano_metadata_tokens data source lists the ids.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenResourceID(instance, id))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance"), instance)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("revoke_on_destroy"), true)...)
+}

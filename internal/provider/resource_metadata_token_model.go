@@ -1,0 +1,211 @@
+package provider
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+// defaultExpiresIn is the lifetime of a token whose configuration sets
+// neither expires_in nor never_expires, as in Xano's dashboard.
+const defaultExpiresIn = "7d"
+
+// minExpiresIn is the shortest lifetime the API accepts.
+const minExpiresIn = time.Hour
+
+// metadataTokenModel maps the xano_metadata_token resource.
+type metadataTokenModel struct {
+	ID                  types.String  `tfsdk:"id"`
+	Instance            types.String  `tfsdk:"instance"`
+	TokenID             types.Int64   `tfsdk:"token_id"`
+	Name                types.String  `tfsdk:"name"`
+	Description         types.String  `tfsdk:"description"`
+	ExpiresIn           DurationValue `tfsdk:"expires_in"`
+	NeverExpires        types.Bool    `tfsdk:"never_expires"`
+	RotateBefore        DurationValue `tfsdk:"rotate_before"`
+	RevokeOnDestroy     types.Bool    `tfsdk:"revoke_on_destroy"`
+	RiskAcknowledgement types.String  `tfsdk:"risk_acknowledgement"`
+	Scope               types.Set     `tfsdk:"scope"`
+	CreatedAt           types.String  `tfsdk:"created_at"`
+	ExpiresAt           types.String  `tfsdk:"expires_at"`
+	Token               types.String  `tfsdk:"token"`
+}
+
+// tokenResourceID is the resource id, "<instance>/<token id>".
+func tokenResourceID(instance string, id int64) string {
+	return instance + "/" + strconv.FormatInt(id, 10)
+}
+
+// parseTokenImportID splits "<instance>/<token id>". The instance is
+// everything before the last slash, so it may not be empty; the id is a
+// positive integer.
+func parseTokenImportID(id string) (string, int64, error) {
+	i := strings.LastIndex(id, "/")
+	if i <= 0 || i == len(id)-1 {
+		return "", 0, fmt.Errorf("the import id %q is not of the form <instance>/<token id>, e.g. \"main/42\"", id)
+	}
+	instance, num := strings.TrimSpace(id[:i]), strings.TrimSpace(id[i+1:])
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || instance == "" {
+		return "", 0, fmt.Errorf("the import id %q is not of the form <instance>/<token id>: the token id must be a positive whole number, e.g. \"main/42\"", id)
+	}
+	return instance, n, nil
+}
+
+// tokenTimes are a token's timestamps parsed from the API.
+type tokenTimes struct {
+	created time.Time
+	// expires is nil for a token that never expires.
+	expires *time.Time
+}
+
+// parseTokenTimes parses created_at and expires_at of an API token.
+func parseTokenTimes(t *xano.Token) (tokenTimes, error) {
+	created, err := xano.ParseTime(t.CreatedAt)
+	if err != nil {
+		return tokenTimes{}, fmt.Errorf("created_at of token %d: %w", t.ID, err)
+	}
+	out := tokenTimes{created: created}
+	if t.ExpiresAt != nil && strings.TrimSpace(*t.ExpiresAt) != "" {
+		exp, err := xano.ParseTime(*t.ExpiresAt)
+		if err != nil {
+			return tokenTimes{}, fmt.Errorf("expires_at of token %d: %w", t.ID, err)
+		}
+		out.expires = &exp
+	}
+	return out, nil
+}
+
+// deriveLifetime gives expires_in and never_expires for a token minted at
+// created that expires at expires (nil: never), rounded to whole seconds as
+// the API counts them.
+func deriveLifetime(created time.Time, expires *time.Time) (expiresIn DurationValue, neverExpires bool) {
+	if expires == nil {
+		return NewDurationNull(), true
+	}
+	d := expires.Sub(created).Round(time.Second)
+	if d < 0 {
+		d = 0
+	}
+	return NewDurationValue(duration.Format(d)), false
+}
+
+// formatTimestamp renders an API time for state, in RFC 3339 UTC.
+func formatTimestamp(t time.Time) string {
+	return t.UTC().Format(time.RFC3339)
+}
+
+// descriptionValue maps the API's description to state: the API has no null
+// description, so "" stays null while the prior value was null.
+func descriptionValue(remote string, prior types.String) types.String {
+	if remote == "" && prior.IsNull() {
+		return types.StringNull()
+	}
+	return types.StringValue(remote)
+}
+
+// applyToken copies what the API says about a token into m: ids, name,
+// description, timestamps and scopes. The secret, the lifetime text and the
+// Terraform-only settings are the caller's business.
+func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times tokenTimes) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(tokenResourceID(instance, t.ID))
+	m.Instance = types.StringValue(instance)
+	m.TokenID = types.Int64Value(t.ID)
+	m.Name = types.StringValue(t.Name)
+	m.Description = descriptionValue(t.Description, m.Description)
+	m.CreatedAt = types.StringValue(formatTimestamp(times.created))
+	if times.expires == nil {
+		m.ExpiresAt = types.StringNull()
+	} else {
+		m.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
+	}
+	grants, err := scopes.FromWire(t.Scopes)
+	if err != nil {
+		diags.AddAttributeError(path.Root("scope"), "Unexpected scopes from the Xano API",
+			fmt.Sprintf("Token %d: %s. The provider's scope catalog may be out of date; upgrade the provider.", t.ID, err))
+		return diags
+	}
+	set, d := scopeSetFromGrants(grants)
+	diags.Append(d...)
+	m.Scope = set
+	return diags
+}
+
+// lifetime returns the token lifetime the model asks for: 0 for never,
+// otherwise expires_in or the 7-day default. ok is false while unknown.
+func (m *metadataTokenModel) lifetime() (d time.Duration, ok bool, err error) {
+	if m.NeverExpires.IsUnknown() || m.ExpiresIn.IsUnknown() {
+		return 0, false, nil
+	}
+	if m.NeverExpires.ValueBool() {
+		return 0, true, nil
+	}
+	text := defaultExpiresIn
+	if !m.ExpiresIn.IsNull() {
+		text = m.ExpiresIn.ValueString()
+	}
+	d, err = duration.Parse(text)
+	if err != nil {
+		return 0, false, err
+	}
+	return d, true, nil
+}
+
+// rotationState says why a token must be replaced, if it must.
+type rotationState int
+
+const (
+	rotationNotDue rotationState = iota
+	rotationWindow
+	rotationExpired
+)
+
+// rotationDue decides at now whether a token that expires at expiresAt must be
+// replaced: it has expired, or less than rotateBefore is left.
+func rotationDue(now, expiresAt time.Time, rotateBefore time.Duration) rotationState {
+	switch {
+	case !now.Before(expiresAt):
+		return rotationExpired
+	case rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)):
+		return rotationWindow
+	}
+	return rotationNotDue
+}
+
+// tokenAPIError turns a client error into one diagnostic saying what failed
+// and what to do. The client redacts secrets from its errors.
+func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
+	msg := err.Error()
+	switch {
+	case xano.IsLimitReached(err):
+		diags.AddError("Xano token limit reached",
+			fmt.Sprintf("Could not %s: Xano allows %d active tokens per instance, and this instance has them all. "+
+				"Free one before applying again: delete an unused token in the Xano dashboard, destroy a managed one with "+
+				"`terraform destroy -target=<address>`, or let one expire. The xano_metadata_tokens data source lists "+
+				"every token of the instance.\n\nAPI answer: %s", action, xano.MaxActiveTokens, msg))
+	case xano.IsUnauthorized(err):
+		diags.AddError("Xano rejected the access token",
+			fmt.Sprintf("Could not %s: the Metadata API answered 401. Check the provider's access_token (or XANO_ACCESS_TOKEN, "+
+				"or the Xano CLI profile): it is missing, wrong, expired or revoked.\n\nAPI answer: %s", action, msg))
+	case xano.IsForbidden(err):
+		diags.AddError("The access token lacks the rights for this",
+			fmt.Sprintf("Could not %s: the Metadata API answered 403. The access token is valid but may not manage the "+
+				"tokens of this instance; use a token of an account that administers it.\n\nAPI answer: %s", action, msg))
+	case xano.IsRateLimited(err):
+		diags.AddError("Xano rate limit",
+			fmt.Sprintf("Could not %s: the Metadata API kept answering 429 after the provider's retries. "+
+				"Retry later, or raise max_retries in the provider block.\n\nAPI answer: %s", action, msg))
+	default:
+		diags.AddError("Xano API error", fmt.Sprintf("Could not %s: %s", action, msg))
+	}
+}
