@@ -1,0 +1,23 @@
+terraform {
+  required_providers {
+    xano = {
+      source = "terraform-provider-xano/xano"
+    }
+  }
+}
+
+# With no arguments the provider uses XANO_ACCESS_TOKEN (and XANO_BASE_URL,
+# XANO_INSTANCE), or else the default profile that Xano's CLI wrote to
+# ~/.xano/credentials.yaml.
+provider "xano" {
+  base_url = "https://x1234-abcd-5678.n7.xano.io/api:meta"
+  instance = "x1234-abcd-5678"
+
+  # Guardrails for every token this configuration declares.
+  policy {
+    warn_at             = "high"
+    deny                = ["workspace_database.delete", "workspace_live_data_source.*"]
+    max_lifetime        = "90d"
+    require_description = true
+  }
+}
