@@ -381,25 +381,22 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 		missingInstance(&resp.Diagnostics)
 		return
 	}
+	// Validation ran again on the now-known configuration before this apply,
+	// so what is left to catch here is a value still unknown.
 	grants, known, d := grantsFromScopeSet(ctx, plan.Scope)
 	resp.Diagnostics.Append(d...)
-	if !known && !resp.Diagnostics.HasError() {
-		resp.Diagnostics.AddAttributeError(path.Root("scope"), "Unknown scopes at apply time",
-			"The scope blocks are still unknown when the token is created. This is a bug in the provider or Terraform; please report it.")
-	}
-	for _, err := range grants.Validate() {
-		resp.Diagnostics.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
-	}
 	wire, err := grants.Wire()
-	if err != nil && !resp.Diagnostics.HasError() {
-		resp.Diagnostics.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
-	}
-	lifetime, known, err := plan.lifetime()
-	if err != nil || !known {
-		resp.Diagnostics.AddAttributeError(path.Root("expires_in"), "Invalid lifetime",
-			fmt.Sprintf("The token's lifetime is not a known duration at apply time (%v).", err))
-	}
-	if resp.Diagnostics.HasError() {
+	lifetime, lifetimeKnown, lifetimeErr := plan.lifetime()
+	switch {
+	case resp.Diagnostics.HasError():
+		return
+	case !known || err != nil:
+		resp.Diagnostics.AddAttributeError(path.Root("scope"), "Invalid scopes at apply time",
+			fmt.Sprintf("The scope blocks are unknown or invalid when the token is created (%v). This is a bug in the provider or Terraform; please report it.", err))
+		return
+	case !lifetimeKnown || lifetimeErr != nil:
+		resp.Diagnostics.AddAttributeError(path.Root("expires_in"), "Invalid lifetime at apply time",
+			fmt.Sprintf("The token's lifetime is unknown or invalid when the token is created (%v). This is a bug in the provider or Terraform; please report it.", lifetimeErr))
 		return
 	}
 
@@ -416,31 +413,19 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	ctx = r.data.mask(ctx, tok.Secret)
 
 	// From here on the token exists: the state is saved whatever else fails,
-	// so Terraform knows it (marked tainted if there is an error) and never
-	// orphans it.
+	// so Terraform knows it (tainted, if there is an error) and never orphans
+	// it. expires_in and never_expires keep their planned text.
 	state := plan
 	state.Token = types.StringValue(tok.Secret)
 	times, err := parseTokenTimes(tok)
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected token from the Xano API",
 			fmt.Sprintf("Token %d was created but %s. Terraform marks it tainted so the next apply replaces it.", tok.ID, err))
-		times = tokenTimes{created: r.now()}
-	}
-	resp.Diagnostics.Append(state.applyToken(instance, tok, times)...)
-	if state.ExpiresIn.IsUnknown() || state.NeverExpires.IsUnknown() {
-		state.ExpiresIn, state.NeverExpires = deriveLifetimeValues(times)
-	}
-	if state.Scope.IsUnknown() || state.Scope.IsNull() {
-		state.Scope = plan.Scope
+		resp.Diagnostics.Append(state.applyToken(instance, tok, nil)...)
+	} else {
+		resp.Diagnostics.Append(state.applyToken(instance, tok, &times)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// deriveLifetimeValues is deriveLifetime with the never_expires flag as a
-// Terraform value.
-func deriveLifetimeValues(times tokenTimes) (DurationValue, types.Bool) {
-	expiresIn, never := deriveLifetime(times.created, times.expires)
-	return expiresIn, types.BoolValue(never)
 }
 
 func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -475,13 +460,12 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.AddError("Unexpected token from the Xano API", fmt.Sprintf("Token %d: %s.", id, err))
 		return
 	}
-	resp.Diagnostics.Append(state.applyToken(instance, tok, times)...)
+	resp.Diagnostics.Append(state.applyToken(instance, tok, &times)...)
 	// The framework keeps the prior expires_in text when the derived one
 	// denotes the same duration (DurationValue's semantic equality).
-	state.ExpiresIn, state.NeverExpires = deriveLifetimeValues(times)
-	if state.RevokeOnDestroy.IsNull() {
-		state.RevokeOnDestroy = types.BoolValue(true)
-	}
+	var never bool
+	state.ExpiresIn, never = deriveLifetime(times.created, times.expires)
+	state.NeverExpires = types.BoolValue(never)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	stamp, _ := json.Marshal(checked.UTC().Format(time.RFC3339Nano))
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCheckedAt, stamp)...)
@@ -489,16 +473,12 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 
 // stateTokenRef returns the instance and token id a state refers to.
 func stateTokenRef(state metadataTokenModel, diags *diag.Diagnostics) (string, int64, bool) {
-	if !state.TokenID.IsNull() && !state.TokenID.IsUnknown() && state.Instance.ValueString() != "" {
-		return state.Instance.ValueString(), state.TokenID.ValueInt64(), true
-	}
-	instance, id, err := parseTokenImportID(state.ID.ValueString())
-	if err != nil {
-		diags.AddError("Corrupt state", "The state of this xano_metadata_token has no token id: "+err.Error()+
-			" Remove it with `terraform state rm` and import it again.")
+	if state.TokenID.IsNull() || state.TokenID.IsUnknown() || state.Instance.ValueString() == "" {
+		diags.AddError("Corrupt state",
+			"The state of this xano_metadata_token has no instance or token id. Remove it with `terraform state rm` and import it again by <instance>/<token id>.")
 		return "", 0, false
 	}
-	return instance, id, true
+	return state.Instance.ValueString(), state.TokenID.ValueInt64(), true
 }
 
 func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

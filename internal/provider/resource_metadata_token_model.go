@@ -114,20 +114,22 @@ func descriptionValue(remote string, prior types.String) types.String {
 }
 
 // applyToken copies what the API says about a token into m: ids, name,
-// description, timestamps and scopes. The secret, the lifetime text and the
+// description, timestamps (null when times is nil, the API's being
+// unreadable) and scopes. The secret, the lifetime text and the
 // Terraform-only settings are the caller's business.
-func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times tokenTimes) diag.Diagnostics {
+func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *tokenTimes) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(tokenResourceID(instance, t.ID))
 	m.Instance = types.StringValue(instance)
 	m.TokenID = types.Int64Value(t.ID)
 	m.Name = types.StringValue(t.Name)
 	m.Description = descriptionValue(t.Description, m.Description)
-	m.CreatedAt = types.StringValue(formatTimestamp(times.created))
-	if times.expires == nil {
-		m.ExpiresAt = types.StringNull()
-	} else {
-		m.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
+	m.CreatedAt, m.ExpiresAt = types.StringNull(), types.StringNull()
+	if times != nil {
+		m.CreatedAt = types.StringValue(formatTimestamp(times.created))
+		if times.expires != nil {
+			m.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
+		}
 	}
 	grants, err := scopes.FromWire(t.Scopes)
 	if err != nil {
