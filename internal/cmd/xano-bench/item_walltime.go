@@ -143,12 +143,13 @@ func (h *harness) benchWallTime(ctx context.Context) section {
 		}
 		return medianInt(a.reqs[1]) + medianInt(a.reqs[3])
 	}
-	t := table{header: []string{"command", "A: tokens", "A′: tokens, SDK logs off", "B: terraform_data", "A / B", "A − B", "A′ − B", "A requests per run"},
-		right: []bool{false, true, true, true, true, true, true, true}}
+	t := table{header: []string{"command", "A: tokens", "A′: tokens, SDK logs off", "B: terraform_data", "A / B", "A − B", "A′ − B", "share of A − B spent on SDK logs", "A requests per run"},
+		right: []bool{false, true, true, true, true, true, true, true, true}}
 	samples := table{header: []string{"command", "A samples", "A′ samples", "B samples"}}
 	for pi, name := range names {
 		ma, ma2, mb := median(series(a, pi)), median(series(a2, pi)), median(series(b, pi))
-		t.addRow(name, fmtDuration(ma), fmtDuration(ma2), fmtDuration(mb), ratio(ma, mb), fmtDuration(ma-mb), fmtDuration(ma2-mb), fmt.Sprint(reqs(pi)))
+		t.addRow(name, fmtDuration(ma), fmtDuration(ma2), fmtDuration(mb), ratio(ma, mb), fmtDuration(ma-mb), fmtDuration(ma2-mb),
+			percent(ma-ma2, ma-mb), fmt.Sprint(reqs(pi)))
 		samples.addRow(name, fmtDurations(series(a, pi)), fmtDurations(series(a2, pi)), fmtDurations(series(b, pi)))
 	}
 	sec.tables = append(sec.tables, t, samples)

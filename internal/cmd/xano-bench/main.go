@@ -57,7 +57,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
 
-	started := time.Now()
+	started, loadBefore := time.Now(), loadAverage()
 	h, cleanup, err := newHarness(ctx, *rounds, items, stderr)
 	if err != nil {
 		return err
@@ -87,6 +87,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		commit:    providerCommit(ctx, h.root),
 		rounds:    *rounds,
 		items:     items,
+		load:      loadBefore + " at the start, " + loadAverage() + " at the end",
 	}
 	report := renderReport(info, sections)
 	if _, err := io.WriteString(stdout, report); err != nil {
@@ -197,10 +198,10 @@ func terraformVersion(ctx context.Context, tfPath string) string {
 
 // runInfo is the header of the report: when, where and on what it ran.
 type runInfo struct {
-	date, machine, goVersion, tfVersion, commit string
-	took                                        time.Duration
-	rounds                                      int
-	items                                       []int
+	date, machine, goVersion, tfVersion, commit, load string
+	took                                              time.Duration
+	rounds                                            int
+	items                                             []int
 }
 
 // renderReport assembles the markdown document printed and committed.
@@ -222,7 +223,8 @@ func renderReport(info runInfo, sections []section) string {
 	meta.addRow("provider commit", info.commit)
 	meta.addRow("rounds", strconv.Itoa(info.rounds))
 	meta.addRow("items", strings.Join(itemList, ", "))
-	meta.addRow("run time", fmtDuration(info.took.Round(time.Second)))
+	meta.addRow("load average (1 min)", info.load)
+	meta.addRow("run time", info.took.Round(time.Second).String())
 	b.WriteString(meta.markdown() + "\n")
 
 	var checks []check

@@ -76,6 +76,23 @@ func TestRatio(t *testing.T) {
 	}
 }
 
+func TestPercent(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		part, whole time.Duration
+		want        string
+	}{
+		{time.Second, 4 * time.Second, "25%"},
+		{-time.Second, 4 * time.Second, "-25%"},
+		{time.Second, 0, "n/a"},
+	}
+	for _, tt := range tests {
+		if got := percent(tt.part, tt.whole); got != tt.want {
+			t.Errorf("percent(%v, %v) = %q, want %q", tt.part, tt.whole, got, tt.want)
+		}
+	}
+}
+
 func TestFmtDuration(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

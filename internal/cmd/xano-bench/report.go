@@ -167,6 +167,15 @@ func ratio(a, b time.Duration) string {
 	return fmt.Sprintf("%.2f×", r)
 }
 
+// percent formats part/whole as a whole percentage; it is "n/a" when whole
+// is not positive.
+func percent(part, whole time.Duration) string {
+	if whole <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f%%", 100*float64(part)/float64(whole))
+}
+
 // fmtDuration renders a wall time with a precision that suits its size:
 // seconds with two decimals from one second up, milliseconds below, and
 // microseconds under a millisecond.
