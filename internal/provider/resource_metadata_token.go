@@ -185,7 +185,8 @@ func (r *metadataTokenResource) Configure(_ context.Context, req resource.Config
 }
 
 // ValidateConfig checks what single attributes cannot: never_expires against
-// expires_in and rotate_before, and rotate_before against the lifetime.
+// expires_in and rotate_before, a lifetime in whole seconds, and
+// rotate_before against the lifetime.
 // never_expires = false beside expires_in is fine, so a module can pass both
 // from variables; only true conflicts.
 func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -198,6 +199,15 @@ func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource
 	if never && !cfg.ExpiresIn.IsNull() && !cfg.ExpiresIn.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("expires_in"), "Conflicting lifetime",
 			"expires_in sets a lifetime but never_expires = true asks for a token that never expires. Remove one of them.")
+	}
+	if !cfg.ExpiresIn.IsNull() && !cfg.ExpiresIn.IsUnknown() {
+		// Xano counts lifetimes in seconds: a fraction would be cut at
+		// create and the derived lifetime would differ on every refresh.
+		if d, err := cfg.ExpiresIn.Duration(); err == nil && d%time.Second != 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("expires_in"), "Lifetime not in whole seconds",
+				fmt.Sprintf("expires_in = %q is not a whole number of seconds, and Xano counts token lifetimes in seconds. Use, e.g., %q.",
+					cfg.ExpiresIn.ValueString(), duration.Format(d.Round(time.Second))))
+		}
 	}
 	if cfg.RotateBefore.IsNull() || cfg.RotateBefore.IsUnknown() {
 		return

@@ -729,6 +729,7 @@ resource "xano_metadata_token" "bad" {
 		{"no scope", token(""), `Block\s+scope\s+must\s+have\s+a\s+configuration\s+value`},
 		{"malformed duration", token(`expires_in = "7 days"` + "\n" + readAPI), `Invalid\s+duration`},
 		{"too short", token(`expires_in = "30m"` + "\n" + readAPI), `Duration\s+too\s+short`},
+		{"fraction of a second", token(`expires_in = "2h0.5s"` + "\n" + readAPI), `Lifetime\s+not\s+in\s+whole\s+seconds`},
 		{"rotate_before too long", token(`expires_in = "7d"` + "\n" + `rotate_before = "1w"` + "\n" + readAPI),
 			`rotate_before\s+is\s+not\s+shorter\s+than\s+the\s+lifetime`},
 		{"rotate_before of the default", token(`rotate_before = "8d"` + "\n" + readAPI),
