@@ -333,12 +333,13 @@ func (p *xanoProvider) DataSources(_ context.Context) []func() datasource.DataSo
 	return []func() datasource.DataSource{
 		NewScopeCatalogDataSource,
 		NewScopePresetDataSource,
+		NewMetadataTokensDataSource,
 	}
 }
 
 // EphemeralResources lists the ephemeral resources.
 func (p *xanoProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{NewMetadataTokenEphemeralResource}
 }
 
 // known reports whether a string is set to a known value.

@@ -1,0 +1,35 @@
+# Every token of the provider's instance, managed by Terraform or not, with
+# what the provider's policy says about each. No secret is ever listed.
+data "xano_metadata_tokens" "all" {}
+
+output "token_findings" {
+  value = {
+    for t in data.xano_metadata_tokens.all.tokens :
+    "${t.name} (${t.id})" => [for f in t.findings : f.summary]
+    if length(t.findings) > 0
+  }
+}
+
+# An audit on every plan: the check fails (a warning, not an error) while a
+# live token never expires or holds a critical grant. The API has no
+# acknowledgement field, so a critical finding fails the check whoever
+# approved it; revoke the token or replace it with a narrower one.
+check "xano_token_hygiene" {
+  assert {
+    condition = alltrue([for t in data.xano_metadata_tokens.all.tokens : !t.never_expires])
+    error_message = "Tokens that never expire: ${join(", ", [
+      for t in data.xano_metadata_tokens.all.tokens : "${t.name} (${t.id})" if t.never_expires
+    ])}."
+  }
+
+  assert {
+    condition = alltrue([
+      for t in data.xano_metadata_tokens.all.tokens :
+      t.expired || alltrue([for f in t.findings : f.severity != "critical"])
+    ])
+    error_message = "Tokens with a critical finding: ${join(", ", [
+      for t in data.xano_metadata_tokens.all.tokens : "${t.name} (${t.id})"
+      if !t.expired && anytrue([for f in t.findings : f.severity == "critical"])
+    ])}."
+  }
+}

@@ -1,0 +1,26 @@
+# A token that lives for one Terraform run: minted when the run needs it,
+# revoked when the run ends, its secret never written to plan or state.
+# Requires Terraform 1.10 or later.
+ephemeral "xano_metadata_token" "smoke_test" {
+  name        = "deploy-smoke-test" # minted as "deploy-smoke-test-<8 hex characters>"
+  description = "Post-deployment check: lists the API groups of workspace 1"
+  expires_in  = "1h" # the default and Xano's shortest; revoked sooner, when the run ends
+
+  scope {
+    name = "workspace_api_groups"
+    read = true
+  }
+}
+
+# Ephemeral values go where Terraform does not store them: provider blocks,
+# write-only arguments, provisioners and other ephemeral resources.
+resource "terraform_data" "smoke_test" {
+  triggers_replace = [timestamp()]
+
+  provisioner "local-exec" {
+    command = "curl -fsS -H \"Authorization: Bearer $XANO_TOKEN\" \"$XANO_BASE_URL/workspace/1/apigroup\""
+    environment = {
+      XANO_TOKEN = ephemeral.xano_metadata_token.smoke_test.token
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+var (
+	_ datasource.DataSource              = &metadataTokensDataSource{}
+	_ datasource.DataSourceWithConfigure = &metadataTokensDataSource{}
+)
+
+// NewMetadataTokensDataSource returns the xano_metadata_tokens data source.
+func NewMetadataTokensDataSource() datasource.DataSource {
+	return &metadataTokensDataSource{}
+}
+
+// metadataTokensDataSource lists every token of an instance, managed by
+// Terraform or not, with the risk review of each: an audit in one plan. The
+// API never returns a secret outside a create, so none can reach state.
+type metadataTokensDataSource struct {
+	data *providerData
+}
+
+type metadataTokensModel struct {
+	Instance types.String      `tfsdk:"instance"`
+	Tokens   []tokenAuditModel `tfsdk:"tokens"`
+}
+
+// tokenAuditModel is one token of the listing.
+type tokenAuditModel struct {
+	ID           string                  `tfsdk:"id"`
+	TokenID      int64                   `tfsdk:"token_id"`
+	Name         string                  `tfsdk:"name"`
+	Description  string                  `tfsdk:"description"`
+	CreatedAt    string                  `tfsdk:"created_at"`
+	ExpiresAt    types.String            `tfsdk:"expires_at"`
+	Expired      bool                    `tfsdk:"expired"`
+	NeverExpires bool                    `tfsdk:"never_expires"`
+	Scopes       []scopePresetGrantModel `tfsdk:"scopes"`
+	Findings     []tokenFindingModel     `tfsdk:"findings"`
+}
+
+// tokenFindingModel is one policy finding about a listed token.
+type tokenFindingModel struct {
+	Severity string `tfsdk:"severity"`
+	Rule     string `tfsdk:"rule"`
+	Summary  string `tfsdk:"summary"`
+}
+
+func (d *metadataTokensDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_metadata_tokens"
+}
+
+func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	scopeAttrs := map[string]schema.Attribute{
+		"name": computed("HCL name of the scope, such as `workspace_database`."),
+	}
+	for _, p := range scopes.Permissions {
+		scopeAttrs[string(p)] = schema.BoolAttribute{
+			MarkdownDescription: fmt.Sprintf("Whether the token holds the %s permission on this scope.", p),
+			Computed:            true,
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every Metadata API token of an instance, whether this configuration manages it or not, " +
+			"with the provider policy's findings for each: an audit in one plan. Secrets are never listed: " +
+			"the API returns a token's secret only once, when it is created. A token an ephemeral `xano_metadata_token` " +
+			"holds while the data source is read is listed too: it is a real token until the run closes it.",
+		Attributes: map[string]schema.Attribute{
+			"instance": schema.StringAttribute{
+				MarkdownDescription: "Xano instance whose tokens are listed. Defaults to the provider's `instance`.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"tokens": schema.ListNestedAttribute{
+				MarkdownDescription: "The instance's tokens, expired ones included, ordered by token id.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":          computed("`<instance>/<token id>`, the import id of `xano_metadata_token`."),
+						"token_id":    schema.Int64Attribute{MarkdownDescription: "Xano's numeric id of the token.", Computed: true},
+						"name":        computed("Name of the token."),
+						"description": computed("Description of the token; empty when it has none."),
+						"created_at":  computed("When the token was created, in RFC 3339."),
+						"expires_at":  computed("When the token expires, in RFC 3339; null for a token that never expires."),
+						"expired": schema.BoolAttribute{
+							MarkdownDescription: "Whether the token has expired: it is listed but no longer accepted.",
+							Computed:            true,
+						},
+						"never_expires": schema.BoolAttribute{
+							MarkdownDescription: "Whether the token was created without an expiry date.",
+							Computed:            true,
+						},
+						"scopes": schema.ListNestedAttribute{
+							MarkdownDescription: "The token's grants in catalog order, shaped like the `scopes` of " +
+								"`xano_scope_preset`.",
+							Computed:     true,
+							NestedObject: schema.NestedAttributeObject{Attributes: scopeAttrs},
+						},
+						"findings": schema.ListNestedAttribute{
+							MarkdownDescription: "What the provider's policy says about the token, in the words of " +
+								"the plan warnings: findings at or above the policy's `warn_at` (`high` by default) " +
+								"and every `deny` match. Empty when nothing is worth a warning.",
+							Computed: true,
+							NestedObject: schema.NestedAttributeObject{
+								Attributes: map[string]schema.Attribute{
+									"severity": computed("`low`, `medium`, `high` or `critical`."),
+									"rule": computed("The rule that found it: `grant`, `deny`, `admin_key`, " +
+										"`never_expires`, `long_lifetime`, `max_lifetime` or `description_required`."),
+									"summary": computed("One line saying what the token can do or what is wrong."),
+								},
+							},
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *metadataTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx = d.data.mask(ctx)
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured",
+			"The xano_metadata_tokens data source was read before the provider was configured. This is a bug in the provider, please report it.")
+		return
+	}
+	var model metadataTokensModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	instance := model.Instance.ValueString()
+	if instance == "" {
+		instance = d.data.instance
+	}
+	if instance == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("instance"), "Missing Xano instance",
+			"The data source does not know whose tokens to list. Set instance on the data source, or instance in the "+
+				"provider block (or the XANO_INSTANCE environment variable).")
+		return
+	}
+	tokens, err := d.data.client.ListTokens(ctx, instance)
+	if err != nil {
+		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("list the tokens of instance %q", instance), err)
+		return
+	}
+	slices.SortFunc(tokens, func(a, b xano.Token) int { return cmp.Compare(a.ID, b.ID) })
+	now := d.data.now()
+	model.Instance = types.StringValue(instance)
+	model.Tokens = make([]tokenAuditModel, 0, len(tokens))
+	for i := range tokens {
+		audit, err := auditToken(instance, &tokens[i], d.data.policy, now)
+		if err != nil {
+			resp.Diagnostics.AddError("Unexpected token from the Xano API",
+				fmt.Sprintf("Cannot list token %d of instance %q: %s. The provider's scope catalog may be out of date: "+
+					"upgrade the provider, or report the answer if it persists.", tokens[i].ID, instance, err))
+			return
+		}
+		model.Tokens = append(model.Tokens, audit)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// auditToken converts a token from the API into its entry in the listing,
+// judging expiry at now and reviewing it with pol as a plan would.
+func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time) (tokenAuditModel, error) {
+	times, err := parseTokenTimes(t)
+	if err != nil {
+		return tokenAuditModel{}, err
+	}
+	grants, err := scopes.FromWire(t.Scopes)
+	if err != nil {
+		return tokenAuditModel{}, err
+	}
+	out := tokenAuditModel{
+		ID:           tokenResourceID(instance, t.ID),
+		TokenID:      t.ID,
+		Name:         t.Name,
+		Description:  t.Description,
+		CreatedAt:    formatTimestamp(times.created),
+		ExpiresAt:    types.StringNull(),
+		NeverExpires: times.expires == nil,
+		Scopes:       make([]scopePresetGrantModel, 0, len(grants)),
+		Findings:     []tokenFindingModel{},
+	}
+	spec := policy.Spec{Grants: grants, NeverExpires: out.NeverExpires, Description: t.Description}
+	if times.expires != nil {
+		out.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
+		out.Expired = !now.Before(*times.expires)
+		spec.Lifetime = times.expires.Sub(times.created)
+	}
+	for _, g := range grants {
+		out.Scopes = append(out.Scopes, scopePresetGrantModel{
+			Name: g.Scope, Create: g.Create, Read: g.Read, Update: g.Update, Delete: g.Delete,
+		})
+	}
+	for _, f := range reportedFindings(policy.Review(spec, pol), pol) {
+		out.Findings = append(out.Findings, tokenFindingModel{
+			Severity: f.Severity.String(),
+			Rule:     f.Rule,
+			Summary:  f.Summary,
+		})
+	}
+	return out, nil
+}
+
+// reportedFindings keeps, in review order, what a plan would show for the
+// token: findings at or above the policy's warn_at, and every deny match.
+func reportedFindings(fs []policy.Finding, pol policy.Policy) []policy.Finding {
+	warnAt := pol.WarnAt
+	if warnAt == 0 {
+		warnAt = policy.Default().WarnAt
+	}
+	var out []policy.Finding
+	for _, f := range fs {
+		if f.Rule == policy.RuleDeny || f.Severity >= warnAt {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,413 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+func auditAPITime(t time.Time) string { return t.UTC().Format(xano.TimeLayout) }
+
+func auditStrPtr(s string) *string { return &s }
+
+// auditClock is a settable clock shared by the emulator and the provider.
+type auditClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *auditClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *auditClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// auditClient is an API client for the emulator at baseURL, to create tokens
+// the configuration does not manage.
+func auditClient(t *testing.T, baseURL string) *xano.Client {
+	t.Helper()
+	c, err := xano.New(xano.Config{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// findingKeys renders findings as "rule:scope.permission" (or just the rule)
+// so a table can list what it expects in order.
+func findingKeys(fs []tokenFindingModel) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Rule + "/" + f.Severity
+	}
+	return out
+}
+
+func TestMetadataTokensAuditToken(t *testing.T) {
+	t.Parallel()
+	created := time.Date(2026, 11, 22, 11, 31, 20, 0, time.UTC)
+	month := created.Add(30 * 24 * time.Hour)
+	mustPolicy := func(warnAt string, deny []string, maxLifetime string, requireDescription bool) policy.Policy {
+		pol, errs := policy.ParsePolicy(warnAt, deny, maxLifetime, requireDescription, false)
+		if len(errs) > 0 {
+			t.Fatalf("policy: %v", errs)
+		}
+		return pol
+	}
+	weweb := map[string][]string{"workspace:api": {"read"}, "instance:workspace": {"read"}}
+
+	tests := []struct {
+		name         string
+		token        xano.Token
+		pol          policy.Policy
+		now          time.Time
+		wantExpires  types.String
+		wantExpired  bool
+		wantNever    bool
+		wantScopes   []scopePresetGrantModel
+		wantFindings []string
+		wantErr      string
+	}{
+		{
+			name:        "weweb preset, default policy: nothing to report",
+			token:       xano.Token{ID: 7, Name: "weweb", Description: "WeWeb", CreatedAt: auditAPITime(created), ExpiresAt: auditStrPtr(auditAPITime(month)), Scopes: weweb},
+			pol:         policy.Default(),
+			now:         created.Add(time.Hour),
+			wantExpires: types.StringValue("2026-12-22T11:31:20Z"),
+			wantScopes: []scopePresetGrantModel{
+				{Name: "workspace_content", Read: true},
+				{Name: "workspace_api_groups", Read: true},
+			},
+			wantFindings: []string{},
+		},
+		{
+			name: "database read that never expires",
+			token: xano.Token{ID: 8, Name: "db", CreatedAt: auditAPITime(created),
+				Scopes: map[string][]string{"workspace:database": {"read"}}},
+			pol:          policy.Default(),
+			now:          created.Add(1000 * 24 * time.Hour),
+			wantExpires:  types.StringNull(),
+			wantNever:    true,
+			wantScopes:   []scopePresetGrantModel{{Name: "workspace_database", Read: true}},
+			wantFindings: []string{"grant/critical", "never_expires/high"},
+		},
+		{
+			name:         "expired exactly at expires_at",
+			token:        xano.Token{ID: 9, Name: "old", CreatedAt: auditAPITime(created), ExpiresAt: auditStrPtr(auditAPITime(month)), Scopes: weweb},
+			pol:          policy.Default(),
+			now:          month,
+			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
+			wantExpired:  true,
+			wantScopes:   []scopePresetGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
+			wantFindings: []string{},
+		},
+		{
+			name: "one second before expiry is not expired",
+			token: xano.Token{ID: 10, Name: "fresh", CreatedAt: auditAPITime(created), ExpiresAt: auditStrPtr(auditAPITime(month)),
+				Scopes: map[string][]string{"workspace:file": {"delete", "read"}}},
+			pol:          policy.Default(),
+			now:          month.Add(-time.Second),
+			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
+			wantScopes:   []scopePresetGrantModel{{Name: "workspace_files", Read: true, Delete: true}},
+			wantFindings: []string{"grant/high", "grant/high"},
+		},
+		{
+			name: "warn_at medium adds medium grants and the long lifetime",
+			token: xano.Token{ID: 11, Name: "logs", Description: "logs", CreatedAt: auditAPITime(created),
+				ExpiresAt: auditStrPtr(auditAPITime(created.Add(120 * 24 * time.Hour))),
+				Scopes:    map[string][]string{"workspace:requesthistory": {"read"}, "instance:workspace": {"read"}}},
+			pol:          mustPolicy("medium", nil, "", false),
+			now:          created,
+			wantExpires:  types.StringValue("2027-03-22T11:31:20Z"),
+			wantScopes:   []scopePresetGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_request_history", Read: true}},
+			wantFindings: []string{"grant/medium", "long_lifetime/medium"},
+		},
+		{
+			name:        "deny matches are reported below warn_at",
+			token:       xano.Token{ID: 12, Name: "weweb", Description: "WeWeb", CreatedAt: auditAPITime(created), ExpiresAt: auditStrPtr(auditAPITime(month)), Scopes: weweb},
+			pol:         mustPolicy("critical", []string{"workspace_content.*"}, "", false),
+			now:         created,
+			wantExpires: types.StringValue("2026-12-22T11:31:20Z"),
+			wantScopes: []scopePresetGrantModel{
+				{Name: "workspace_content", Read: true},
+				{Name: "workspace_api_groups", Read: true},
+			},
+			wantFindings: []string{"deny/low"},
+		},
+		{
+			name:         "policy max_lifetime and require_description",
+			token:        xano.Token{ID: 13, Name: "weweb", CreatedAt: auditAPITime(created), ExpiresAt: auditStrPtr(auditAPITime(month)), Scopes: weweb},
+			pol:          mustPolicy("", nil, "14d", true),
+			now:          created,
+			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
+			wantScopes:   []scopePresetGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
+			wantFindings: []string{"max_lifetime/high", "description_required/high"},
+		},
+		{
+			name:    "malformed created_at",
+			token:   xano.Token{ID: 14, Name: "bad", CreatedAt: "yesterday", Scopes: weweb},
+			pol:     policy.Default(),
+			now:     created,
+			wantErr: "created_at of token 14",
+		},
+		{
+			name:    "scope missing from the catalog",
+			token:   xano.Token{ID: 15, Name: "new", CreatedAt: auditAPITime(created), Scopes: map[string][]string{"workspace:agents": {"read"}}},
+			pol:     policy.Default(),
+			now:     created,
+			wantErr: `unknown scope "workspace:agents"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := auditToken("main", &tt.token, tt.pol, tt.now)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if want := fmt.Sprintf("main/%d", tt.token.ID); got.ID != want || got.TokenID != tt.token.ID {
+				t.Errorf("id = %q, token_id = %d; want %q, %d", got.ID, got.TokenID, want, tt.token.ID)
+			}
+			if got.Name != tt.token.Name || got.Description != tt.token.Description {
+				t.Errorf("name, description = %q, %q; want %q, %q", got.Name, got.Description, tt.token.Name, tt.token.Description)
+			}
+			if got.CreatedAt != "2026-11-22T11:31:20Z" {
+				t.Errorf("created_at = %q", got.CreatedAt)
+			}
+			if !got.ExpiresAt.Equal(tt.wantExpires) {
+				t.Errorf("expires_at = %s, want %s", got.ExpiresAt, tt.wantExpires)
+			}
+			if got.Expired != tt.wantExpired || got.NeverExpires != tt.wantNever {
+				t.Errorf("expired, never_expires = %t, %t; want %t, %t", got.Expired, got.NeverExpires, tt.wantExpired, tt.wantNever)
+			}
+			if fmt.Sprint(got.Scopes) != fmt.Sprint(tt.wantScopes) {
+				t.Errorf("scopes = %v, want %v", got.Scopes, tt.wantScopes)
+			}
+			if keys := findingKeys(got.Findings); strings.Join(keys, ",") != strings.Join(tt.wantFindings, ",") {
+				t.Errorf("findings = %v, want %v", keys, tt.wantFindings)
+			}
+			for _, f := range got.Findings {
+				if f.Summary == "" || strings.Contains(f.Summary, "\n") {
+					t.Errorf("finding %s has summary %q, want one line", f.Rule, f.Summary)
+				}
+			}
+		})
+	}
+}
+
+// TestMetadataTokensSummariesMatchReview checks that the listing speaks the plan's
+// words: each summary is the one the policy review gives for the same spec.
+func TestMetadataTokensSummariesMatchReview(t *testing.T) {
+	t.Parallel()
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tok := xano.Token{ID: 1, Name: "admin", CreatedAt: auditAPITime(created),
+		Scopes: map[string][]string{"workspace:database": {"create", "read", "update", "delete"}}}
+	got, err := auditToken("main", &tok, policy.Default(), created)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grants, err := scopes.FromWire(tok.Scopes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	review := policy.Review(policy.Spec{Grants: grants, NeverExpires: true}, policy.Default())
+	if len(got.Findings) != len(review) {
+		t.Fatalf("got %d findings, the review has %d (all high or critical)", len(got.Findings), len(review))
+	}
+	for i, f := range review {
+		if got.Findings[i].Summary != f.Summary || got.Findings[i].Rule != f.Rule || got.Findings[i].Severity != f.Severity.String() {
+			t.Errorf("finding %d = %+v, want %s %s %q", i, got.Findings[i], f.Rule, f.Severity, f.Summary)
+		}
+	}
+}
+
+// TestAccMetadataTokensDataSource lists tokens minted directly through the
+// API, among them an expired one and a database token, none of them managed
+// by the configuration.
+func TestAccMetadataTokensDataSource(t *testing.T) {
+	t.Parallel()
+	clock := &auditClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	client := auditClient(t, baseURL)
+
+	mint := func(name string, expiresIn time.Duration, wire map[string][]string) {
+		t.Helper()
+		_, err := client.CreateToken(t.Context(), "main", xano.CreateTokenRequest{
+			Name: name, Description: name + " token", ExpiresIn: int64(expiresIn / time.Second), Scopes: wire,
+		})
+		if err != nil {
+			t.Fatalf("minting %s: %v", name, err)
+		}
+	}
+	mint("short", time.Hour, map[string][]string{"workspace:api": {"read"}})
+	mint("weweb", 30*24*time.Hour, map[string][]string{"workspace:api": {"read"}, "instance:workspace": {"read"}})
+	mint("automation", 0, map[string][]string{"workspace:database": {"create", "read", "update", "delete"}})
+	mint("monitoring", 7*24*time.Hour, map[string][]string{"workspace:api": {"read"}, "instance:workspace": {"read"}, "workspace:requesthistory": {"read"}})
+	mint("elsewhere", time.Hour, map[string][]string{"workspace:api": {"read"}})
+	if err := client.DeleteToken(t.Context(), "main", 5); err != nil {
+		t.Fatal(err)
+	}
+	_, err := client.CreateToken(t.Context(), "other", xano.CreateTokenRequest{Name: "other", ExpiresIn: 3600,
+		Scopes: map[string][]string{"workspace:api": {"read"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two hours later the one-hour token has expired, for the emulator and
+	// the provider alike.
+	clock.Advance(2 * time.Hour)
+	if len(emu.Tokens("main")) != 4 {
+		t.Fatalf("emulator holds %d tokens on main, want 4", len(emu.Tokens("main")))
+	}
+
+	config := testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + `
+data "xano_metadata_tokens" "all" {
+  instance = "main"
+}
+
+output "risky" {
+  value = [for t in data.xano_metadata_tokens.all.tokens : t.name if length(t.findings) > 0]
+}
+`
+	tokens := tfjsonpath.New("tokens")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithClock(clock.Now),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tfjsonpath.New("instance"), knownvalue.StringExact("main")),
+				statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tokens, knownvalue.ListSizeExact(4)),
+				statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tokens.AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"id":            knownvalue.StringExact("main/1"),
+					"token_id":      knownvalue.Int64Exact(1),
+					"name":          knownvalue.StringExact("short"),
+					"description":   knownvalue.StringExact("short token"),
+					"created_at":    knownvalue.StringExact("2026-03-01T09:00:00Z"),
+					"expires_at":    knownvalue.StringExact("2026-03-01T10:00:00Z"),
+					"expired":       knownvalue.Bool(true),
+					"never_expires": knownvalue.Bool(false),
+					"findings":      knownvalue.ListExact([]knownvalue.Check{}),
+				})),
+				statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tokens.AtSliceIndex(1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"name":    knownvalue.StringExact("weweb"),
+					"expired": knownvalue.Bool(false),
+					"scopes": knownvalue.ListExact([]knownvalue.Check{
+						scopeCheck("workspace_content", "-R--"),
+						scopeCheck("workspace_api_groups", "-R--"),
+					}),
+				})),
+				statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tokens.AtSliceIndex(2), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"name":          knownvalue.StringExact("automation"),
+					"expires_at":    knownvalue.Null(),
+					"expired":       knownvalue.Bool(false),
+					"never_expires": knownvalue.Bool(true),
+					"scopes":        knownvalue.ListExact([]knownvalue.Check{scopeCheck("workspace_database", "CRUD")}),
+					"findings": knownvalue.ListExact([]knownvalue.Check{
+						findingCheck("critical", "grant", "workspace_database.create (critical): "),
+						findingCheck("critical", "grant", "workspace_database.read (critical): "),
+						findingCheck("critical", "grant", "workspace_database.update (critical): "),
+						findingCheck("critical", "grant", "workspace_database.delete (critical): "),
+						findingCheck("high", "never_expires", "never_expires (high): "),
+					}),
+				})),
+				statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tokens.AtSliceIndex(3), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"id":       knownvalue.StringExact("main/4"),
+					"name":     knownvalue.StringExact("monitoring"),
+					"findings": knownvalue.ListExact([]knownvalue.Check{}),
+				})),
+				statecheck.ExpectKnownOutputValue("risky", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("automation")})),
+			},
+		}},
+	})
+}
+
+// TestAccMetadataTokensDataSourceProviderInstance lists the provider's
+// default instance, and fails with a clear error when there is none.
+func TestAccMetadataTokensDataSourceProviderInstance(t *testing.T) {
+	t.Parallel()
+	_, baseURL := emulator.Start(t, emulator.Options{})
+	client := auditClient(t, baseURL)
+	if _, err := client.CreateToken(t.Context(), "staging", xano.CreateTokenRequest{Name: "ci", ExpiresIn: 3600,
+		Scopes: map[string][]string{"workspace:api": {"read"}}}); err != nil {
+		t.Fatal(err)
+	}
+	withInstance := fmt.Sprintf(`
+provider "xano" {
+  base_url     = %q
+  access_token = %q
+  instance     = "staging"
+}
+
+data "xano_metadata_tokens" "all" {}
+`, baseURL, emulator.DefaultAdminToken)
+	withoutInstance := testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + `
+data "xano_metadata_tokens" "all" {}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: withInstance,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tfjsonpath.New("instance"), knownvalue.StringExact("staging")),
+					statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tfjsonpath.New("tokens"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id":   knownvalue.StringExact("staging/1"),
+							"name": knownvalue.StringExact("ci"),
+						}),
+					})),
+				},
+			},
+			{
+				Config:      withoutInstance,
+				ExpectError: regexp.MustCompile(`Missing Xano instance`),
+			},
+		},
+	})
+}
+
+// scopeCheck expects one scope object, its permissions written like
+// scopes.Grant.Letters ("CR--").
+func scopeCheck(name, letters string) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"name":   knownvalue.StringExact(name),
+		"create": knownvalue.Bool(letters[0] == 'C'),
+		"read":   knownvalue.Bool(letters[1] == 'R'),
+		"update": knownvalue.Bool(letters[2] == 'U'),
+		"delete": knownvalue.Bool(letters[3] == 'D'),
+	})
+}
+
+// findingCheck expects one finding whose summary starts with prefix.
+func findingCheck(severity, rule, prefix string) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"severity": knownvalue.StringExact(severity),
+		"rule":     knownvalue.StringExact(rule),
+		"summary":  knownvalue.StringRegexp(regexp.MustCompile("^" + regexp.QuoteMeta(prefix))),
+	})
+}

@@ -1,0 +1,368 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+var (
+	_ ephemeral.EphemeralResource                   = &metadataTokenEphemeral{}
+	_ ephemeral.EphemeralResourceWithConfigure      = &metadataTokenEphemeral{}
+	_ ephemeral.EphemeralResourceWithClose          = &metadataTokenEphemeral{}
+	_ ephemeral.EphemeralResourceWithValidateConfig = &metadataTokenEphemeral{}
+)
+
+const (
+	// ephemeralDefaultExpiresIn is the lifetime of an ephemeral token whose
+	// configuration sets none: the shortest Xano accepts, since Close
+	// revokes the token anyway and the expiry only matters if it cannot.
+	ephemeralDefaultExpiresIn = "1h"
+	// maxTokenNameLen is the longest token name the API accepts.
+	maxTokenNameLen = 100
+	// mintedSuffixBytes random bytes, hex-encoded after a dash, make every
+	// minted name unique, so concurrent runs never collide.
+	mintedSuffixBytes = 4
+	// privateKeyMinted is the private-data key where Open records what Close
+	// must revoke.
+	privateKeyMinted = "minted_token"
+)
+
+// maxEphemeralNameLen leaves room for the "-" and hex suffix of the minted name.
+const maxEphemeralNameLen = maxTokenNameLen - 1 - 2*mintedSuffixBytes
+
+// NewMetadataTokenEphemeralResource returns the xano_metadata_token
+// ephemeral resource.
+func NewMetadataTokenEphemeralResource() ephemeral.EphemeralResource {
+	return &metadataTokenEphemeral{}
+}
+
+// metadataTokenEphemeral mints a short-lived token when Terraform opens it
+// and revokes it when Terraform closes it, so the secret is used during one
+// run and never reaches plan or state.
+type metadataTokenEphemeral struct {
+	data *providerData
+}
+
+// metadataTokenEphemeralModel maps the ephemeral resource.
+type metadataTokenEphemeralModel struct {
+	Instance            types.String  `tfsdk:"instance"`
+	Name                types.String  `tfsdk:"name"`
+	Description         types.String  `tfsdk:"description"`
+	ExpiresIn           DurationValue `tfsdk:"expires_in"`
+	RiskAcknowledgement types.String  `tfsdk:"risk_acknowledgement"`
+	Scope               types.Set     `tfsdk:"scope"`
+	TokenID             types.Int64   `tfsdk:"token_id"`
+	MintedName          types.String  `tfsdk:"minted_name"`
+	ExpiresAt           types.String  `tfsdk:"expires_at"`
+	Token               types.String  `tfsdk:"token"`
+}
+
+// mintedToken is what Open hands to Close through private data: enough to
+// revoke the token and to say when it expires if revoking fails.
+type mintedToken struct {
+	Instance  string `json:"instance"`
+	TokenID   int64  `json:"token_id"`
+	ExpiresAt string `json:"expires_at,omitempty"`
+}
+
+func (r *metadataTokenEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_metadata_token"
+}
+
+func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	scopeAttrs := map[string]schema.Attribute{
+		"name": schema.StringAttribute{MarkdownDescription: scopeNameDescription(), Required: true},
+	}
+	for _, p := range scopes.Permissions {
+		scopeAttrs[string(p)] = schema.BoolAttribute{MarkdownDescription: scopePermissionDescription(p), Optional: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A short-lived Xano Metadata API token for the length of one Terraform run. " +
+			"Terraform mints it when it opens the ephemeral resource (during plan and again during apply) and revokes it " +
+			"when it closes it, so its secret is never written to the plan or the state. Each token gets a unique name, " +
+			"`name` followed by a dash and 8 random hex characters, so concurrent runs never collide. " +
+			"The provider's risk review and policy apply as for the `xano_metadata_token` resource.\n\n" +
+			"While it is open the token counts toward Xano's limit of 10 active tokens per instance. If Terraform is killed " +
+			"before it closes the token, the token stays valid until `expires_in` runs out, which is why the default is Xano's " +
+			"shortest lifetime. Requires Terraform 1.10 or later.",
+		Attributes: map[string]schema.Attribute{
+			"instance": schema.StringAttribute{
+				MarkdownDescription: "The Xano instance to mint the token on. Defaults to the provider's `instance`.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Prefix of the token's name, 1 to %d characters; the minted token is named "+
+					"`<name>-<8 hex characters>` (see `minted_name`).", maxEphemeralNameLen),
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, maxEphemeralNameLen)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "What the token is for, shown in the Xano dashboard while the token exists.",
+				Optional:            true,
+			},
+			"expires_in": schema.StringAttribute{
+				MarkdownDescription: "The token's lifetime, a number and a unit such as `\"1h\"` or `\"2h\"`. At least `\"1h\"`, " +
+					"Xano's shortest, which is the default. The token is revoked when the run ends; the lifetime bounds its " +
+					"use if revoking fails, and must outlast the run, since a token cannot be renewed.",
+				CustomType: DurationType{},
+				Optional:   true,
+				Validators: []validator.String{durationAtLeast{min: minExpiresIn}},
+			},
+			"risk_acknowledgement": schema.StringAttribute{
+				MarkdownDescription: "Why the token's risky grants are acceptable and who approved them. The risk review " +
+					"prints it beside the findings and does not turn them into errors under an enforcing policy; `deny` rules still apply.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"token_id": schema.Int64Attribute{
+				MarkdownDescription: "The minted token's numeric id in Xano.",
+				Computed:            true,
+			},
+			"minted_name": schema.StringAttribute{
+				MarkdownDescription: "The name the token was minted with: `name`, a dash and 8 random hex characters.",
+				Computed:            true,
+			},
+			"expires_at": schema.StringAttribute{
+				MarkdownDescription: "When the token expires if it is not revoked first, in RFC 3339.",
+				Computed:            true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "The token's secret. Ephemeral: usable in provider blocks, write-only arguments, provisioners " +
+					"and other ephemeral contexts, never stored.",
+				Computed:  true,
+				Sensitive: true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"scope": schema.SetNestedBlock{
+				MarkdownDescription: scopeBlockDescription,
+				NestedObject:        schema.NestedBlockObject{Attributes: scopeAttrs},
+				Validators:          scopeBlockValidators(),
+			},
+		},
+	}
+}
+
+func (r *metadataTokenEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig runs the risk review under the provider's policy. Terraform
+// validates an ephemeral resource again, with the provider configured, right
+// before each Open, so the findings appear once per plan and once per apply.
+// Without provider data (terraform validate) there is no policy to apply and
+// nothing is reported.
+func (r *metadataTokenEphemeral) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	if r.data == nil {
+		return
+	}
+	ctx = r.data.mask(ctx)
+	var cfg metadataTokenEphemeralModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	spec, ok, d := cfg.policySpec(ctx, r.data.policy)
+	resp.Diagnostics.Append(d...)
+	if ok && !d.HasError() {
+		resp.Diagnostics.Append(riskReview(ctx, r.data.policy, nil, spec, true)...)
+	}
+}
+
+// policySpec converts the configuration into the risk review's spec; ok is
+// false while a value it needs is unknown.
+func (m *metadataTokenEphemeralModel) policySpec(ctx context.Context, pol policy.Policy) (policy.Spec, bool, diag.Diagnostics) {
+	return policySpec(ctx, pol, specValues{
+		Scope:           m.Scope,
+		ExpiresIn:       m.expiresIn(),
+		NeverExpires:    types.BoolValue(false),
+		Description:     m.Description,
+		Acknowledgement: m.RiskAcknowledgement,
+	})
+}
+
+// expiresIn is the configured lifetime or the one-hour default.
+func (m *metadataTokenEphemeralModel) expiresIn() DurationValue {
+	if m.ExpiresIn.IsNull() {
+		return NewDurationValue(ephemeralDefaultExpiresIn)
+	}
+	return m.ExpiresIn
+}
+
+func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	if r.data == nil || r.data.client == nil {
+		resp.Diagnostics.AddError("Provider not configured",
+			"The xano provider was not configured before the ephemeral token was opened. This is a bug in the provider or Terraform; please report it.")
+		return
+	}
+	ctx = r.data.mask(ctx)
+	var cfg metadataTokenEphemeralModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	instance := cfg.Instance.ValueString()
+	if instance == "" {
+		instance = r.data.instance
+	}
+	if instance == "" {
+		missingInstance(&resp.Diagnostics)
+		return
+	}
+	create, ok := r.mintRequest(ctx, &cfg, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+
+	tok, err := r.data.client.CreateToken(ctx, instance, create)
+	if err != nil {
+		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("mint ephemeral token %q on instance %q", create.Name, instance), err)
+		return
+	}
+	ctx = r.data.mask(ctx, tok.Secret)
+
+	// The token exists from here on: whatever fails next must revoke it, or
+	// it would outlive the run with nobody to close it.
+	minted := mintedToken{Instance: instance, TokenID: tok.ID}
+	cfg.Instance = types.StringValue(instance)
+	cfg.TokenID = types.Int64Value(tok.ID)
+	cfg.MintedName = types.StringValue(tok.Name)
+	cfg.Token = types.StringValue(tok.Secret)
+	cfg.ExpiresAt = types.StringNull()
+	var diags diag.Diagnostics
+	times, err := parseTokenTimes(tok)
+	if err != nil {
+		diags.AddError("Unexpected token from the Xano API",
+			fmt.Sprintf("Token %d was minted but %s. The provider revokes it; retry, and report the answer if it persists.", tok.ID, err))
+	} else if times.expires != nil {
+		minted.ExpiresAt = formatTimestamp(*times.expires)
+		cfg.ExpiresAt = types.StringValue(minted.ExpiresAt)
+	}
+	if !diags.HasError() {
+		raw, err := json.Marshal(minted)
+		if err != nil {
+			diags.AddError("Cannot record the ephemeral token", err.Error())
+		} else {
+			diags.Append(resp.Private.SetKey(ctx, privateKeyMinted, raw)...)
+		}
+	}
+	if !diags.HasError() {
+		diags.Append(resp.Result.Set(ctx, &cfg)...)
+	}
+	if diags.HasError() {
+		r.revoke(ctx, minted, &diags)
+	}
+	resp.Diagnostics.Append(diags...)
+}
+
+// mintRequest builds the create request from a configuration, stopping
+// before any call when the scopes or lifetime are not usable or the policy
+// refuses the token.
+func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataTokenEphemeralModel, diags *diag.Diagnostics) (xano.CreateTokenRequest, bool) {
+	spec, ok, d := cfg.policySpec(ctx, r.data.policy)
+	diags.Append(d...)
+	if diags.HasError() {
+		return xano.CreateTokenRequest{}, false
+	}
+	if !ok {
+		diags.AddError("Ephemeral token not fully known",
+			"Some of the token's scopes, lifetime or risk_acknowledgement are still unknown when Terraform opens it. "+
+				"Use values known at plan time, or values from resources that already exist.")
+		return xano.CreateTokenRequest{}, false
+	}
+	for _, err := range spec.Grants.Validate() {
+		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
+	}
+	// Only errors: ValidateConfig already printed the warnings.
+	diags.Append(riskReview(ctx, r.data.policy, nil, spec, false)...)
+	if diags.HasError() {
+		return xano.CreateTokenRequest{}, false
+	}
+	wire, err := spec.Grants.Wire()
+	if err != nil {
+		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
+		return xano.CreateTokenRequest{}, false
+	}
+	suffix, err := randomSuffix()
+	if err != nil {
+		diags.AddError("Cannot name the ephemeral token", "Reading random bytes for the token's unique name failed: "+err.Error())
+		return xano.CreateTokenRequest{}, false
+	}
+	return xano.CreateTokenRequest{
+		Name:        mintedName(cfg.Name.ValueString(), suffix),
+		Description: cfg.Description.ValueString(),
+		ExpiresIn:   int64(spec.Lifetime / time.Second),
+		Scopes:      wire,
+	}, true
+}
+
+// randomSuffix returns mintedSuffixBytes random bytes in hex.
+func randomSuffix() (string, error) {
+	b := make([]byte, mintedSuffixBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// mintedName is the name an ephemeral token is minted with.
+func mintedName(prefix, suffix string) string {
+	return prefix + "-" + suffix
+}
+
+// Close revokes the token Open minted. A token already gone (revoked by
+// someone else, or expired and purged) is what Close wants, so a 404 is fine.
+func (r *metadataTokenEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	ctx = r.data.mask(ctx)
+	raw, d := req.Private.GetKey(ctx, privateKeyMinted)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() || len(raw) == 0 {
+		return
+	}
+	var minted mintedToken
+	if err := json.Unmarshal(raw, &minted); err != nil || minted.Instance == "" || minted.TokenID <= 0 {
+		resp.Diagnostics.AddError("Cannot revoke the ephemeral token",
+			"The record Open left for Close is unreadable, so the token it minted was not revoked; it stays valid until it expires. "+
+				"Find it with the xano_metadata_tokens data source and delete it in the Xano dashboard. This is a bug in the provider, please report it.")
+		return
+	}
+	if r.data == nil || r.data.client == nil {
+		resp.Diagnostics.AddError("Provider not configured",
+			fmt.Sprintf("The xano provider was not configured when Terraform closed ephemeral token %d on instance %q, so it was not revoked. "+
+				"This is a bug in the provider or Terraform; please report it.", minted.TokenID, minted.Instance))
+		return
+	}
+	r.revoke(ctx, minted, &resp.Diagnostics)
+}
+
+// revoke deletes a minted token, treating one already gone as revoked.
+func (r *metadataTokenEphemeral) revoke(ctx context.Context, minted mintedToken, diags *diag.Diagnostics) {
+	err := r.data.client.DeleteToken(ctx, minted.Instance, minted.TokenID)
+	if err == nil || xano.IsNotFound(err) {
+		return
+	}
+	until := "until it expires"
+	if minted.ExpiresAt != "" {
+		until += " at " + minted.ExpiresAt
+	}
+	tokenAPIError(diags, fmt.Sprintf("revoke ephemeral token %d on instance %q (it stays valid %s: delete it in the Xano dashboard)",
+		minted.TokenID, minted.Instance, until), err)
+}
