@@ -16,10 +16,10 @@ terraform apply -no-color -auto-approve demo.tfplan
 echo "==> outputs"
 terraform output -no-color
 
-token=$(terraform output -raw monitoring_token)
-probe() {
-  curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$XANO_BASE_URL$1"
-}
+# The secret travels in an environment variable, never on a command line.
+XANO_PROBE_TOKEN=$(terraform output -raw monitoring_token)
+export XANO_PROBE_TOKEN
+probe() { "$EMULATOR_BIN" probe "$1"; }
 
 echo "==> the monitoring token reaches what it declares, and nothing else"
 history=$(probe /workspace/1/request_history)

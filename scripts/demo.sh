@@ -29,6 +29,7 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export CHECKPOINT_DISABLE=1
 export TF_IN_AUTOMATION=1
 export DEMO_DIR="$work/demo"
+export EMULATOR_BIN="$work/bin/xano-emulator"
 
 "$work/bin/xano-emulator" run -- bash "$root/scripts/demo-run.sh"
 echo "==> demo finished: the emulator is stopped and the temporary files are removed"

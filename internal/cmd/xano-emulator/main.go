@@ -46,6 +46,9 @@ Usage:
         XANO_BASE_URL and XANO_ACCESS_TOKEN exported to it; exit with its
         status. SIGINT and SIGTERM are forwarded to COMMAND (when stdin is a
         terminal, Ctrl-C already reaches it and SIGINT is not sent twice).
+  xano-emulator probe PATH
+        GET XANO_BASE_URL+PATH with the bearer token in XANO_PROBE_TOKEN and
+        print the HTTP status (loopback emulators only).
   xano-emulator version
         Print the version.
 
@@ -67,6 +70,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stderr)
 	case "run":
 		return runCommand(args[1:], stderr)
+	case "probe":
+		return probe(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "xano-emulator %s\n", version)
 		return 0

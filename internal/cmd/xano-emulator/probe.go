@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// probe answers with the HTTP status of one GET against the emulator, so the
+// demo can show what a minted token opens without needing curl. The token
+// comes from XANO_PROBE_TOKEN rather than argv, where other users could read it.
+func probe(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 || !strings.HasPrefix(args[0], "/") {
+		fmt.Fprintln(stderr, "usage: XANO_PROBE_TOKEN=... xano-emulator probe /workspace/1/table (XANO_BASE_URL names the emulator)")
+		return exitUsage
+	}
+	base := os.Getenv("XANO_BASE_URL")
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		fmt.Fprintf(stderr, "xano-emulator probe: XANO_BASE_URL %q is not a URL.\n", base)
+		return exitUsage
+	}
+	if err := checkLoopback(u.Host); err != nil {
+		fmt.Fprintf(stderr, "xano-emulator probe: %v\n", err)
+		return exitUsage
+	}
+	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(base, "/")+args[0], nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "xano-emulator probe: %v\n", err)
+		return exitUsage
+	}
+	req.Header.Set("Authorization", "Bearer "+os.Getenv("XANO_PROBE_TOKEN"))
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "xano-emulator probe: the request failed: %v\n", err)
+		return 1
+	}
+	_ = resp.Body.Close()
+	fmt.Fprintln(stdout, resp.StatusCode)
+	return 0
+}
