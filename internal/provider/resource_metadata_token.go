@@ -410,7 +410,10 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 
-	tok, err := r.data.client.CreateToken(ctx, instance, xano.CreateTokenRequest{
+	// The call is not cancelled when Terraform stops the provider (Ctrl-C):
+	// the server may already have minted the token, and only the answer lets
+	// the state record it. The per-attempt timeout and max_retries bound it.
+	tok, err := r.data.client.CreateToken(context.WithoutCancel(ctx), instance, xano.CreateTokenRequest{
 		Name:        plan.Name.ValueString(),
 		Description: plan.Description.ValueString(),
 		ExpiresIn:   int64(lifetime / time.Second),

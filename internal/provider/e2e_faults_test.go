@@ -1,0 +1,250 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+)
+
+// End-to-end fault tests: the real terraform binary applies and destroys a
+// fleet of tokens while the emulator fails requests, drops connections after
+// committing and rate limits, or while Terraform is interrupted. Whatever
+// happens, a few runs must leave the state and the instance holding the same
+// tokens: no duplicate, no orphan.
+
+// hardeningInstance is the instance newE2E configures through XANO_INSTANCE.
+const hardeningInstance = "e2e"
+
+// hardeningHCL is a configuration with the given provider block body and
+// resources.
+func hardeningHCL(providerBody, resources string) string {
+	return `terraform {
+  required_providers {
+    xano = {
+      source = "terraform-provider-xano/xano"
+    }
+  }
+}
+
+provider "xano" {
+` + providerBody + `
+}
+
+` + resources
+}
+
+// fleetHCL declares n read-only tokens through count.
+func fleetHCL(providerBody string, n int) string {
+	return hardeningHCL(providerBody, fmt.Sprintf(`
+resource "xano_metadata_token" "fleet" {
+  count       = %d
+  name        = "fleet-${count.index}"
+  description = "Fault convergence test token ${count.index}"
+  expires_in  = "1d"
+
+  scope {
+    name = "workspace_api_groups"
+    read = true
+  }
+}
+`, n))
+}
+
+// stateToken is one xano_metadata_token of the state.
+type stateToken struct {
+	Address string
+	TokenID int64
+	Secret  string
+}
+
+// stateTokens reads every xano_metadata_token from `terraform show -json`,
+// whose values include sensitive ones.
+func stateTokens(t *testing.T, e *e2eEnv) []stateToken {
+	t.Helper()
+	st, err := e.TF.Show(context.Background())
+	if err != nil {
+		t.Fatalf("terraform show: %v", err)
+	}
+	var out []stateToken
+	if st == nil || st.Values == nil || st.Values.RootModule == nil {
+		return out
+	}
+	for _, r := range st.Values.RootModule.Resources {
+		if r.Type != "xano_metadata_token" || r.Mode != "managed" {
+			continue
+		}
+		tok := stateToken{Address: r.Address}
+		switch id := r.AttributeValues["token_id"].(type) {
+		case json.Number:
+			tok.TokenID, _ = id.Int64()
+		case float64:
+			tok.TokenID = int64(id)
+		}
+		if s, ok := r.AttributeValues["token"].(string); ok {
+			tok.Secret = s
+		}
+		out = append(out, tok)
+	}
+	return out
+}
+
+// stateIDs returns the sorted token ids of the state.
+func stateIDs(ts []stateToken) []int64 {
+	ids := make([]int64, 0, len(ts))
+	for _, t := range ts {
+		ids = append(ids, t.TokenID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// emulatorIDs returns the sorted ids of the tokens the emulator holds.
+func emulatorIDs(emu *emulator.Emulator) []int64 {
+	var ids []int64
+	for _, t := range emu.Tokens(hardeningInstance) {
+		ids = append(ids, t.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// runUntilClean runs step up to max times until it succeeds, logging the
+// errors of the failed runs, and reports how many runs it took.
+func runUntilClean(t *testing.T, what string, max int, step func() e2eRun) int {
+	t.Helper()
+	for i := 1; i <= max; i++ {
+		run := step()
+		if run.Err == nil && len(run.Errors()) == 0 {
+			return i
+		}
+		t.Logf("%s %d/%d failed (%v):\n%s", what, i, max, run.Err, diagText(run.Errors()))
+	}
+	t.Fatalf("%s did not succeed within %d runs", what, max)
+	return max
+}
+
+// TestE2EFaultsConverge applies ten tokens at parallelism 10 while the
+// emulator fails 30% of mutating requests (half with a 500 before
+// committing, half by dropping the connection after committing) and rate
+// limits to 5 requests per second. Within three applies the state and the
+// instance must hold the same ten tokens, and within three destroys none.
+func TestE2EFaultsConverge(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{FaultRate: 0.3, Seed: 20261123, RateLimit: 5})
+	e.Write(fleetHCL(`  request_timeout = "5s"`, 10))
+
+	applies := runUntilClean(t, "apply", 3, func() e2eRun { return e.Apply(tfexec.Parallelism(10)) })
+	state := stateTokens(t, e)
+	if len(state) != 10 {
+		t.Fatalf("state holds %d tokens after %d applies, want 10", len(state), applies)
+	}
+	if got, want := emulatorIDs(e.Emu), stateIDs(state); !slices.Equal(got, want) {
+		t.Fatalf("after %d applies the emulator holds tokens %v, the state %v: duplicates or orphans", applies, got, want)
+	}
+	for _, s := range state {
+		if !strings.HasPrefix(s.Secret, "xano_mt_") {
+			t.Errorf("%s has no minted secret in state", s.Address)
+		}
+	}
+	stats := e.Emu.Stats()
+	t.Logf("converged after %d applies; create requests by status: 200=%d 500=%d dropped=%d 429=%d",
+		applies, stats["POST /instance/{instance}/token 200"], stats["POST /instance/{instance}/token 500"],
+		stats["POST /instance/{instance}/token 0"], stats["POST /instance/{instance}/token 429"])
+	if stats["POST /instance/{instance}/token 500"]+stats["POST /instance/{instance}/token 0"] == 0 {
+		t.Error("no create met a fault: the test proves nothing")
+	}
+
+	destroys := runUntilClean(t, "destroy", 3, func() e2eRun { return e.Destroy(tfexec.Parallelism(10)) })
+	if left := stateTokens(t, e); len(left) != 0 {
+		t.Errorf("state still holds %d tokens after %d destroys", len(left), destroys)
+	}
+	if left := emulatorIDs(e.Emu); len(left) != 0 {
+		t.Errorf("the emulator still holds tokens %v after %d destroys", left, destroys)
+	}
+}
+
+// TestE2EInterruptedApply sends SIGINT to `terraform apply` once some
+// creates have committed, while the emulator is slow, then applies again:
+// the state and the instance must end up holding the same tokens.
+func TestE2EInterruptedApply(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows processes cannot be sent SIGINT")
+	}
+	const n = 6
+	e := newE2E(t, emulator.Options{})
+	e.Write(fleetHCL("", n))
+	e.Emu.SetLatency(300 * time.Millisecond)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, e.TF.ExecPath(), "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=2")
+	cmd.Dir = e.Dir
+	cmd.Env = os.Environ()
+	for k, v := range e.Env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	// Interrupt once at least two tokens exist, while others are in flight.
+	interrupted := false
+	for !interrupted {
+		select {
+		case err := <-done:
+			t.Fatalf("terraform apply finished before the interrupt (%v):\n%s", err, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if len(e.Emu.Tokens(hardeningInstance)) >= 2 {
+			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			interrupted = true
+		}
+	}
+	if err := <-done; err == nil {
+		t.Logf("terraform apply exited 0 after SIGINT; output:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "nterrupt") {
+		t.Errorf("terraform did not report the interrupt:\n%s", out.String())
+	}
+	afterInterrupt := stateTokens(t, e)
+	if len(afterInterrupt) >= n {
+		t.Errorf("all %d tokens were created despite the interrupt: the test proves nothing", n)
+	}
+	if got, want := emulatorIDs(e.Emu), stateIDs(afterInterrupt); !slices.Equal(got, want) {
+		t.Errorf("after the interrupt the emulator holds tokens %v, the state %v: a token was minted that the state does not record; terraform printed:\n%s",
+			got, want, out.String())
+	}
+
+	e.Emu.SetLatency(0)
+	runUntilClean(t, "apply after the interrupt", 1, func() e2eRun { return e.Apply() })
+	state := stateTokens(t, e)
+	if len(state) != n {
+		t.Fatalf("state holds %d tokens, want %d", len(state), n)
+	}
+	if got, want := emulatorIDs(e.Emu), stateIDs(state); !slices.Equal(got, want) {
+		t.Fatalf("the emulator holds tokens %v, the state %v: orphans or duplicates", got, want)
+	}
+	runUntilClean(t, "destroy", 1, func() e2eRun { return e.Destroy() })
+	if left := emulatorIDs(e.Emu); len(left) != 0 {
+		t.Errorf("the emulator still holds tokens %v after destroy", left)
+	}
+}
