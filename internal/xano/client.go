@@ -304,6 +304,7 @@ func (c *Client) CreateTokenWithKey(ctx context.Context, instance string, req Cr
 	path := tokensPath(instance)
 	var t *Token
 	if err := c.call(ctx, http.MethodPost, path, req, idempotencyKey, "token", &t); err != nil {
+		hideCreateExcerpt(err)
 		return nil, err
 	}
 	if t.Secret == "" {
@@ -311,6 +312,21 @@ func (c *Client) CreateTokenWithKey(ctx context.Context, instance string, req Cr
 	}
 	c.rememberSecret(t.Secret)
 	return t, nil
+}
+
+// hideCreateExcerpt drops the body excerpt of a create response the client
+// could not use when that body is JSON: it may carry the new token's secret
+// under a key the redaction does not recognise (JSON keys match without
+// regard to case, and may be escaped), so no excerpt of it is safe to show.
+func hideCreateExcerpt(err error) {
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Excerpt == "" {
+		return
+	}
+	if trimmed := strings.TrimLeft(de.Excerpt, " "); strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+		de.Excerpt = ""
+		de.Reason += " (the body is not shown, since it may hold the new token's secret)"
+	}
 }
 
 // GetToken returns one token (without its secret); a missing token is an
@@ -503,13 +519,15 @@ func (c *Client) decodeError(method, path string, status int, what, reason strin
 		Reason: c.Redact(stripControl(reason)), Excerpt: c.excerpt(data)}
 }
 
-// excerpt returns the first bytes of a body, safe to show: secrets redacted
-// (including a "token" field the client could not parse), control characters
-// dropped, cut at maxExcerpt bytes on a character boundary.
+// excerpt returns the first bytes of a body, safe to show: control
+// characters dropped, then secrets redacted (including a "token" field the
+// client could not parse), cut at maxExcerpt bytes on a character boundary.
+// Dropping control characters first matters: removing them afterwards could
+// join the pieces of a secret split by one.
 func (c *Client) excerpt(data []byte) string {
-	s := c.Redact(string(bytes.ToValidUTF8(data, []byte("?"))))
-	s = redactTokenField(s)
-	s = strings.TrimSpace(stripControl(s))
+	s := stripControl(string(bytes.ToValidUTF8(data, []byte("?"))))
+	s = redactTokenField(c.Redact(s))
+	s = strings.TrimSpace(s)
 	if len(s) > maxExcerpt {
 		cut := maxExcerpt
 		for cut > 0 && !utf8RuneStart(s[cut]) {

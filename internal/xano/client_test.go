@@ -924,13 +924,34 @@ func TestRedaction(t *testing.T) {
 
 func TestRedactUnparsedSecretInExcerpt(t *testing.T) {
 	t.Parallel()
+	const body = `{"id": 1, "scopes": {}, "token": "never-seen-secret-42`
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.WriteHeader(200)
-		_, _ = io.WriteString(w, `{"id": 1, "scopes": {}, "token": "never-seen-secret-42`)
+		_, _ = io.WriteString(w, body)
+	})
+	c := fastClient(t, f.srv.URL)
+	// A create response is not excerpted at all: its secret may sit under a
+	// key spelled in a way no pattern catches.
+	_, err := c.CreateToken(t.Context(), "main", CreateTokenRequest{Name: "x"})
+	if err == nil || strings.Contains(err.Error(), "never-seen-secret-42") || !strings.Contains(err.Error(), "not shown") {
+		t.Fatalf("create error = %v", err)
+	}
+	// Other responses are excerpted with any token field masked.
+	_, err = c.GetToken(t.Context(), "main", 1)
+	if err == nil || strings.Contains(err.Error(), "never-seen-secret-42") || !strings.Contains(err.Error(), `\"token\": \"***`) {
+		t.Fatalf("get error = %v", err)
+	}
+}
+
+func TestCreateExcerptKeptForNonJSON(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.WriteHeader(200)
+		_, _ = io.WriteString(w, "<html>Welcome to nginx</html>")
 	})
 	_, err := fastClient(t, f.srv.URL).CreateToken(t.Context(), "main", CreateTokenRequest{Name: "x"})
-	if err == nil || strings.Contains(err.Error(), "never-seen-secret-42") || !strings.Contains(err.Error(), `\"token\": \"***`) {
-		t.Fatalf("error = %v", err)
+	if err == nil || !strings.Contains(err.Error(), "Welcome to nginx") {
+		t.Fatalf("error = %v, want the HTML excerpt that shows base_url points elsewhere", err)
 	}
 }
 
