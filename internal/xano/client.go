@@ -403,14 +403,16 @@ func (c *Client) call(ctx context.Context, method, path string, body any, idempo
 			return fmt.Errorf("%s %s: encoding the request body: %v", method, c.Redact(path), err)
 		}
 	}
-	resp, attempts, err := c.do(ctx, method, path, payload, idempotencyKey)
+	resp, attempts, uncertain, err := c.do(ctx, method, path, payload, idempotencyKey)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return c.apiError(method, path, resp, data, attempts)
+		apiErr := c.apiError(method, path, resp, data, attempts)
+		apiErr.Uncertain = uncertain && method == http.MethodPost
+		return apiErr
 	}
 	if out == nil {
 		return nil
@@ -445,14 +447,14 @@ func isNilTarget(out any) bool {
 // do sends the request through go-retryablehttp with a per-call policy (the
 // retry rules depend on the method and the idempotency key) and returns the
 // last response, whatever its status, with the number of attempts made.
-func (c *Client) do(ctx context.Context, method, path string, payload []byte, idempotencyKey string) (*http.Response, int, error) {
+func (c *Client) do(ctx context.Context, method, path string, payload []byte, idempotencyKey string) (*http.Response, int, bool, error) {
 	var body any
 	if payload != nil {
 		body = payload
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.baseURL+path, body)
 	if err != nil {
-		return nil, 0, &TransportError{Method: method, Path: c.Redact(path), Message: "building the request failed: " + c.Redact(err.Error()), cause: err}
+		return nil, 0, false, &TransportError{Method: method, Path: c.Redact(path), Message: "building the request failed: " + c.Redact(err.Error()), cause: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("User-Agent", c.userAgent)
@@ -464,38 +466,45 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 		req.Header.Set(HeaderIdempotency, idempotencyKey)
 	}
 
-	st := &attemptState{c: c, ctx: ctx, method: method, path: path, idempotent: method != http.MethodPost || idempotencyKey != ""}
+	st := &attemptState{c: c, ctx: ctx, method: method, path: path, idempotent: method != http.MethodPost || idempotencyKey != "", keyed: idempotencyKey != ""}
+	// checkRetry enforces the budgets; RetryMax only has to be large enough
+	// not to stop it first.
+	retryMax := c.maxRetries
+	if st.keyed {
+		retryMax = 2*c.maxRetries + rateLimitedBudget
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.httpClient,
 		Logger:       nil,
 		RetryWaitMin: c.retryWaitMin,
 		RetryWaitMax: c.retryWaitMax,
-		RetryMax:     c.maxRetries,
+		RetryMax:     retryMax,
 		CheckRetry:   st.checkRetry,
 		Backoff:      st.backoff,
 		ErrorHandler: st.errorHandler,
 	}
 	resp, err := rc.Do(req)
 	attempts := max(st.attempts, 1)
+	uncertain := st.uncertain && method == http.MethodPost
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return nil, attempts, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts,
+		return nil, attempts, uncertain, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Uncertain: uncertain,
 			Message: "the request was cancelled before the API answered: " + ctxErr.Error(), cause: ctxErr}
 	}
 	if err != nil {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return nil, attempts, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts,
+		return nil, attempts, uncertain, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Uncertain: uncertain || method == http.MethodPost,
 			Message: "could not reach the Xano API: " + c.Redact(err.Error()), cause: err,
 			hint: "Check base_url and the network, then try again"}
 	}
 	if resp == nil {
-		return nil, attempts, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Message: "the HTTP client returned no response"}
+		return nil, attempts, uncertain, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Message: "the HTTP client returned no response"}
 	}
-	return resp, attempts, nil
+	return resp, attempts, uncertain, nil
 }
 
 // apiError builds the typed error for a non-2xx response, with the server's

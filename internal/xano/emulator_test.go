@@ -322,3 +322,53 @@ func TestEmulatorLimitReached(t *testing.T) {
 		t.Errorf("the limit error was retried")
 	}
 }
+
+// A create whose committed answer was lost must get to replay its key even
+// when rate limiting answers the next attempts: 429s do not use up the
+// retries a keyed request needs, so no token is orphaned.
+func TestEmulatorLostCreateThenRateLimited(t *testing.T) {
+	t.Parallel()
+	var e *emulator.Emulator
+	var once sync.Once
+	e, c, _ := startEmulator(t, func(cfg *xano.Config) {
+		cfg.MaxRetries = 2
+		cfg.MaxRetryWait = time.Millisecond
+		cfg.OnRetry = func(int, time.Duration, *http.Response, error) {
+			// After the dropped attempt, the server rate-limits more times
+			// than max_retries allows.
+			once.Do(func() { e.FailNextWithRetryAfter(6, http.StatusTooManyRequests, "") })
+		}
+	})
+	e.DropNext(1, true)
+	tok, err := c.CreateToken(t.Context(), "main", createReq("automation"))
+	if err != nil {
+		t.Fatalf("CreateToken: %v", err)
+	}
+	stored := e.Tokens("main")
+	if len(stored) != 1 || stored[0].ID != tok.ID || tok.Secret == "" {
+		t.Fatalf("stored %+v, client returned %+v: want the one committed token with its secret", stored, tok)
+	}
+
+	// A plain GET still stops after max_retries.
+	e.FailNext(3, http.StatusTooManyRequests)
+	if _, err := c.Me(t.Context()); !xano.IsRateLimited(err) {
+		t.Fatalf("Me error = %v, want rate limited after max_retries", err)
+	}
+}
+
+// A create that fails after an attempt whose answer was lost says so, since
+// the server may have minted a token.
+func TestEmulatorFailedCreateMayHaveCommitted(t *testing.T) {
+	t.Parallel()
+	e, c, _ := startEmulator(t, func(cfg *xano.Config) { cfg.MaxRetries = 1 })
+	e.DropNext(2, true)
+	_, err := c.CreateToken(t.Context(), "main", createReq("automation"))
+	if err == nil || !xano.MayHaveCommitted(err) {
+		t.Fatalf("error = %v, MayHaveCommitted = %v; want a failure flagged as possibly committed", err, xano.MayHaveCommitted(err))
+	}
+	e2, c2, _ := startEmulator(t)
+	e2.FailNext(1, http.StatusBadRequest)
+	if _, err := c2.CreateToken(t.Context(), "main", createReq("x")); err == nil || xano.MayHaveCommitted(err) {
+		t.Fatalf("a plain 400 must not be flagged as possibly committed: %v", err)
+	}
+}

@@ -22,6 +22,9 @@ type APIError struct {
 	Path       string
 	Attempts   int
 	Excerpt    string
+	// Uncertain is set on a failed POST when an earlier attempt may have
+	// been processed without its answer arriving.
+	Uncertain bool
 }
 
 // Error returns e.g. "POST /instance/main/token: 400 ERROR_CODE_INPUT_ERROR:
@@ -73,8 +76,10 @@ type TransportError struct {
 	Path     string
 	Attempts int
 	Message  string
-	cause    error
-	hint     string
+	// Uncertain is set on a failed POST that may have reached the server.
+	Uncertain bool
+	cause     error
+	hint      string
 }
 
 // Error describes the failure and, after retries, how many attempts ran.
@@ -119,6 +124,17 @@ func statusIs(err error, code int) bool {
 
 // IsNotFound reports a 404: the token (or instance) does not exist.
 func IsNotFound(err error) bool { return statusIs(err, http.StatusNotFound) }
+
+// MayHaveCommitted reports a failed POST that the server may nevertheless
+// have carried out: a create that fails this way may have minted a token.
+func MayHaveCommitted(err error) bool {
+	var a *APIError
+	if errors.As(err, &a) {
+		return a.Uncertain
+	}
+	var t *TransportError
+	return errors.As(err, &t) && t.Uncertain
+}
 
 // IsRateLimited reports a 429 that retries did not get past.
 func IsRateLimited(err error) bool { return statusIs(err, http.StatusTooManyRequests) }

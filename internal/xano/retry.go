@@ -22,9 +22,23 @@ type attemptState struct {
 	method     string
 	path       string
 	idempotent bool
+	keyed      bool
 	attempts   int
-	lastErr    error
+	// hard counts failed attempts other than a keyed request's 429/503, which
+	// have a budget of their own (see rateLimitedBudget).
+	hard    int
+	limited int
+	lastErr error
+	// uncertain is set once an attempt may have reached the server without
+	// its answer reaching us, so a failed create may still have minted.
+	uncertain bool
 }
+
+// rateLimitedBudget is how many 429/503 answers a request carrying an
+// Idempotency-Key may wait out beyond max_retries. A create whose first
+// attempt committed but lost its answer must get to replay its key: if rate
+// limiting used up its retries, the minted token would be orphaned.
+const rateLimitedBudget = 16
 
 // checkRetry is the retryablehttp.CheckRetry of one call. It never returns
 // an error of its own except the caller's context error, so that the
@@ -37,7 +51,19 @@ func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err
 		return false, ctxErr
 	}
 	retry := st.c.shouldRetry(st.idempotent, resp, err)
-	if !retry || st.attempts > st.c.maxRetries {
+	if err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable) {
+		st.uncertain = true
+	}
+	if retry {
+		if st.keyed && resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+			st.limited++
+			retry = st.limited <= st.c.maxRetries+rateLimitedBudget
+		} else {
+			st.hard++
+			retry = st.hard <= st.c.maxRetries
+		}
+	}
+	if !retry {
 		st.c.logAttempt(st.ctx, st.method, st.path, st.attempts, resp, err, 0, false)
 	}
 	return retry, nil
