@@ -90,14 +90,12 @@ func invalid(s string) error {
 	return fmt.Errorf("duration %q is not valid: write a number and a unit (s, m, h, d for days, w for weeks), such as \"12h\", \"7d\" or \"2w\"", s)
 }
 
-// Format renders d in the largest exact units, e.g. 30d, 2w, 36h, 1h30m.
-// Parse(Format(d)) == d for whole seconds.
+// Format renders d in days and smaller units, e.g. 7d, 30d, 1d12h, 1h30m.
+// Days, not weeks, because token lifetimes are written that way ("7d" is
+// Xano's default). Parse(Format(d)) == d for whole seconds.
 func Format(d time.Duration) string {
 	if d == 0 {
 		return "0s"
-	}
-	if d%Week == 0 {
-		return strconv.FormatInt(int64(d/Week), 10) + "w"
 	}
 	if d%Day == 0 {
 		return strconv.FormatInt(int64(d/Day), 10) + "d"

@@ -356,7 +356,10 @@ func (r *metadataTokenEphemeral) Close(ctx context.Context, req ephemeral.CloseR
 // revoke deletes a minted token, treating one already gone as revoked.
 func (r *metadataTokenEphemeral) revoke(ctx context.Context, minted mintedToken, diags *diag.Diagnostics) {
 	err := r.data.client.DeleteToken(ctx, minted.Instance, minted.TokenID)
-	if err == nil || xano.IsNotFound(err) {
+	if err != nil {
+		_, err = r.data.client.ConfirmTokenGone(ctx, minted.Instance, minted.TokenID, err)
+	}
+	if err == nil {
 		return
 	}
 	until := "until it expires"

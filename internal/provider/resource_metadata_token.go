@@ -457,7 +457,11 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	checked := r.now()
 	tok, err := r.data.client.GetToken(ctx, instance, id)
-	if xano.IsNotFound(err) {
+	gone := false
+	if err != nil {
+		gone, err = r.data.client.ConfirmTokenGone(ctx, instance, id, err)
+	}
+	if gone {
 		resp.Diagnostics.AddWarning("Token revoked outside Terraform",
 			fmt.Sprintf("Token %q (id %d) no longer exists on instance %q: it was deleted in the Xano dashboard or by another tool. "+
 				"Terraform removed it from state; it will be created again, with a new secret.", state.Name.ValueString(), id, instance))
@@ -553,7 +557,10 @@ func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	err := r.data.client.DeleteToken(ctx, instance, id)
-	if err != nil && !xano.IsNotFound(err) {
+	if err != nil {
+		_, err = r.data.client.ConfirmTokenGone(ctx, instance, id, err)
+	}
+	if err != nil {
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke token %d on instance %q", id, instance), err)
 	}
 }

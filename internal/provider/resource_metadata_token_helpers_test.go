@@ -188,7 +188,7 @@ func TestMetadataTokenDeriveLifetime(t *testing.T) {
 		wantNever bool
 	}{
 		{"never", nil, "", true},
-		{"seven days reads as a week", at(7 * 24 * time.Hour), "1w", false},
+		{"seven days reads as days", at(7 * 24 * time.Hour), "7d", false},
 		{"thirty days", at(30 * 24 * time.Hour), "30d", false},
 		{"one hour", at(time.Hour), "1h", false},
 		{"a day and a half", at(36 * time.Hour), "1d12h", false},

@@ -507,7 +507,7 @@ resource "xano_metadata_token" "daily" {
 				},
 			},
 			{
-				// Import blocks: the refresh derives "1w" and "1d", which
+				// Import blocks: the refresh derives "7d" and "1d", which
 				// match the default and "24h", so the imports plan no change.
 				Config:            config("24h", ""),
 				ResourceName:      weekly,

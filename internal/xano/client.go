@@ -595,3 +595,29 @@ func (c *Client) logAttempt(ctx context.Context, method, path string, attempt in
 	}
 	c.logger.Debug(ctx, msg, fields)
 }
+
+// ConfirmTokenGone decides whether err, the answer to a call about token id,
+// proves the token no longer exists. A 404 alone is no proof: a mistyped
+// base_url or a proxy answers 404 too, and dropping a live token from state
+// would mint a duplicate. So the 404 must be Xano's ERROR_CODE_NOT_FOUND and
+// the instance's token list must load without the id. Otherwise it returns
+// false with an error that explains why.
+func (c *Client) ConfirmTokenGone(ctx context.Context, instance string, id int64, err error) (bool, error) {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		return false, err
+	}
+	if apiErr.Code != CodeNotFound {
+		return false, fmt.Errorf("%w (a 404 without Xano's %s code: check that base_url points at the Xano Metadata API)", err, CodeNotFound)
+	}
+	tokens, listErr := c.ListTokens(ctx, instance)
+	if listErr != nil {
+		return false, fmt.Errorf("%w; listing instance %q's tokens to confirm that token %d is gone failed too: %s. Terraform keeps the token: check that base_url points at the Xano Metadata API and that the instance exists", err, instance, id, strings.TrimSuffix(listErr.Error(), "."))
+	}
+	for _, t := range tokens {
+		if t.ID == id {
+			return false, fmt.Errorf("%w, yet the instance's token list still holds token %d; try again", err, id)
+		}
+	}
+	return true, nil
+}

@@ -372,3 +372,50 @@ func TestEmulatorFailedCreateMayHaveCommitted(t *testing.T) {
 		t.Fatalf("a plain 400 must not be flagged as possibly committed: %v", err)
 	}
 }
+
+// Only a real "token not found" counts as gone: a 404 from a wrong base URL
+// must keep the token, or the provider would drop live tokens from state.
+func TestEmulatorConfirmTokenGone(t *testing.T) {
+	t.Parallel()
+	_, c, _ := startEmulator(t)
+	tok, err := c.CreateToken(t.Context(), "main", createReq("kept"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deleted, err := c.CreateToken(t.Context(), "main", createReq("deleted"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteToken(t.Context(), "main", deleted.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, getErr := c.GetToken(t.Context(), "main", deleted.ID)
+	if gone, err := c.ConfirmTokenGone(t.Context(), "main", deleted.ID, getErr); !gone || err != nil {
+		t.Fatalf("deleted token: gone=%v err=%v, want gone", gone, err)
+	}
+
+	// The same emulator behind a mistyped base URL answers 404 for every route.
+	_, base := emulator.Start(t, emulator.Options{})
+	wrong, err := xano.New(xano.Config{BaseURL: strings.TrimSuffix(base, "/api:meta") + "/api:wrong", AccessToken: emulator.DefaultAdminToken, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, getErr = wrong.GetToken(t.Context(), "main", tok.ID)
+	if !xano.IsNotFound(getErr) {
+		t.Fatalf("wrong base URL: %v, want a 404", getErr)
+	}
+	gone, err := wrong.ConfirmTokenGone(t.Context(), "main", tok.ID, getErr)
+	if gone || err == nil {
+		t.Fatalf("wrong base URL: gone=%v err=%v, want not gone with an error", gone, err)
+	}
+
+	// A non-JSON 404 (a proxy page) is not proof either.
+	proxy := &xano.APIError{StatusCode: http.StatusNotFound, Excerpt: "<html>Not Found</html>"}
+	if gone, err := c.ConfirmTokenGone(t.Context(), "main", tok.ID, proxy); gone || err == nil {
+		t.Fatalf("proxy 404: gone=%v err=%v", gone, err)
+	}
+	// Other errors pass through unchanged.
+	if gone, err := c.ConfirmTokenGone(t.Context(), "main", tok.ID, nil); gone || err != nil {
+		t.Fatalf("nil error: gone=%v err=%v", gone, err)
+	}
+}

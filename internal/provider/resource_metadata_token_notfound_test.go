@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+)
+
+// A 404 is proof that a token is gone only when the API says the token is
+// not found and the instance's list agrees. A mistyped base_url answers 404
+// for everything: refresh must fail and keep the token, and destroy must not
+// report a revoke that never happened.
+func TestAccMetadataToken_notFoundIsNotProof(t *testing.T) {
+	t.Parallel()
+	emu, baseURL := emulator.Start(t, emulator.Options{})
+	wrongURL := strings.TrimSuffix(baseURL, "/api:meta") + "/api:metadata"
+	const addr = "xano_metadata_token.kept"
+	config := func(base string) string {
+		return mtProvider(base, "main") + `
+resource "xano_metadata_token" "kept" {
+  name = "kept"
+  scope {
+    name = "workspace_content"
+    read = true
+  }
+}
+`
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(baseURL)},
+			{
+				Config:      config(wrongURL),
+				ExpectError: regexp.MustCompile(`(?s)404.*base_url`),
+			},
+			{
+				// Back on the right URL the token is still managed: no change.
+				Config: config(baseURL),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("kept")),
+				},
+				Check: func(*terraform.State) error { return mtHolds(emu, "main", "kept") },
+			},
+			{
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateIdFunc:       mtImportID(addr),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"token"},
+			},
+			{
+				// Destroy through the wrong URL fails (at its refresh) instead
+				// of forgetting the token.
+				Config:      config(wrongURL),
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)token\s+1.*404.*Terraform\s+keeps\s+the\s+token`),
+			},
+			{
+				Config:  config(baseURL),
+				Destroy: true,
+				Check: func(*terraform.State) error {
+					if n := len(emu.Tokens("main")); n != 0 {
+						return fmt.Errorf("%d tokens left after destroy, want 0", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
