@@ -456,6 +456,8 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 			[]string{"Retry later", "Slow down."}},
 		{"other input error", apiErr(400, xano.CodeInputError, "name is too long"), "Xano API error",
 			[]string{"name is too long"}},
+		{"create that may have committed", &xano.APIError{StatusCode: 500, Code: xano.CodeFatal, Message: "boom", Uncertain: true},
+			"Xano API error", []string{"boom", "may have carried out the request", "xano_metadata_tokens"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

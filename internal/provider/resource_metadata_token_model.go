@@ -188,6 +188,13 @@ func rotationDue(now, expiresAt time.Time, rotateBefore time.Duration) rotationS
 // and what to do. The client redacts secrets from its errors.
 func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 	msg := err.Error()
+	if xano.MayHaveCommitted(err) {
+		// The request may have been carried out even though its answer was
+		// lost: say so, or an orphaned token would go unnoticed.
+		msg += "\n\nThe API may have carried out the request before the failure. If this was a create, a token may " +
+			"exist that Terraform does not know: list the instance's tokens with the xano_metadata_tokens data source " +
+			"and revoke any you do not recognise (or import it)."
+	}
 	switch {
 	case xano.IsLimitReached(err):
 		diags.AddError("Xano token limit reached",
