@@ -285,7 +285,18 @@ func TestSleepStopsWithTheRequest(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	// A client that gives up must not keep the handler waiting for an hour.
-	sleepCtx(ctx, time.Hour)
+	// The bound below is a deadlock guard, not a timing assertion: it only
+	// turns a hang into a failure instead of the suite's timeout.
+	done := make(chan struct{})
+	go func() {
+		sleepCtx(ctx, time.Hour)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("sleepCtx kept sleeping after its context was cancelled")
+	}
 }
 
 func TestStats(t *testing.T) {
