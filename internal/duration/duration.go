@@ -23,7 +23,7 @@ func Parse(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("empty duration: write a number and a unit, such as \"12h\", \"7d\" or \"2w\"")
 	}
 	if strings.HasPrefix(in, "-") {
-		return 0, fmt.Errorf("duration %q is negative", s)
+		return 0, fmt.Errorf("duration %q is negative: write a length of time without the minus sign, such as \"12h\", \"7d\" or \"2w\"", s)
 	}
 	in = strings.TrimPrefix(in, "+")
 	var total time.Duration
