@@ -179,16 +179,16 @@ func validateBaseURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q does not parse (%v); use an absolute URL such as %s", raw, err, DefaultBaseURL)
+		return "", fmt.Errorf("invalid Xano client configuration: the base URL does not parse; use an absolute URL such as %s", DefaultBaseURL)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q is not an absolute http or https URL; use one such as %s", u.Redacted(), DefaultBaseURL)
+		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q is not an absolute http or https URL; use one such as %s", safeURL(u), DefaultBaseURL)
 	}
 	if u.User != nil {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q carries credentials; pass the token as access_token instead", u.Redacted())
+		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q carries credentials; pass the token as access_token instead", safeURL(u))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q has a query or fragment; remove it", raw)
+		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q has a query or fragment; remove it", safeURL(u))
 	}
 	return strings.TrimRight(raw, "/"), nil
 }
@@ -620,4 +620,12 @@ func (c *Client) ConfirmTokenGone(ctx context.Context, instance string, id int64
 		}
 	}
 	return true, nil
+}
+
+// safeURL renders u for an error message without what could hold a secret:
+// the password, the query and the fragment.
+func safeURL(u *url.URL) string {
+	c := *u
+	c.RawQuery, c.Fragment, c.RawFragment = "", "", ""
+	return c.Redacted()
 }
