@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	mathrand "math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -499,12 +500,22 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 		}
 		return nil, attempts, uncertain, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Uncertain: uncertain || method == http.MethodPost,
 			Message: "could not reach the Xano API: " + c.Redact(err.Error()), cause: err,
-			hint: "Check base_url and the network, then try again"}
+			hint: transportHint(err)}
 	}
 	if resp == nil {
 		return nil, attempts, uncertain, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Message: "the HTTP client returned no response"}
 	}
 	return resp, attempts, uncertain, nil
+}
+
+// transportHint says what to do about a request that got no answer: a
+// timeout names request_timeout, which the user can raise.
+func transportHint(err error) string {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "The API did not answer within request_timeout; check base_url and the network, or raise request_timeout"
+	}
+	return "Check base_url and the network, then try again"
 }
 
 // apiError builds the typed error for a non-2xx response, with the server's

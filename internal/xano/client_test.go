@@ -1063,3 +1063,35 @@ func TestNewIdempotencyKey(t *testing.T) {
 		seen[k] = true
 	}
 }
+
+func TestTimeoutHintNamesRequestTimeout(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { <-r.Context().Done() })
+	c := fastClient(t, f.srv.URL, func(c *Config) { c.RequestTimeout = 20 * time.Millisecond; c.MaxRetries = 0 })
+	_, err := c.GetToken(t.Context(), "main", 1)
+	if err == nil || !strings.Contains(err.Error(), "raise request_timeout") {
+		t.Fatalf("error = %v, want a hint to raise request_timeout", err)
+	}
+	l, lerr := net.Listen("tcp", "127.0.0.1:0")
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	_, err = fastClient(t, "http://"+addr, func(c *Config) { c.MaxRetries = 0 }).GetToken(t.Context(), "main", 1)
+	if err == nil || strings.Contains(err.Error(), "request_timeout") || !strings.Contains(err.Error(), "Check base_url and the network") {
+		t.Fatalf("refused connection: error = %v, want the network hint without request_timeout", err)
+	}
+}
+
+func TestAPIErrorNoDoublePeriod(t *testing.T) {
+	t.Parallel()
+	for _, e := range []*APIError{
+		{StatusCode: 401, Code: CodeUnauthorized, Message: "Invalid access token.", Method: "GET", Path: "/auth/me"},
+		{StatusCode: 500, Code: CodeFatal, Message: "Broke...", Method: "GET", Path: "/auth/me", Attempts: 3},
+	} {
+		if s := e.Error(); strings.Contains(s, "..") {
+			t.Errorf("%q has a doubled period", s)
+		}
+	}
+}

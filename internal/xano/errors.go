@@ -38,7 +38,8 @@ func (e *APIError) Error() string {
 			b.WriteString(" " + e.Code)
 		}
 		if e.Message != "" {
-			b.WriteString(": " + e.Message)
+			// A period of the server's own would double the one added below.
+			b.WriteString(": " + strings.TrimRight(e.Message, "."))
 		}
 	case e.Excerpt != "":
 		fmt.Fprintf(&b, " %s, and the body is not a Xano JSON error: %q", http.StatusText(e.StatusCode), e.Excerpt)
