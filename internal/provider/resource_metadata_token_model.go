@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -210,6 +212,11 @@ func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 		diags.AddError("The access token lacks the rights for this",
 			fmt.Sprintf("Could not %s: the Metadata API answered 403. The access token is valid but may not manage the "+
 				"tokens of this instance; use a token of an account that administers it.\n\nAPI answer: %s", action, msg))
+	case isPlainNotFound(err):
+		diags.AddError("Not found in Xano",
+			fmt.Sprintf("Could not %s: the Metadata API answered 404 Not Found. Check the instance name and base_url. "+
+				"A token deleted outside Terraform is noticed by the next plan, which drops it from state and plans a new one."+
+				"\n\nAPI answer: %s", action, msg))
 	case xano.IsRateLimited(err):
 		diags.AddError("Xano rate limit",
 			fmt.Sprintf("Could not %s: the Metadata API kept answering 429 after the provider's retries. "+
@@ -217,4 +224,11 @@ func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 	default:
 		diags.AddError("Xano API error", fmt.Sprintf("Could not %s: %s", action, msg))
 	}
+}
+
+// isPlainNotFound reports a 404 returned as it came from the API. A 404 that
+// ConfirmTokenGone wrapped already says why the token is kept.
+func isPlainNotFound(err error) bool {
+	var apiErr *xano.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && err == error(apiErr)
 }

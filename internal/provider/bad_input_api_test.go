@@ -1,0 +1,465 @@
+package provider
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+// faultRule is how faultServer answers one kind of request.
+type faultRule struct {
+	status int
+	body   string
+	// html serves the body as text/html instead of JSON.
+	html bool
+	// hang holds the request until the client gives up.
+	hang bool
+}
+
+// faultServer stands in front of the emulator: a request on an instance it
+// has a rule for gets the rule's answer, any other goes to the emulator.
+// Rules are keyed by instance and operation (list, create, get, update,
+// delete), so many cases share one terraform run, each on its own instance.
+type faultServer struct {
+	emu   *emulator.Emulator
+	mu    sync.Mutex
+	rules map[string]faultRule
+}
+
+func newFaultServer(t *testing.T, emu *emulator.Emulator) (*faultServer, string) {
+	t.Helper()
+	f := &faultServer{emu: emu, rules: map[string]faultRule{}}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return f, srv.URL + "/api:meta"
+}
+
+// set installs rules, replacing those of the same key.
+func (f *faultServer) set(rules map[string]faultRule) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k, r := range rules {
+		f.rules[k] = r
+	}
+}
+
+// clear removes every rule.
+func (f *faultServer) clear() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	clear(f.rules)
+}
+
+// operation names the contract operation of r and its instance.
+func operation(r *http.Request) (instance, op string) {
+	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/api:meta/"), "/")
+	if len(segs) < 3 || segs[0] != "instance" || segs[2] != "token" {
+		return "", ""
+	}
+	switch {
+	case len(segs) == 3 && r.Method == http.MethodGet:
+		op = "list"
+	case len(segs) == 3 && r.Method == http.MethodPost:
+		op = "create"
+	case len(segs) == 4 && r.Method == http.MethodGet:
+		op = "get"
+	case len(segs) == 4 && r.Method == http.MethodPost:
+		op = "update"
+	case len(segs) == 4 && r.Method == http.MethodDelete:
+		op = "delete"
+	}
+	return segs[1], op
+}
+
+func (f *faultServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	instance, op := operation(r)
+	f.mu.Lock()
+	rule, ok := f.rules[instance+" "+op]
+	f.mu.Unlock()
+	if !ok {
+		f.emu.ServeHTTP(w, r)
+		return
+	}
+	if rule.hang {
+		// The server notices the client leaving only once the body is read.
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(30 * time.Second):
+		}
+		return
+	}
+	if rule.html {
+		w.Header().Set("Content-Type", "text/html")
+	} else {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	// Retries come at once, so cases whose retries run out cost no waiting.
+	w.Header().Set("Retry-After", "0")
+	w.WriteHeader(rule.status)
+	_, _ = w.Write([]byte(rule.body))
+}
+
+// xanoError is a Xano JSON error body.
+func xanoError(code, message string) string {
+	return fmt.Sprintf(`{"code":%q,"message":%q}`, code, message)
+}
+
+// Bodies of 200 answers that do not fit the contract.
+const (
+	htmlPage      = `<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in</body></html>`
+	truncatedJSON = `{"id": 7, "name": "cut", "created_at": "2026-11-22 11:31:20+0000", "sco`
+)
+
+// apiProvider is the provider block of the API error tests: one retry,
+// answered at once, and a short attempt timeout, so the cases that wait for
+// it cost little.
+func apiProvider(baseURL string) string {
+	return fmt.Sprintf(`
+provider "xano" {
+  base_url        = %q
+  access_token    = %q
+  instance        = "main"
+  max_retries     = 1
+  request_timeout = "500ms"
+}
+`, baseURL, badAdminToken)
+}
+
+// apiToken is a token on its own instance, named after it.
+func apiToken(instance, name string) string {
+	return fmt.Sprintf(`
+resource "xano_metadata_token" %q {
+  instance = %q
+  name     = %q
+%s}
+`, strings.ReplaceAll(instance, "-", "_"), instance, name, readAPIGroups)
+}
+
+// apiCase is a badCase on its own instance, with the rule that breaks it.
+type apiCase struct {
+	instance string
+	rule     faultRule
+	want     string
+	warning  bool
+}
+
+func (c apiCase) badCase(hcl string) badCase {
+	return badCase{name: c.instance, key: `"` + c.instance + `"`, hcl: hcl, want: c.want, warning: c.warning}
+}
+
+// rulesFor keys each case's rule by its instance and op.
+func rulesFor(op string, cases []apiCase) map[string]faultRule {
+	out := map[string]faultRule{}
+	for _, c := range cases {
+		if c.rule.status != 0 || c.rule.hang {
+			out[c.instance+" "+op] = c.rule
+		}
+	}
+	return out
+}
+
+// Patterns shared by many cases.
+const (
+	wantRetriesRanOut = `retries ran out after \d+ attempts`
+	wantCheckBaseURL  = `Check that base_url points at the Xano Metadata API`
+	wantTryLater      = `try again later`
+)
+
+// TestBadInputAPIErrors runs the resource through every class of API error
+// and malformed answer, each case on its own instance: creates in one apply,
+// refreshes in one plan, updates in one apply and revocations in one destroy.
+func TestBadInputAPIErrors(t *testing.T) {
+	t.Parallel()
+	emu, _ := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	faults, baseURL := newFaultServer(t, emu)
+
+	creates := []apiCase{
+		{"c-400", faultRule{status: 400, body: xanoError(xano.CodeInputError, "name contains characters Xano refuses")},
+			`Xano API error.*create token "c-400".*400 ERROR_CODE_INPUT_ERROR: name contains characters Xano refuses`, false},
+		{"c-limit", faultRule{status: 400, body: xanoError(xano.CodeInputError, xano.LimitMessage)},
+			`Xano token limit reached.*allows 10 active tokens.*Free one before applying again`, false},
+		{"c-401", faultRule{status: 401, body: xanoError(xano.CodeUnauthorized, "Invalid access token.")},
+			`Xano rejected the access token.*Check the provider's access_token`, false},
+		{"c-403", faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied.")},
+			`The access token lacks the rights for this.*use a token of an account that administers it`, false},
+		{"c-404", faultRule{status: 404, body: xanoError(xano.CodeNotFound, "Instance not found.")},
+			`Not found in Xano.*create token "c-404".*Check the instance name and base_url.*404 ERROR_CODE_NOT_FOUND: Instance not found`, false},
+		{"c-429", faultRule{status: 429, body: xanoError(xano.CodeTooManyRequests, "Slow down.")},
+			`Xano rate limit.*` + wantRetriesRanOut + `.*raise max_retries`, false},
+		{"c-500", faultRule{status: 500, body: xanoError(xano.CodeFatal, "Something broke.")},
+			`Xano API error.*500 ERROR_FATAL: Something broke.*` + wantRetriesRanOut + `.*` + wantTryLater + `.*xano_metadata_tokens data source`, false},
+		{"c-502", faultRule{status: 502, body: `<html><body><h1>502 Bad Gateway</h1></body></html>`, html: true},
+			`Xano API error.*502 Bad Gateway, and the body is not a Xano JSON error.*` + wantTryLater, false},
+		{"c-500-empty", faultRule{status: 500},
+			`Xano API error.*500 Internal Server Error with an empty body.*` + wantTryLater, false},
+		{"c-timeout", faultRule{hang: true},
+			`Xano API error.*create token "c-timeout".*(Timeout|deadline exceeded).*` + wantRetriesRanOut + `.*raise request_timeout`, false},
+		{"c-truncated", faultRule{status: 200, body: truncatedJSON},
+			`Xano API error.*not a valid token.*unexpected end of JSON input.*` + wantCheckBaseURL, false},
+		{"c-types", faultRule{status: 200, body: `{"id":"seven","name":"c-types","token":"` + mintedPrefix + `never-shown"}`},
+			`Xano API error.*not a valid token.*cannot unmarshal string.*not shown.*` + wantCheckBaseURL, false},
+		{"c-html", faultRule{status: 200, body: htmlPage, html: true},
+			`Xano API error.*not a valid token.*Please sign in.*` + wantCheckBaseURL, false},
+		{"c-empty", faultRule{status: 200},
+			`Xano API error.*not a valid token.*` + wantCheckBaseURL, false},
+		{"c-null", faultRule{status: 200, body: `null`},
+			`Xano API error.*not a valid token.*empty or null.*` + wantCheckBaseURL, false},
+		{"c-no-secret", faultRule{status: 200, body: `{"id":77,"name":"c-no-secret","created_at":"2026-11-22 11:31:20+0000","scopes":{"workspace:api":["read"]}}`},
+			`Xano API error.*carries no "token" secret.*` + wantCheckBaseURL, false},
+	}
+	reads := []apiCase{
+		{"r-401", faultRule{status: 401, body: xanoError(xano.CodeUnauthorized, "Invalid access token.")},
+			`Xano rejected the access token.*read token`, false},
+		{"r-403", faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied.")},
+			`The access token lacks the rights for this.*read token`, false},
+		{"r-404-listed", faultRule{status: 404, body: xanoError(xano.CodeNotFound, "Not found.")},
+			`read token.*404.*yet the instance's token list still holds token.*try again`, false},
+		{"r-404-proxy", faultRule{status: 404, body: `<html>Not Found</html>`, html: true},
+			`read token.*404.*without Xano's ERROR_CODE_NOT_FOUND code.*check that base_url`, false},
+		{"r-429", faultRule{status: 429, body: xanoError(xano.CodeTooManyRequests, "Slow down.")},
+			`Xano rate limit.*read token.*` + wantRetriesRanOut, false},
+		{"r-500", faultRule{status: 500, body: xanoError(xano.CodeFatal, "Something broke.")},
+			`Xano API error.*read token.*500.*` + wantRetriesRanOut + `.*` + wantTryLater, false},
+		{"r-timeout", faultRule{hang: true},
+			`Xano API error.*read token.*(Timeout|deadline exceeded).*` + wantRetriesRanOut, false},
+		{"r-truncated", faultRule{status: 200, body: truncatedJSON},
+			`Xano API error.*read token.*not a valid token.*` + wantCheckBaseURL, false},
+		{"r-wrong-token", faultRule{status: 200, body: `{"id":999999,"name":"other","created_at":"2026-11-22 11:31:20+0000","scopes":{}}`},
+			`Xano API error.*read token.*describes token 999999.*` + wantCheckBaseURL, false},
+		{"r-html", faultRule{status: 200, body: htmlPage, html: true},
+			`Xano API error.*read token.*Please sign in.*` + wantCheckBaseURL, false},
+		{"r-empty", faultRule{status: 200},
+			`Xano API error.*read token.*not a valid token.*` + wantCheckBaseURL, false},
+		{"r-gone", faultRule{},
+			`Token revoked outside Terraform.*will be created again`, true},
+	}
+	updates := []apiCase{
+		{"u-400", faultRule{status: 400, body: xanoError(xano.CodeInputError, "name is too long for Xano")},
+			`Xano API error.*update token.*400 ERROR_CODE_INPUT_ERROR: name is too long for Xano`, false},
+		{"u-403", faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied.")},
+			`The access token lacks the rights for this.*update token`, false},
+		{"u-404", faultRule{status: 404, body: xanoError(xano.CodeNotFound, "Not found.")},
+			`Not found in Xano.*update token.*Check the instance name and base_url.*noticed by the next plan.*404 ERROR_CODE_NOT_FOUND`, false},
+		{"u-429", faultRule{status: 429, body: xanoError(xano.CodeTooManyRequests, "Slow down.")},
+			`Xano rate limit.*update token.*` + wantRetriesRanOut, false},
+		{"u-500", faultRule{status: 500, body: xanoError(xano.CodeFatal, "Something broke.")},
+			`Xano API error.*update token.*500 ERROR_FATAL.*` + wantTryLater, false},
+		{"u-timeout", faultRule{hang: true},
+			`Xano API error.*update token.*(Timeout|deadline exceeded).*raise request_timeout`, false},
+		{"u-truncated", faultRule{status: 200, body: truncatedJSON},
+			`Xano API error.*update token.*not a valid token.*` + wantCheckBaseURL, false},
+	}
+	deletes := []apiCase{
+		{"d-403", faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied.")},
+			`The access token lacks the rights for this.*revoke token`, false},
+		{"d-404-proxy", faultRule{status: 404, body: `<html>Not Found</html>`, html: true},
+			`revoke token.*404.*without Xano's ERROR_CODE_NOT_FOUND code.*check that base_url`, false},
+		{"d-429", faultRule{status: 429, body: xanoError(xano.CodeTooManyRequests, "Slow down.")},
+			`Xano rate limit.*revoke token.*` + wantRetriesRanOut, false},
+		{"d-500", faultRule{status: 500, body: xanoError(xano.CodeFatal, "Something broke.")},
+			`Xano API error.*revoke token.*500.*` + wantRetriesRanOut + `.*` + wantTryLater, false},
+		{"d-timeout", faultRule{hang: true},
+			`Xano API error.*revoke token.*(Timeout|deadline exceeded).*` + wantRetriesRanOut, false},
+	}
+
+	// configs: the tokens that exist from the first step on, with the
+	// update cases' names changed from step 3 on.
+	lasting := func(renamed bool) string {
+		var b strings.Builder
+		for _, group := range [][]apiCase{reads, updates, deletes} {
+			for _, c := range group {
+				name := c.instance
+				if renamed && strings.HasPrefix(c.instance, "u-") {
+					name += "-renamed"
+				}
+				b.WriteString(apiToken(c.instance, name))
+			}
+		}
+		return b.String()
+	}
+	toCases := func(cases []apiCase) []badCase {
+		out := make([]badCase, len(cases))
+		for i, c := range cases {
+			out[i] = c.badCase(apiToken(c.instance, c.instance))
+		}
+		return out
+	}
+	createCases, readCases, updateCases, deleteCases := toCases(creates), toCases(reads), toCases(updates), toCases(deletes)
+
+	rec := &diagRecorder{}
+	marks := make([]int, 5)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					marks[0] = rec.mark()
+					faults.set(rulesFor("create", creates))
+				},
+				Config:      apiProvider(baseURL) + lasting(false) + batchHCL("", createCases),
+				ExpectError: expectFirst(createCases),
+			},
+			{
+				PreConfig: func() {
+					marks[1] = rec.mark()
+					faults.clear()
+					faults.set(rulesFor("get", reads))
+					// r-gone is revoked behind Terraform's back.
+					for _, tok := range emu.Tokens("r-gone") {
+						if err := mtClientWith(t, baseURL, badAdminToken).DeleteToken(t.Context(), "r-gone", tok.ID); err != nil {
+							t.Errorf("revoking r-gone: %v", err)
+						}
+					}
+				},
+				Config:      apiProvider(baseURL) + lasting(false),
+				PlanOnly:    true,
+				ExpectError: expectFirst(readCases),
+			},
+			{
+				PreConfig: func() {
+					marks[2] = rec.mark()
+					faults.clear()
+					faults.set(rulesFor("update", updates))
+				},
+				Config:      apiProvider(baseURL) + lasting(true),
+				ExpectError: expectFirst(updateCases),
+			},
+			{
+				PreConfig: func() {
+					marks[3] = rec.mark()
+					faults.clear()
+					faults.set(rulesFor("delete", deletes))
+				},
+				Config:      apiProvider(baseURL) + lasting(true),
+				Destroy:     true,
+				ExpectError: expectFirst(deleteCases),
+			},
+			{
+				// With the faults gone, the tokens left behind are revoked.
+				PreConfig: func() {
+					marks[4] = rec.mark()
+					faults.clear()
+				},
+				Config:  apiProvider(baseURL) + lasting(true),
+				Destroy: true,
+			},
+		},
+	})
+	checkBatch(t, "create", rec.since(marks[0], marks[1]), createCases)
+	checkBatch(t, "read", rec.since(marks[1], marks[2]), readCases)
+	checkBatch(t, "update", rec.since(marks[2], marks[3]), updateCases)
+	checkBatch(t, "delete", rec.since(marks[3], marks[4]), deleteCases)
+	checkClean(t, rec)
+	for _, group := range [][]apiCase{creates, reads, updates, deletes} {
+		for _, c := range group {
+			if left := emu.Tokens(c.instance); len(left) != 0 {
+				t.Errorf("instance %s still holds %d tokens after the final destroy", c.instance, len(left))
+			}
+		}
+	}
+}
+
+// mtClientWith is an API client with the given access token.
+func mtClientWith(t *testing.T, baseURL, token string) *xano.Client {
+	t.Helper()
+	c, err := xano.New(xano.Config{BaseURL: baseURL, AccessToken: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestBadInputAPIErrorsPlanTime feeds the same errors and malformed answers
+// to the audit data source and the ephemeral resource, which call the API
+// while Terraform plans.
+func TestBadInputAPIErrorsPlanTime(t *testing.T) {
+	t.Parallel()
+	emu, _ := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	faults, baseURL := newFaultServer(t, emu)
+
+	lists := []apiCase{
+		{"l-401", faultRule{status: 401, body: xanoError(xano.CodeUnauthorized, "Invalid access token.")},
+			`Xano rejected the access token.*list the tokens of instance`, false},
+		{"l-403", faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied.")},
+			`The access token lacks the rights for this.*list the tokens`, false},
+		{"l-404", faultRule{status: 404, body: xanoError(xano.CodeNotFound, "Instance not found.")},
+			`Not found in Xano.*list the tokens of instance.*Check the instance name and base_url.*404 ERROR_CODE_NOT_FOUND: Instance not found`, false},
+		{"l-429", faultRule{status: 429, body: xanoError(xano.CodeTooManyRequests, "Slow down.")},
+			`Xano rate limit.*list the tokens.*` + wantRetriesRanOut, false},
+		{"l-500", faultRule{status: 500, body: xanoError(xano.CodeFatal, "Something broke.")},
+			`Xano API error.*list the tokens.*500.*` + wantRetriesRanOut + `.*` + wantTryLater, false},
+		{"l-timeout", faultRule{hang: true},
+			`Xano API error.*list the tokens.*(Timeout|deadline exceeded).*` + wantRetriesRanOut, false},
+		{"l-truncated", faultRule{status: 200, body: `{"items":[{"id":1,"name":"x"`},
+			`Xano API error.*list the tokens.*not a valid page of tokens.*` + wantCheckBaseURL, false},
+		{"l-types", faultRule{status: 200, body: `{"items":"none","curPage":1}`},
+			`Xano API error.*list the tokens.*not a valid page of tokens.*cannot unmarshal.*` + wantCheckBaseURL, false},
+		{"l-html", faultRule{status: 200, body: htmlPage, html: true},
+			`Xano API error.*list the tokens.*Please sign in.*` + wantCheckBaseURL, false},
+		{"l-empty", faultRule{status: 200},
+			`Xano API error.*list the tokens.*not a valid page of tokens.*` + wantCheckBaseURL, false},
+		{"l-loop", faultRule{status: 200, body: `{"items":[],"curPage":1,"nextPage":1}`},
+			`Xano API error.*list the tokens.*would never end.*` + wantCheckBaseURL, false},
+		{"l-unknown-scope", faultRule{status: 200, body: `{"items":[{"id":5,"name":"odd","created_at":"2026-11-22 11:31:20+0000","expires_at":null,"scopes":{"workspace:unheard_of":["read"]}}],"curPage":1,"nextPage":null}`},
+			`Unexpected token from the Xano API.*token 5 of instance "l-unknown-scope".*upgrade the provider`, false},
+	}
+	opens := []apiCase{
+		{"e-401", faultRule{status: 401, body: xanoError(xano.CodeUnauthorized, "Invalid access token.")},
+			`Xano rejected the access token.*mint ephemeral token`, false},
+		{"e-403", faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied.")},
+			`The access token lacks the rights for this.*mint ephemeral token`, false},
+		{"e-limit", faultRule{status: 400, body: xanoError(xano.CodeInputError, xano.LimitMessage)},
+			`Xano token limit reached.*mint ephemeral token`, false},
+		{"e-500", faultRule{status: 500, body: xanoError(xano.CodeFatal, "Something broke.")},
+			`Xano API error.*mint ephemeral token.*500.*` + wantRetriesRanOut, false},
+		{"e-truncated", faultRule{status: 200, body: truncatedJSON},
+			`Xano API error.*mint ephemeral token.*not a valid token.*` + wantCheckBaseURL, false},
+	}
+	var cases []badCase
+	for _, c := range lists {
+		cases = append(cases, c.badCase(fmt.Sprintf(`
+data "xano_metadata_tokens" %q {
+  instance = %q
+}
+`, strings.ReplaceAll(c.instance, "-", "_"), c.instance)))
+	}
+	for _, c := range opens {
+		cases = append(cases, c.badCase(fmt.Sprintf(`
+ephemeral "xano_metadata_token" %q {
+  instance = %q
+  name     = %q
+%s}
+`, strings.ReplaceAll(c.instance, "-", "_"), c.instance, c.instance, readAPIGroups)))
+	}
+	rules := rulesFor("list", lists)
+	for k, v := range rulesFor("create", opens) {
+		rules[k] = v
+	}
+	faults.set(rules)
+
+	rec := &diagRecorder{}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{{
+			Config:      apiProvider(baseURL) + batchHCL("", cases),
+			PlanOnly:    true,
+			ExpectError: expectFirst(cases),
+		}},
+	})
+	checkBatch(t, "plan-time API calls", rec.since(0, -1), cases)
+	checkClean(t, rec)
+	if n := emu.Count("POST", "/instance/{instance}/token"); n != 0 {
+		t.Errorf("%d creates reached the emulator, though every mint was answered by a fault", n)
+	}
+}
