@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
 // End-to-end fault tests: the real terraform binary applies and destroys a
@@ -243,8 +244,51 @@ func TestE2EInterruptedApply(t *testing.T) {
 	if got, want := emulatorIDs(e.Emu), stateIDs(state); !slices.Equal(got, want) {
 		t.Fatalf("the emulator holds tokens %v, the state %v: orphans or duplicates", got, want)
 	}
+
+	// A token minted in the instant before Terraform could record it (a
+	// killed run) is what the security guide's audit snippet finds: mint
+	// one with a managed token's name behind Terraform's back.
+	orphan, err := mtClientWith(t, e.BaseURL, e.Token).CreateToken(context.Background(), hardeningInstance,
+		xano.CreateTokenRequest{Name: "fleet-3", Description: "Fault convergence test token 3", ExpiresIn: 86400,
+			Scopes: map[string][]string{"workspace:api": {"read"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Write(fleetHCL("", n) + auditHCL)
+	runUntilClean(t, "apply with the audit", 1, func() e2eRun { return e.Apply() })
+	outputs, err := e.TF.Output(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unmanaged []string
+	if err := json.Unmarshal(outputs["unmanaged_tokens"].Value, &unmanaged); err != nil {
+		t.Fatalf("reading unmanaged_tokens: %v", err)
+	}
+	want := fmt.Sprintf("fleet-3 (%s/%d)", hardeningInstance, orphan.ID)
+	if len(unmanaged) != 1 || !strings.HasPrefix(unmanaged[0], want) {
+		t.Errorf("unmanaged_tokens = %q, want one entry starting %q", unmanaged, want)
+	}
+	if err := mtClientWith(t, e.BaseURL, e.Token).DeleteToken(context.Background(), hardeningInstance, orphan.ID); err != nil {
+		t.Fatal(err)
+	}
+
 	runUntilClean(t, "destroy", 1, func() e2eRun { return e.Destroy() })
 	if left := emulatorIDs(e.Emu); len(left) != 0 {
 		t.Errorf("the emulator still holds tokens %v after destroy", left)
 	}
 }
+
+// auditHCL is the security guide's snippet that lists the tokens of the
+// instance that no resource manages.
+const auditHCL = `
+data "xano_metadata_tokens" "audit" {
+  depends_on = [xano_metadata_token.fleet]
+}
+
+output "unmanaged_tokens" {
+  value = [
+    for t in data.xano_metadata_tokens.audit.tokens : "${t.name} (${t.id}), created ${t.created_at}"
+    if !contains(xano_metadata_token.fleet[*].id, t.id)
+  ]
+}
+`
