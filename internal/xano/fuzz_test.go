@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -97,6 +98,11 @@ func FuzzDecodeResponse(f *testing.F) {
 			BaseURL:     "http://127.0.0.1:1/api:meta",
 			AccessToken: fuzzAccessToken,
 			MaxRetries:  0,
+			// A create still waits out 429s and 503s beyond MaxRetries; the
+			// waits must cost nothing here.
+			RetryWaitMin: time.Nanosecond,
+			RetryWaitMax: time.Nanosecond,
+			MaxRetryWait: time.Nanosecond,
 			HTTPClient: &http.Client{Transport: bodyTransport{
 				status: code,
 				header: http.Header{"Content-Type": {"application/json"}},
