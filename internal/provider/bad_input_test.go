@@ -376,7 +376,8 @@ func TestBadInputValidation(t *testing.T) {
 			want: `Duplicate scope.*workspace_api_groups.*merge the blocks into one`},
 		{name: "grants nothing", hcl: badToken("nothing", badScope("workspace_addons", "read = false")),
 			want: `Scope grants nothing.*workspace_addons.*Grant at least one permission or remove the block`},
-		{name: "no scope", hcl: badToken("no_scope", ""), want: `scope`, key: "no_scope_never_matches", attr: ""},
+		// Nothing in this diagnostic tells the resource apart; its wording does.
+		{name: "no scope", hcl: badToken("no_scope", ""), want: `(?i)scope.*(must have a configuration value|at least 1)`, attr: `AttributeName("scope")`},
 		{name: "malformed duration", hcl: badToken("malformed", `  expires_in = "7 days"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"7 days".*write a number and a unit`},
 		{name: "unitless duration", hcl: badToken("unitless", `  expires_in = "30"`+"\n"+readAPIGroups),
@@ -433,15 +434,6 @@ func TestBadInputValidation(t *testing.T) {
 }
 `, want: `length must be at least 1, got: 0`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_tokens"},
 	}
-	// The no-scope case's diagnostic carries no value to tell it apart;
-	// match it by its wording instead.
-	for i := range cases {
-		if cases[i].name == "no scope" {
-			cases[i].key = ""
-			cases[i].want = `(?i)scope.*(must have a configuration value|at least 1)`
-		}
-	}
-
 	rec := &diagRecorder{}
 	var mark int
 	resource.UnitTest(t, resource.TestCase{
