@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -161,31 +160,5 @@ func (d durationAtLeast) ValidateString(_ context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Duration too short",
 			fmt.Sprintf("%q is shorter than the minimum of %s. Xano refuses tokens that live less than an hour: use %q or longer.",
 				req.ConfigValue.ValueString(), duration.Format(d.min), duration.Format(d.min)))
-	}
-}
-
-// keepEquivalentDuration is a plan modifier that plans the prior state's text
-// when the configuration writes the same duration differently ("1d" after
-// "24h"), so such a rewrite plans no change and forces no replacement.
-// Terraform accepts a planned value equal to the prior one in place of an
-// equivalent configuration value.
-type keepEquivalentDuration struct{}
-
-var _ planmodifier.String = keepEquivalentDuration{}
-
-func (keepEquivalentDuration) Description(context.Context) string {
-	return "Durations that denote the same length of time plan no change."
-}
-
-func (m keepEquivalentDuration) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (keepEquivalentDuration) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || resp.PlanValue.IsNull() || resp.PlanValue.IsUnknown() {
-		return
-	}
-	if durationTextEqual(req.StateValue.ValueString(), resp.PlanValue.ValueString()) {
-		resp.PlanValue = req.StateValue
 	}
 }

@@ -8,132 +8,14 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
-
-func TestMetadataTokenDurationSemanticEquals(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		a, b string
-		want bool
-	}{
-		{"24h", "1d", true},
-		{"7d", "1w", true},
-		{"168h", "7d", true},
-		{"720h", "30d", true},
-		{"1d12h", "36h", true},
-		{"90m", "1h30m", true},
-		{"1d", "25h", false},
-		{"2w", "15d", false},
-		{"soon", "soon", true},
-		{"soon", "1d", false},
-		{"1x", "1y", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.a+"="+tt.b, func(t *testing.T) {
-			got, diags := NewDurationValue(tt.a).StringSemanticEquals(context.Background(), NewDurationValue(tt.b))
-			if diags.HasError() {
-				t.Fatalf("unexpected diagnostics: %v", diags)
-			}
-			if got != tt.want {
-				t.Errorf("StringSemanticEquals(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestMetadataTokenDurationSemanticEqualsWrongType(t *testing.T) {
-	t.Parallel()
-	_, diags := NewDurationValue("1d").StringSemanticEquals(context.Background(), types.StringValue("1d"))
-	if !diags.HasError() {
-		t.Fatal("comparing with a plain string should be an error")
-	}
-}
-
-func TestMetadataTokenDurationValidateAttribute(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		value   DurationValue
-		wantErr bool
-	}{
-		{NewDurationValue("12h"), false},
-		{NewDurationValue("2w"), false},
-		{NewDurationValue("7 days"), true},
-		{NewDurationValue("-1d"), true},
-		{NewDurationValue(""), true},
-		{NewDurationNull(), false},
-		{NewDurationUnknown(), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.value.String(), func(t *testing.T) {
-			resp := &xattr.ValidateAttributeResponse{}
-			tt.value.ValidateAttribute(context.Background(), xattr.ValidateAttributeRequest{Path: path.Root("expires_in")}, resp)
-			if got := resp.Diagnostics.HasError(); got != tt.wantErr {
-				t.Errorf("error = %v, want %v: %v", got, tt.wantErr, resp.Diagnostics)
-			}
-		})
-	}
-}
-
-func TestMetadataTokenDurationAtLeast(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		value   types.String
-		wantErr bool
-	}{
-		{types.StringValue("1h"), false},
-		{types.StringValue("60m"), false},
-		{types.StringValue("59m"), true},
-		{types.StringValue("30s"), true},
-		{types.StringValue("not a duration"), false}, // reported by the type
-		{types.StringNull(), false},
-		{types.StringUnknown(), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.value.String(), func(t *testing.T) {
-			resp := &validator.StringResponse{}
-			durationAtLeast{min: time.Hour}.ValidateString(context.Background(),
-				validator.StringRequest{Path: path.Root("expires_in"), ConfigValue: tt.value}, resp)
-			if got := resp.Diagnostics.HasError(); got != tt.wantErr {
-				t.Errorf("error = %v, want %v: %v", got, tt.wantErr, resp.Diagnostics)
-			}
-		})
-	}
-}
-
-func TestMetadataTokenKeepEquivalentDuration(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name        string
-		state, plan types.String
-		want        types.String
-	}{
-		{"same value rewritten", types.StringValue("24h"), types.StringValue("1d"), types.StringValue("24h")},
-		{"import text kept for default", types.StringValue("1w"), types.StringValue("7d"), types.StringValue("1w")},
-		{"different value", types.StringValue("1d"), types.StringValue("2d"), types.StringValue("2d")},
-		{"create", types.StringNull(), types.StringValue("7d"), types.StringValue("7d")},
-		{"unknown plan", types.StringValue("1d"), types.StringUnknown(), types.StringUnknown()},
-		{"removed", types.StringValue("1d"), types.StringNull(), types.StringNull()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			resp := &planmodifier.StringResponse{PlanValue: tt.plan}
-			keepEquivalentDuration{}.PlanModifyString(context.Background(),
-				planmodifier.StringRequest{StateValue: tt.state, PlanValue: tt.plan, ConfigValue: tt.plan}, resp)
-			if !resp.PlanValue.Equal(tt.want) {
-				t.Errorf("planned %s, want %s", resp.PlanValue, tt.want)
-			}
-		})
-	}
-}
 
 func TestMetadataTokenParseImportID(t *testing.T) {
 	t.Parallel()
@@ -249,32 +131,6 @@ func TestMetadataTokenParseTokenTimes(t *testing.T) {
 			}
 			if gotExpires != tt.wantExpires {
 				t.Errorf("expires = %q, want %q", gotExpires, tt.wantExpires)
-			}
-		})
-	}
-}
-
-func TestMetadataTokenRotationDue(t *testing.T) {
-	t.Parallel()
-	expires := time.Date(2026, 12, 22, 11, 31, 20, 0, time.UTC)
-	tests := []struct {
-		name   string
-		now    time.Time
-		rotate time.Duration
-		want   rotationState
-	}{
-		{"well before", expires.Add(-30 * 24 * time.Hour), 7 * 24 * time.Hour, rotationNotDue},
-		{"just before the window", expires.Add(-7*24*time.Hour - time.Second), 7 * 24 * time.Hour, rotationNotDue},
-		{"window opens", expires.Add(-7 * 24 * time.Hour), 7 * 24 * time.Hour, rotationWindow},
-		{"inside the window", expires.Add(-time.Hour), 7 * 24 * time.Hour, rotationWindow},
-		{"no window configured", expires.Add(-time.Hour), 0, rotationNotDue},
-		{"expiry instant", expires, 0, rotationExpired},
-		{"expired with window", expires.Add(time.Hour), 7 * 24 * time.Hour, rotationExpired},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := rotationDue(tt.now, expires, tt.rotate); got != tt.want {
-				t.Errorf("rotationDue = %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -165,27 +165,6 @@ func (m *metadataTokenModel) lifetime() (d time.Duration, ok bool, err error) {
 	return d, true, nil
 }
 
-// rotationState says why a token must be replaced, if it must.
-type rotationState int
-
-const (
-	rotationNotDue rotationState = iota
-	rotationWindow
-	rotationExpired
-)
-
-// rotationDue decides at now whether a token that expires at expiresAt must be
-// replaced: it has expired, or less than rotateBefore is left.
-func rotationDue(now, expiresAt time.Time, rotateBefore time.Duration) rotationState {
-	switch {
-	case !now.Before(expiresAt):
-		return rotationExpired
-	case rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)):
-		return rotationWindow
-	}
-	return rotationNotDue
-}
-
 // tokenAPIError turns a client error into one diagnostic saying what failed
 // and what to do. The client redacts secrets from its errors.
 func tokenAPIError(diags *diag.Diagnostics, action string, err error) {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -35,6 +36,32 @@ func (expiresInDefault) PlanModifyString(ctx context.Context, req planmodifier.S
 		resp.PlanValue = types.StringNull()
 	default:
 		resp.PlanValue = types.StringValue(defaultExpiresIn)
+	}
+}
+
+// keepEquivalentDuration is a plan modifier that plans the prior state's text
+// when the configuration writes the same duration differently ("1d" after
+// "24h"), so such a rewrite plans no change and forces no replacement.
+// Terraform accepts a planned value equal to the prior one in place of an
+// equivalent configuration value.
+type keepEquivalentDuration struct{}
+
+var _ planmodifier.String = keepEquivalentDuration{}
+
+func (keepEquivalentDuration) Description(context.Context) string {
+	return "Durations that denote the same length of time plan no change."
+}
+
+func (m keepEquivalentDuration) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (keepEquivalentDuration) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || resp.PlanValue.IsNull() || resp.PlanValue.IsUnknown() {
+		return
+	}
+	if durationTextEqual(req.StateValue.ValueString(), resp.PlanValue.ValueString()) {
+		resp.PlanValue = req.StateValue
 	}
 }
 
@@ -86,4 +113,25 @@ func (scopePermissionDefaults) PlanModifySet(_ context.Context, req planmodifier
 	if !diags.HasError() {
 		resp.PlanValue = set
 	}
+}
+
+// rotationState says why a token must be replaced, if it must.
+type rotationState int
+
+const (
+	rotationNotDue rotationState = iota
+	rotationWindow
+	rotationExpired
+)
+
+// rotationDue decides at now whether a token that expires at expiresAt must be
+// replaced: it has expired, or less than rotateBefore is left.
+func rotationDue(now, expiresAt time.Time, rotateBefore time.Duration) rotationState {
+	switch {
+	case !now.Before(expiresAt):
+		return rotationExpired
+	case rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)):
+		return rotationWindow
+	}
+	return rotationNotDue
 }
