@@ -467,7 +467,7 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 		req.Header.Set(HeaderIdempotency, idempotencyKey)
 	}
 
-	st := &attemptState{c: c, ctx: ctx, method: method, path: path, idempotent: method != http.MethodPost || idempotencyKey != "", keyed: idempotencyKey != ""}
+	st := &attemptState{c: c, ctx: ctx, method: method, path: path, idempotent: method != http.MethodPost || idempotencyKey != "", keyed: idempotencyKey != "" || method == http.MethodDelete}
 	// checkRetry enforces the budgets; RetryMax only has to be large enough
 	// not to stop it first.
 	retryMax := c.maxRetries

@@ -419,3 +419,24 @@ func TestEmulatorConfirmTokenGone(t *testing.T) {
 		t.Fatalf("nil error: gone=%v err=%v", gone, err)
 	}
 }
+
+// A revoke waits out rate limiting beyond max_retries too: giving up would
+// leave a token valid that the user asked to revoke.
+func TestEmulatorDeleteRateLimited(t *testing.T) {
+	t.Parallel()
+	e, c, _ := startEmulator(t, func(cfg *xano.Config) {
+		cfg.MaxRetries = 1
+		cfg.MaxRetryWait = time.Millisecond
+	})
+	tok, err := c.CreateToken(t.Context(), "main", createReq("revoked"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.FailNextWithRetryAfter(5, http.StatusTooManyRequests, "")
+	if err := c.DeleteToken(t.Context(), "main", tok.ID); err != nil {
+		t.Fatalf("DeleteToken: %v", err)
+	}
+	if n := len(e.Tokens("main")); n != 0 {
+		t.Fatalf("%d tokens left, want 0", n)
+	}
+}

@@ -35,9 +35,10 @@ type attemptState struct {
 }
 
 // rateLimitedBudget is how many 429/503 answers a request carrying an
-// Idempotency-Key may wait out beyond max_retries. A create whose first
-// attempt committed but lost its answer must get to replay its key: if rate
-// limiting used up its retries, the minted token would be orphaned.
+// Idempotency-Key, or a DELETE, may wait out beyond max_retries. A create
+// whose first attempt committed but lost its answer must get to replay its
+// key, and a revoke must not give up on a token that stays valid: rate
+// limiting alone must not orphan either.
 const rateLimitedBudget = 16
 
 // checkRetry is the retryablehttp.CheckRetry of one call. It never returns
