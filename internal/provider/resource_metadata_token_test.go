@@ -404,6 +404,15 @@ resource "xano_metadata_token" "monitoring" {
 				},
 				Check: func(*terraform.State) error { return mtHolds(emu, "main", "monitoring-renamed") },
 			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateIdFunc: mtImportID(addr),
+				ImportStateVerify: true,
+				// rotate_before lives only in the configuration: the API
+				// knows nothing of it, so an import leaves it null.
+				ImportStateVerifyIgnore: []string{"token", "rotate_before"},
+			},
 		},
 	})
 }
@@ -690,6 +699,13 @@ resource "xano_metadata_token" "eleventh" {
 					}
 					return nil
 				},
+			},
+			{
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateIdFunc:       mtImportID(addr),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"token"},
 			},
 		},
 	})
