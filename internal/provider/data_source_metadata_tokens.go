@@ -142,21 +142,16 @@ func (d *metadataTokensDataSource) Configure(_ context.Context, req datasource.C
 }
 
 func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx = d.data.mask(ctx)
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured",
-			"The xano_metadata_tokens data source was read before the provider was configured. This is a bug in the provider, please report it.")
+	if !d.data.ready("the xano_metadata_tokens data source was read", &resp.Diagnostics) {
 		return
 	}
+	ctx = d.data.mask(ctx)
 	var model metadataTokensModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	instance := model.Instance.ValueString()
-	if instance == "" {
-		instance = d.data.instance
-	}
+	instance := d.data.instanceOr(model.Instance)
 	if instance == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("instance"), "Missing Xano instance",
 			"The data source does not know whose tokens to list. Set instance on the data source, or instance in the "+

@@ -208,9 +208,7 @@ func (m *metadataTokenEphemeralModel) expiresIn() DurationValue {
 }
 
 func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	if r.data == nil || r.data.client == nil {
-		resp.Diagnostics.AddError("Provider not configured",
-			"The xano provider was not configured before the ephemeral token was opened. This is a bug in the provider or Terraform; please report it.")
+	if !r.data.ready("the ephemeral token was opened", &resp.Diagnostics) {
 		return
 	}
 	ctx = r.data.mask(ctx)
@@ -219,10 +217,7 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	instance := cfg.Instance.ValueString()
-	if instance == "" {
-		instance = r.data.instance
-	}
+	instance := r.data.instanceOr(cfg.Instance)
 	if instance == "" {
 		missingInstance(&resp.Diagnostics)
 		return
@@ -355,10 +350,7 @@ func (r *metadataTokenEphemeral) Close(ctx context.Context, req ephemeral.CloseR
 
 // revoke deletes a minted token, treating one already gone as revoked.
 func (r *metadataTokenEphemeral) revoke(ctx context.Context, minted mintedToken, diags *diag.Diagnostics) {
-	err := r.data.client.DeleteToken(ctx, minted.Instance, minted.TokenID)
-	if err != nil {
-		_, err = r.data.client.ConfirmTokenGone(ctx, minted.Instance, minted.TokenID, err)
-	}
+	err := r.data.revokeToken(ctx, minted.Instance, minted.TokenID)
 	if err == nil {
 		return
 	}

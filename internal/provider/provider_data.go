@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -50,4 +51,35 @@ func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 		return nil
 	}
 	return pd
+}
+
+// ready reports whether the provider was configured before what needed its
+// client, adding an error when it was not. That is a bug in the provider or
+// Terraform, never the user's, and the error says so.
+func (d *providerData) ready(what string, diags *diag.Diagnostics) bool {
+	if d != nil && d.client != nil {
+		return true
+	}
+	diags.AddError("Provider not configured",
+		fmt.Sprintf("The xano provider was not configured before %s. This is a bug in the provider or Terraform; please report it.", what))
+	return false
+}
+
+// instanceOr returns the configured instance when it is set, and the
+// provider's default instance otherwise; "" when neither is.
+func (d *providerData) instanceOr(configured types.String) string {
+	if s := configured.ValueString(); s != "" {
+		return s
+	}
+	return d.instance
+}
+
+// revokeToken deletes a token. A token already gone counts as revoked, but
+// only once the API confirms it (see xano.Client.ConfirmTokenGone).
+func (d *providerData) revokeToken(ctx context.Context, instance string, id int64) error {
+	err := d.client.DeleteToken(ctx, instance, id)
+	if err != nil {
+		_, err = d.client.ConfirmTokenGone(ctx, instance, id, err)
+	}
+	return err
 }

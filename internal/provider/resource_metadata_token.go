@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
@@ -365,12 +366,7 @@ func (r *metadataTokenResource) now() time.Time {
 
 // configured reports a missing provider configuration as an error.
 func (r *metadataTokenResource) configured(diags *diag.Diagnostics) bool {
-	if r.data == nil || r.data.client == nil {
-		diags.AddError("Provider not configured",
-			"The xano provider was not configured before the token was used. This is a bug in the provider or Terraform; please report it.")
-		return false
-	}
-	return true
+	return r.data.ready("the token was used", diags)
 }
 
 func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -383,10 +379,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	instance := plan.Instance.ValueString()
-	if plan.Instance.IsNull() || plan.Instance.IsUnknown() || instance == "" {
-		instance = r.data.instance
-	}
+	instance := r.data.instanceOr(plan.Instance)
 	if instance == "" {
 		missingInstance(&resp.Diagnostics)
 		return
@@ -442,16 +435,8 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !r.configured(&resp.Diagnostics) {
-		return
-	}
 	var state metadataTokenModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = r.data.mask(ctx, state.Token.ValueString())
-	instance, id, ok := stateTokenRef(state, &resp.Diagnostics)
+	ctx, instance, id, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -488,29 +473,35 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCheckedAt, stamp)...)
 }
 
-// stateTokenRef returns the instance and token id a state refers to.
-func stateTokenRef(state metadataTokenModel, diags *diag.Diagnostics) (string, int64, bool) {
+// priorState begins Read, Update and Delete: it checks the provider is
+// configured, reads the prior state into state, masks the token's secret in
+// the returned context and returns the instance and token id the state refers
+// to. ok is false when it added an error.
+func (r *metadataTokenResource) priorState(ctx context.Context, prior tfsdk.State, state *metadataTokenModel, diags *diag.Diagnostics) (_ context.Context, instance string, id int64, ok bool) {
+	if !r.configured(diags) {
+		return ctx, "", 0, false
+	}
+	diags.Append(prior.Get(ctx, state)...)
+	if diags.HasError() {
+		return ctx, "", 0, false
+	}
+	ctx = r.data.mask(ctx, state.Token.ValueString())
 	if state.TokenID.IsNull() || state.TokenID.IsUnknown() || state.Instance.ValueString() == "" {
 		diags.AddError("Corrupt state",
 			"The state of this xano_metadata_token has no instance or token id. Remove it with `terraform state rm` and import it again by <instance>/<token id>.")
-		return "", 0, false
+		return ctx, "", 0, false
 	}
-	return state.Instance.ValueString(), state.TokenID.ValueInt64(), true
+	return ctx, state.Instance.ValueString(), state.TokenID.ValueInt64(), true
 }
 
 func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !r.configured(&resp.Diagnostics) {
-		return
-	}
 	var plan, state metadataTokenModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	ctx, instance, id, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx = r.data.mask(ctx, state.Token.ValueString())
-	instance, id, ok := stateTokenRef(state, &resp.Diagnostics)
-	if !ok {
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	// Only name and description live in Xano; the other in-place changes
@@ -533,16 +524,8 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 }
 
 func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !r.configured(&resp.Diagnostics) {
-		return
-	}
 	var state metadataTokenModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = r.data.mask(ctx, state.Token.ValueString())
-	instance, id, ok := stateTokenRef(state, &resp.Diagnostics)
+	ctx, instance, id, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -556,11 +539,7 @@ func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteR
 				state.Name.ValueString(), id, instance, until))
 		return
 	}
-	err := r.data.client.DeleteToken(ctx, instance, id)
-	if err != nil {
-		_, err = r.data.client.ConfirmTokenGone(ctx, instance, id, err)
-	}
-	if err != nil {
+	if err := r.data.revokeToken(ctx, instance, id); err != nil {
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke token %d on instance %q", id, instance), err)
 	}
 }
