@@ -43,16 +43,16 @@ type metadataTokensModel struct {
 
 // tokenAuditModel is one token of the listing.
 type tokenAuditModel struct {
-	ID           string                  `tfsdk:"id"`
-	TokenID      int64                   `tfsdk:"token_id"`
-	Name         string                  `tfsdk:"name"`
-	Description  string                  `tfsdk:"description"`
-	CreatedAt    string                  `tfsdk:"created_at"`
-	ExpiresAt    types.String            `tfsdk:"expires_at"`
-	Expired      bool                    `tfsdk:"expired"`
-	NeverExpires bool                    `tfsdk:"never_expires"`
-	Scopes       []scopePresetGrantModel `tfsdk:"scopes"`
-	Findings     []tokenFindingModel     `tfsdk:"findings"`
+	ID           string              `tfsdk:"id"`
+	TokenID      int64               `tfsdk:"token_id"`
+	Name         string              `tfsdk:"name"`
+	Description  string              `tfsdk:"description"`
+	CreatedAt    string              `tfsdk:"created_at"`
+	ExpiresAt    types.String        `tfsdk:"expires_at"`
+	Expired      bool                `tfsdk:"expired"`
+	NeverExpires bool                `tfsdk:"never_expires"`
+	Scopes       []scopeGrantModel   `tfsdk:"scopes"`
+	Findings     []tokenFindingModel `tfsdk:"findings"`
 }
 
 // tokenFindingModel is one policy finding about a listed token.
@@ -70,15 +70,10 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
-	scopeAttrs := map[string]schema.Attribute{
-		"name": computed("HCL name of the scope, such as `workspace_database`."),
-	}
-	for _, p := range scopes.Permissions {
-		scopeAttrs[string(p)] = schema.BoolAttribute{
-			MarkdownDescription: fmt.Sprintf("Whether the token holds the %s permission on this scope.", p),
-			Computed:            true,
-		}
-	}
+	scopeAttrs := scopeGrantAttributes("HCL name of the scope, such as `workspace_database`.",
+		func(p scopes.Permission) string {
+			return fmt.Sprintf("Whether the token holds the %s permission on this scope.", p)
+		})
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Every Metadata API token of an instance, whether this configuration manages it or not, " +
 			"with the provider policy's findings for each: an audit in one plan. Secrets are never listed: " +
@@ -199,7 +194,7 @@ func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time
 		CreatedAt:    formatTimestamp(times.created),
 		ExpiresAt:    types.StringNull(),
 		NeverExpires: times.expires == nil,
-		Scopes:       make([]scopePresetGrantModel, 0, len(grants)),
+		Scopes:       scopeGrantModels(grants),
 		Findings:     []tokenFindingModel{},
 	}
 	spec := policy.Spec{Grants: grants, NeverExpires: out.NeverExpires, Description: t.Description}
@@ -207,11 +202,6 @@ func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time
 		out.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
 		out.Expired = !now.Before(*times.expires)
 		spec.Lifetime = times.expires.Sub(times.created)
-	}
-	for _, g := range grants {
-		out.Scopes = append(out.Scopes, scopePresetGrantModel{
-			Name: g.Scope, Create: g.Create, Read: g.Read, Update: g.Update, Delete: g.Delete,
-		})
 	}
 	for _, f := range reportedFindings(policy.Review(spec, pol), pol) {
 		out.Findings = append(out.Findings, tokenFindingModel{

@@ -84,7 +84,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 		wantExpires  types.String
 		wantExpired  bool
 		wantNever    bool
-		wantScopes   []scopePresetGrantModel
+		wantScopes   []scopeGrantModel
 		wantFindings []string
 		wantErr      string
 	}{
@@ -94,7 +94,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			pol:         policy.Default(),
 			now:         created.Add(time.Hour),
 			wantExpires: types.StringValue("2026-12-22T11:31:20Z"),
-			wantScopes: []scopePresetGrantModel{
+			wantScopes: []scopeGrantModel{
 				{Name: "workspace_content", Read: true},
 				{Name: "workspace_api_groups", Read: true},
 			},
@@ -108,7 +108,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			now:          created.Add(1000 * 24 * time.Hour),
 			wantExpires:  types.StringNull(),
 			wantNever:    true,
-			wantScopes:   []scopePresetGrantModel{{Name: "workspace_database", Read: true}},
+			wantScopes:   []scopeGrantModel{{Name: "workspace_database", Read: true}},
 			wantFindings: []string{"grant/critical", "never_expires/high"},
 		},
 		{
@@ -118,7 +118,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			now:          month,
 			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
 			wantExpired:  true,
-			wantScopes:   []scopePresetGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
+			wantScopes:   []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
 			wantFindings: []string{},
 		},
 		{
@@ -128,7 +128,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			pol:          policy.Default(),
 			now:          month.Add(-time.Second),
 			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
-			wantScopes:   []scopePresetGrantModel{{Name: "workspace_files", Read: true, Delete: true}},
+			wantScopes:   []scopeGrantModel{{Name: "workspace_files", Read: true, Delete: true}},
 			wantFindings: []string{"grant/high", "grant/high"},
 		},
 		{
@@ -139,7 +139,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			pol:          mustPolicy("medium", nil, "", false),
 			now:          created,
 			wantExpires:  types.StringValue("2027-03-22T11:31:20Z"),
-			wantScopes:   []scopePresetGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_request_history", Read: true}},
+			wantScopes:   []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_request_history", Read: true}},
 			wantFindings: []string{"grant/medium", "long_lifetime/medium"},
 		},
 		{
@@ -148,7 +148,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			pol:         mustPolicy("critical", []string{"workspace_content.*"}, "", false),
 			now:         created,
 			wantExpires: types.StringValue("2026-12-22T11:31:20Z"),
-			wantScopes: []scopePresetGrantModel{
+			wantScopes: []scopeGrantModel{
 				{Name: "workspace_content", Read: true},
 				{Name: "workspace_api_groups", Read: true},
 			},
@@ -160,7 +160,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			pol:          mustPolicy("", nil, "14d", true),
 			now:          created,
 			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
-			wantScopes:   []scopePresetGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
+			wantScopes:   []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
 			wantFindings: []string{"max_lifetime/high", "description_required/high"},
 		},
 		{

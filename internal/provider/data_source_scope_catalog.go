@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -121,11 +122,8 @@ func (d *scopeCatalogDataSource) Read(ctx context.Context, req datasource.ReadRe
 
 	list := scopes.All()
 	if !model.Name.IsNull() {
-		s, err := scopes.Resolve(model.Name.ValueString())
-		if err != nil {
-			// The validator reports this at validate time; Read repeats it
-			// for values that were unknown then.
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Unknown Xano scope", err.Error())
+		s, ok := resolveScopeName(path.Root("name"), model.Name.ValueString(), &resp.Diagnostics)
+		if !ok {
 			return
 		}
 		list = []scopes.Scope{s}
@@ -169,12 +167,22 @@ func (scopeNameValidator) ValidateString(_ context.Context, req validator.String
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := scopes.Resolve(req.ConfigValue.ValueString()); err != nil {
-		var unknown *scopes.UnknownScopeError
-		summary := "Unknown Xano scope"
-		if errors.As(err, &unknown) && unknown.Alias {
-			summary = "Scope must be written as its HCL name"
-		}
-		resp.Diagnostics.AddAttributeError(req.Path, summary, err.Error())
+	resolveScopeName(req.Path, req.ConfigValue.ValueString(), &resp.Diagnostics)
+}
+
+// resolveScopeName resolves an HCL scope name, reporting at p one it does not
+// know. The validator calls it at validate time, and Read again for a name
+// that was unknown then.
+func resolveScopeName(p path.Path, name string, diags *diag.Diagnostics) (scopes.Scope, bool) {
+	s, err := scopes.Resolve(name)
+	if err == nil {
+		return s, true
 	}
+	var unknown *scopes.UnknownScopeError
+	summary := "Unknown Xano scope"
+	if errors.As(err, &unknown) && unknown.Alias {
+		summary = "Scope must be written as its HCL name"
+	}
+	diags.AddAttributeError(p, summary, err.Error())
+	return scopes.Scope{}, false
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,13 +25,15 @@ func NewScopePresetDataSource() datasource.DataSource {
 type scopePresetDataSource struct{}
 
 type scopePresetModel struct {
-	Name      types.String            `tfsdk:"name"`
-	Scopes    []scopePresetGrantModel `tfsdk:"scopes"`
-	Purpose   types.String            `tfsdk:"purpose"`
-	Rationale types.String            `tfsdk:"rationale"`
+	Name      types.String      `tfsdk:"name"`
+	Scopes    []scopeGrantModel `tfsdk:"scopes"`
+	Purpose   types.String      `tfsdk:"purpose"`
+	Rationale types.String      `tfsdk:"rationale"`
 }
 
-type scopePresetGrantModel struct {
+// scopeGrantModel is one scope's grants as the data sources publish them:
+// the preset's scopes here, and each listed token's in xano_metadata_tokens.
+type scopeGrantModel struct {
 	Name   string `tfsdk:"name"`
 	Create bool   `tfsdk:"create"`
 	Read   bool   `tfsdk:"read"`
@@ -38,17 +41,32 @@ type scopePresetGrantModel struct {
 	Delete bool   `tfsdk:"delete"`
 }
 
+// scopeGrantModels converts grants, in their order, for state.
+func scopeGrantModels(gs scopes.Grants) []scopeGrantModel {
+	out := make([]scopeGrantModel, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, scopeGrantModel{Name: g.Scope, Create: g.Create, Read: g.Read, Update: g.Update, Delete: g.Delete})
+	}
+	return out
+}
+
+// scopeGrantAttributes is the schema of a scopeGrantModel: the scope's HCL
+// name and one computed bool a permission, described by permDesc.
+func scopeGrantAttributes(nameDesc string, permDesc func(scopes.Permission) string) map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{
+		"name": schema.StringAttribute{MarkdownDescription: nameDesc, Computed: true},
+	}
+	for _, p := range scopes.Permissions {
+		attrs[string(p)] = schema.BoolAttribute{MarkdownDescription: permDesc(p), Computed: true}
+	}
+	return attrs
+}
+
 func (d *scopePresetDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scope_preset"
 }
 
 func (d *scopePresetDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	perm := func(p string) schema.BoolAttribute {
-		return schema.BoolAttribute{
-			MarkdownDescription: "Whether the preset grants `" + p + "` on this scope.",
-			Computed:            true,
-		}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One of the integration presets recommended by Xano's documentation, with its " +
 			"scopes shaped like the `scope` block of `xano_metadata_token`, ready for a `dynamic \"scope\"` " +
@@ -66,16 +84,10 @@ func (d *scopePresetDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				MarkdownDescription: "The preset's grants in catalog order, one object per scope.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"name": schema.StringAttribute{
-							MarkdownDescription: "HCL name of the scope, such as `workspace_api_groups`.",
-							Computed:            true,
-						},
-						"create": perm("create"),
-						"read":   perm("read"),
-						"update": perm("update"),
-						"delete": perm("delete"),
-					},
+					Attributes: scopeGrantAttributes("HCL name of the scope, such as `workspace_api_groups`.",
+						func(p scopes.Permission) string {
+							return "Whether the preset grants `" + string(p) + "` on this scope."
+						}),
 				},
 			},
 			"purpose": schema.StringAttribute{
@@ -96,21 +108,13 @@ func (d *scopePresetDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	preset, err := scopes.LookupPreset(model.Name.ValueString())
-	if err != nil {
-		// The validator reports this at validate time; Read repeats it for
-		// values that were unknown then.
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Unknown scope preset", err.Error()+".")
+	preset, ok := lookupPresetName(path.Root("name"), model.Name.ValueString(), &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	model.Purpose = types.StringValue(preset.Purpose)
 	model.Rationale = types.StringValue(preset.Rationale)
-	model.Scopes = make([]scopePresetGrantModel, 0, len(preset.Grants))
-	for _, g := range preset.Grants.Sorted() {
-		model.Scopes = append(model.Scopes, scopePresetGrantModel{
-			Name: g.Scope, Create: g.Create, Read: g.Read, Update: g.Update, Delete: g.Delete,
-		})
-	}
+	model.Scopes = scopeGrantModels(preset.Grants.Sorted())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 
@@ -133,7 +137,17 @@ func (presetNameValidator) ValidateString(_ context.Context, req validator.Strin
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := scopes.LookupPreset(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Unknown scope preset", err.Error()+".")
+	lookupPresetName(req.Path, req.ConfigValue.ValueString(), &resp.Diagnostics)
+}
+
+// lookupPresetName returns the named preset, reporting at p a name it does
+// not know. The validator calls it at validate time, and Read again for a
+// name that was unknown then.
+func lookupPresetName(p path.Path, name string, diags *diag.Diagnostics) (scopes.Preset, bool) {
+	preset, err := scopes.LookupPreset(name)
+	if err != nil {
+		diags.AddAttributeError(p, "Unknown scope preset", err.Error()+".")
+		return scopes.Preset{}, false
 	}
+	return preset, true
 }
