@@ -333,34 +333,29 @@ func hideCreateExcerpt(err error) {
 // GetToken returns one token (without its secret); a missing token is an
 // error for which IsNotFound is true.
 func (c *Client) GetToken(ctx context.Context, instance string, id int64) (*Token, error) {
-	if err := checkInstance(instance); err != nil {
-		return nil, err
-	}
-	path := tokenPath(instance, id)
-	var t *Token
-	if err := c.call(ctx, http.MethodGet, path, nil, "", "token", &t); err != nil {
-		return nil, err
-	}
-	if t.ID != id {
-		return nil, c.decodeError(http.MethodGet, path, http.StatusOK, "token", fmt.Sprintf("it describes token %d, not %d", t.ID, id), nil)
-	}
-	return t, nil
+	return c.callToken(ctx, http.MethodGet, instance, id, nil)
 }
 
 // UpdateToken changes a token's name and/or description. It sends no
 // Idempotency-Key, so it is retried only when the server says it did not
 // process the request (429, 503) or the connection was refused.
 func (c *Client) UpdateToken(ctx context.Context, instance string, id int64, req UpdateTokenRequest) (*Token, error) {
+	return c.callToken(ctx, http.MethodPost, instance, id, req)
+}
+
+// callToken sends a request about token id and returns the token the answer
+// describes, refusing an answer about another token.
+func (c *Client) callToken(ctx context.Context, method, instance string, id int64, body any) (*Token, error) {
 	if err := checkInstance(instance); err != nil {
 		return nil, err
 	}
 	path := tokenPath(instance, id)
 	var t *Token
-	if err := c.call(ctx, http.MethodPost, path, req, "", "token", &t); err != nil {
+	if err := c.call(ctx, method, path, body, "", "token", &t); err != nil {
 		return nil, err
 	}
 	if t.ID != id {
-		return nil, c.decodeError(http.MethodPost, path, http.StatusOK, "token", fmt.Sprintf("it describes token %d, not %d", t.ID, id), nil)
+		return nil, c.decodeError(method, path, http.StatusOK, "token", fmt.Sprintf("it describes token %d, not %d", t.ID, id), nil)
 	}
 	return t, nil
 }
