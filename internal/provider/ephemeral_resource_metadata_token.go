@@ -227,7 +227,10 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 		return
 	}
 
-	tok, err := r.data.client.CreateToken(ctx, instance, create)
+	// As for the resource, the create is not cut short by Ctrl-C: the server
+	// may mint before the answer arrives, and only the answer lets the
+	// provider revoke what it minted.
+	tok, err := r.data.client.CreateToken(context.WithoutCancel(ctx), instance, create)
 	if err != nil {
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("mint ephemeral token %q on instance %q", create.Name, instance), err)
 		return
@@ -243,6 +246,12 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	cfg.Token = types.StringValue(tok.Secret)
 	cfg.ExpiresAt = types.StringNull()
 	var diags diag.Diagnostics
+	if ctx.Err() != nil {
+		// The run was interrupted while the token was minted: nobody would
+		// use it, and Terraform may never call Close for it.
+		diags.AddError("Run interrupted while minting an ephemeral token",
+			fmt.Sprintf("Terraform stopped the provider while token %d was being minted; the provider revokes it.", tok.ID))
+	}
 	times, err := parseTokenTimes(tok)
 	if err != nil {
 		diags.AddError("Unexpected token from the Xano API",
@@ -263,7 +272,7 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 		diags.Append(resp.Result.Set(ctx, &cfg)...)
 	}
 	if diags.HasError() {
-		r.revoke(ctx, minted, &diags)
+		r.revoke(context.WithoutCancel(ctx), minted, &diags)
 	}
 	resp.Diagnostics.Append(diags...)
 }

@@ -763,3 +763,42 @@ locals {
 		t.Error(err)
 	}
 }
+
+// TestEphemeralMetadataTokenInterruptedOpen stops the run while the token is
+// being minted: Open still learns the token, revokes it and fails, so no
+// token outlives an interrupted run.
+func TestEphemeralMetadataTokenInterruptedOpen(t *testing.T) {
+	t.Parallel()
+	emu := emulator.New(emulator.Options{})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	// A front that cancels the run once the emulator has minted the token
+	// and before its answer reaches the provider.
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		emu.ServeHTTP(rec, r)
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") {
+			cancel()
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(front.Close)
+	h := newEphemeralHarness(t, front.URL+"/api:meta", true)
+	cfg := h.config(map[string]tftypes.Value{"name": str("deploy")}, map[string][]string{"workspace_content": {"read"}})
+
+	resp, err := h.srv.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{TypeName: ephemeralTypeName, Config: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := errorDiags(resp.Diagnostics)
+	if len(errs) != 1 || !strings.Contains(errs[0].Summary, "interrupted") {
+		t.Fatalf("diagnostics: %s; want one error about the interrupted run", protoDiags(resp.Diagnostics))
+	}
+	if err := noTokensLeft(emu, "main"); err != nil {
+		t.Fatal(err)
+	}
+}
