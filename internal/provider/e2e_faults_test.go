@@ -28,27 +28,9 @@ import (
 // hardeningInstance is the instance newE2E configures through XANO_INSTANCE.
 const hardeningInstance = "e2e"
 
-// hardeningHCL is a configuration with the given provider block body and
-// resources.
-func hardeningHCL(providerBody, resources string) string {
-	return `terraform {
-  required_providers {
-    xano = {
-      source = "terraform-provider-xano/xano"
-    }
-  }
-}
-
-provider "xano" {
-` + providerBody + `
-}
-
-` + resources
-}
-
 // fleetHCL declares n read-only tokens through count.
 func fleetHCL(providerBody string, n int) string {
-	return hardeningHCL(providerBody, fmt.Sprintf(`
+	return e2eHCL(providerBody, fmt.Sprintf(`
 resource "xano_metadata_token" "fleet" {
   count       = %d
   name        = "fleet-${count.index}"

@@ -218,3 +218,21 @@ func diagText(ds []e2eDiag) string {
 	}
 	return b.String()
 }
+
+// e2eHCL is a configuration with the given provider block body and
+// resources, for the provider built from this tree.
+func e2eHCL(providerBody, resources string) string {
+	return `terraform {
+  required_providers {
+    xano = {
+      source = "terraform-provider-xano/xano"
+    }
+  }
+}
+
+provider "xano" {
+` + providerBody + `
+}
+
+` + resources
+}

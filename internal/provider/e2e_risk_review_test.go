@@ -15,24 +15,6 @@ import (
 // and the tests read the diagnostics from `terraform plan -json`, as a
 // reviewer reads them in a pull request.
 
-// riskHCL is a configuration with the given provider block body and
-// resources.
-func riskHCL(providerBody, resources string) string {
-	return `terraform {
-  required_providers {
-    xano = {
-      source = "terraform-provider-xano/xano"
-    }
-  }
-}
-
-provider "xano" {
-` + providerBody + `
-}
-
-` + resources
-}
-
 // presetToken is a token whose scopes come from a preset of the
 // xano_scope_preset data source, through a dynamic scope block.
 func presetToken(name, preset string, extra string) string {
@@ -167,7 +149,7 @@ func requireSummaries(t *testing.T, what string, ds []e2eDiag, want []string) {
 func TestE2ERiskReviewPresetsPlanSilently(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(riskHCL("", presetToken("weweb", "weweb", `expires_in = "30d"`)+presetToken("monitoring", "monitoring", "")))
+	e.Write(e2eHCL("", presetToken("weweb", "weweb", `expires_in = "30d"`)+presetToken("monitoring", "monitoring", "")))
 	run := e.Plan()
 	requirePlanned(t, run, map[string]string{
 		"xano_metadata_token.weweb":      "create",
@@ -181,7 +163,7 @@ func TestE2ERiskReviewPresetsPlanSilently(t *testing.T) {
 func TestE2ERiskReviewAutomationWarns(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(riskHCL("", automationToken("")))
+	e.Write(e2eHCL("", automationToken("")))
 	run := e.Plan()
 	requirePlanned(t, run, map[string]string{"xano_metadata_token.automation": "create"})
 	ws := run.Warnings()
@@ -199,7 +181,7 @@ func TestE2ERiskReviewAutomationWarns(t *testing.T) {
 func TestE2ERiskReviewNeverExpiresWarns(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(riskHCL("", presetToken("forever", "weweb", "never_expires = true")))
+	e.Write(e2eHCL("", presetToken("forever", "weweb", "never_expires = true")))
 	run := e.Plan()
 	requirePlanned(t, run, map[string]string{"xano_metadata_token.forever": "create"})
 	ws := run.Warnings()
@@ -212,7 +194,7 @@ func TestE2ERiskReviewNeverExpiresWarns(t *testing.T) {
 func TestE2ERiskReviewEnforceFailsPlan(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(riskHCL("  policy {\n    enforce = true\n  }", automationToken("")))
+	e.Write(e2eHCL("  policy {\n    enforce = true\n  }", automationToken("")))
 	run := e.Plan()
 	if run.Err == nil {
 		t.Fatalf("plan should fail under enforce:\n%s", diagText(run.Diags))
@@ -226,7 +208,7 @@ func TestE2ERiskReviewEnforceFailsPlan(t *testing.T) {
 func TestE2ERiskReviewDenyBeatsAcknowledgement(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(riskHCL(`  policy {
+	e.Write(e2eHCL(`  policy {
     deny    = ["workspace_database.delete"]
     enforce = true
   }`, automationToken(`risk_acknowledgement = "Staging only; approved by the platform team"`)))
@@ -241,7 +223,7 @@ func TestE2ERiskReviewDenyBeatsAcknowledgement(t *testing.T) {
 func TestE2ERiskReviewAcknowledgedPassesUnderEnforce(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(riskHCL("  policy {\n    enforce = true\n  }",
+	e.Write(e2eHCL("  policy {\n    enforce = true\n  }",
 		automationToken(`risk_acknowledgement = "Staging only; approved by the platform team"`)))
 	run := e.Plan()
 	requirePlanned(t, run, map[string]string{"xano_metadata_token.automation": "create"})
@@ -272,11 +254,11 @@ resource "xano_metadata_token" "weweb" {
   }
 %s}
 `
-	e.Write(riskHCL("", fmt.Sprintf(weweb, "")))
+	e.Write(e2eHCL("", fmt.Sprintf(weweb, "")))
 	if run := e.Apply(); run.Err != nil {
 		t.Fatalf("apply: %v\n%s", run.Err, diagText(run.Diags))
 	}
-	e.Write(riskHCL("", fmt.Sprintf(weweb, `  scope {
+	e.Write(e2eHCL("", fmt.Sprintf(weweb, `  scope {
     name   = "workspace_files"
     read   = true
     delete = true
@@ -297,7 +279,7 @@ resource "xano_metadata_token" "weweb" {
 func TestE2ERiskReviewUnchangedTokenSilent(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(riskHCL("", automationToken("")))
+	e.Write(e2eHCL("", automationToken("")))
 	if run := e.Apply(); run.Err != nil {
 		t.Fatalf("apply: %v\n%s", run.Err, diagText(run.Diags))
 	}
@@ -311,7 +293,7 @@ func TestE2ERiskReviewUnchangedTokenSilent(t *testing.T) {
 	}
 
 	// Tightening the policy takes effect on the token already applied.
-	e.Write(riskHCL("  policy {\n    deny = [\"*.delete\"]\n  }", automationToken("")))
+	e.Write(e2eHCL("  policy {\n    deny = [\"*.delete\"]\n  }", automationToken("")))
 	run = e.Plan()
 	if run.Err == nil {
 		t.Fatalf("plan should fail once the policy denies a grant of the existing token:\n%s", diagText(run.Diags))

@@ -25,7 +25,7 @@ const mintedPrefix = "xano_mt_"
 // change plans a replacement), a sensitive output of its secret, the audit
 // data source and an ephemeral token.
 func secretsHCL(readScope string) string {
-	return hardeningHCL(`  request_timeout = "10s"`, `
+	return e2eHCL(`  request_timeout = "10s"`, `
 resource "xano_metadata_token" "ci" {
   name        = "ci-deploy"
   description = "Secrets test token"
