@@ -199,7 +199,7 @@ func lifetimeFindings(spec Spec, pol Policy) []Finding {
 				"Remove never_expires and set expires_in (90d or less for a quarterly rotation); rotate_before then plans the replacement in time.",
 		})
 		if pol.MaxLifetime > 0 {
-			maxLife := days(pol.MaxLifetime)
+			maxLife := duration.Format(pol.MaxLifetime)
 			out = append(out, Finding{
 				Severity:  scopes.SeverityHigh,
 				Rule:      RuleMaxLifetime,
@@ -214,7 +214,7 @@ func lifetimeFindings(spec Spec, pol Policy) []Finding {
 	if spec.Lifetime <= 0 {
 		return nil
 	}
-	life := days(spec.Lifetime)
+	life := duration.Format(spec.Lifetime)
 	if spec.Lifetime > QuarterlyRotation {
 		out = append(out, Finding{
 			Severity:  scopes.SeverityMedium,
@@ -227,7 +227,7 @@ func lifetimeFindings(spec Spec, pol Policy) []Finding {
 		})
 	}
 	if pol.MaxLifetime > 0 && spec.Lifetime > pol.MaxLifetime {
-		maxLife := days(pol.MaxLifetime)
+		maxLife := duration.Format(pol.MaxLifetime)
 		out = append(out, Finding{
 			Severity:  scopes.SeverityHigh,
 			Rule:      RuleMaxLifetime,
@@ -304,13 +304,4 @@ func changeFinding(rule string, pairs []scopes.Pair) (Finding, bool) {
 		capitalize(instanceReach) + ", so the integration loses this access in every workspace there once the old token is revoked: " +
 		"make sure it does not rely on it."
 	return f, true
-}
-
-// days renders a lifetime in whole days when it is one ("91d", not "13w"),
-// so it compares at a glance with the 90 days of a quarterly rotation.
-func days(d time.Duration) string {
-	if d%duration.Day == 0 {
-		return fmt.Sprintf("%dd", d/duration.Day)
-	}
-	return duration.Format(d)
 }
