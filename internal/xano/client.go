@@ -6,6 +6,7 @@ package xano
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -136,13 +137,13 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		baseURL:        base,
 		token:          cfg.AccessToken,
-		userAgent:      "terraform-provider-xano/" + orDefault(cfg.Version, "dev"),
+		userAgent:      "terraform-provider-xano/" + cmp.Or(cfg.Version, "dev"),
 		maxRetries:     cfg.MaxRetries,
-		requestTimeout: orDefaultDuration(cfg.RequestTimeout, DefaultRequestTimeout),
-		retryWaitMin:   orDefaultDuration(cfg.RetryWaitMin, DefaultRetryWaitMin),
-		retryWaitMax:   orDefaultDuration(cfg.RetryWaitMax, DefaultRetryWaitMax),
-		maxRetryWait:   orDefaultDuration(cfg.MaxRetryWait, DefaultMaxRetryWait),
-		pageSize:       cfg.PageSize,
+		requestTimeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
+		retryWaitMin:   cmp.Or(cfg.RetryWaitMin, DefaultRetryWaitMin),
+		retryWaitMax:   cmp.Or(cfg.RetryWaitMax, DefaultRetryWaitMax),
+		maxRetryWait:   cmp.Or(cfg.MaxRetryWait, DefaultMaxRetryWait),
+		pageSize:       cmp.Or(cfg.PageSize, DefaultPageSize),
 		logger:         cfg.Logger,
 		onRetry:        cfg.OnRetry,
 		now:            cfg.Now,
@@ -150,9 +151,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.retryWaitMax < c.retryWaitMin {
 		c.retryWaitMax = c.retryWaitMin
-	}
-	if c.pageSize == 0 {
-		c.pageSize = DefaultPageSize
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -192,20 +190,6 @@ func validateBaseURL(raw string) (string, error) {
 		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q has a query or fragment; remove it", safeURL(u))
 	}
 	return strings.TrimRight(raw, "/"), nil
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
-func orDefaultDuration(d, def time.Duration) time.Duration {
-	if d == 0 {
-		return def
-	}
-	return d
 }
 
 // Redact replaces the access token and every secret the client has minted
