@@ -158,7 +158,7 @@ func denyFinding(pair scopes.Pair, t grantText, deny []Pattern) (Finding, bool) 
 			"%s. A deny rule always fails the plan: neither enforce = false nor risk_acknowledgement lifts it. "+
 			"%s, or ask whoever owns the provider policy to change it.",
 			quoted, pair, t.exposure,
-			capitalize(instanceReach), t.drop),
+			instanceReachSentence, t.drop),
 	}, true
 }
 
@@ -180,7 +180,7 @@ func adminKeyFinding() Finding {
 		Summary:   "scopes (critical): create, read, update and delete on every scope, an admin key in disguise",
 		Detail: "This token grants every permission on every scope Xano offers, so it can do whatever the Metadata API allows: " +
 			"read, change and delete all database records, files, code, tasks and request logs. " +
-			capitalize(instanceReach) + ", so this is the whole instance. " +
+			instanceReachSentence + ", so this is the whole instance. " +
 			"Xano's guide warns against over-permissioning and token sharing: give each integration its own token with only the scopes it needs " +
 			"(the presets " + joinAnd(scopes.PresetNames()) + " cover the common cases).",
 	}
@@ -293,7 +293,7 @@ func changeFinding(rule string, pairs []scopes.Pair) (Finding, bool) {
 		f.Summary = fmt.Sprintf("scopes (%s): the replacement token adds %s", sev, what)
 		f.Detail = "Changing the scopes makes Terraform mint a replacement token with a new secret, and the replacement can do more than the current one. " +
 			"Whoever holds it could newly:" + lines.String() + "\n" +
-			capitalize(instanceReach) + ", so each added grant applies in every workspace there. " +
+			instanceReachSentence + ", so each added grant applies in every workspace there. " +
 			"Check that the integration needs each one; the grant findings for these permissions say how to narrow them."
 		return f, true
 	}
@@ -301,7 +301,7 @@ func changeFinding(rule string, pairs []scopes.Pair) (Finding, bool) {
 	f.Summary = fmt.Sprintf("scopes (low): the replacement token drops %s", what)
 	f.Detail = "Changing the scopes makes Terraform mint a replacement token with a new secret, and the replacement can do less than the current one. " +
 		"It can no longer:" + lines.String() + "\n" +
-		capitalize(instanceReach) + ", so the integration loses this access in every workspace there once the old token is revoked: " +
+		instanceReachSentence + ", so the integration loses this access in every workspace there once the old token is revoked: " +
 		"make sure it does not rely on it."
 	return f, true
 }

@@ -12,8 +12,13 @@ import (
 )
 
 // instanceReach is the seeds' warning that every finding about scopes
-// repeats, because reviewers assume a token is bound to one workspace.
-const instanceReach = "a Xano Metadata API token reaches all workspaces of its instance, not only the one an integration works with"
+// repeats, because reviewers assume a token is bound to one workspace;
+// instanceReachSentence is the same words opening a sentence.
+const (
+	instanceReachRest     = " Xano Metadata API token reaches all workspaces of its instance, not only the one an integration works with"
+	instanceReach         = "a" + instanceReachRest
+	instanceReachSentence = "A" + instanceReachRest
+)
 
 // grantText is the prepared wording for one (scope, permission) pair.
 type grantText struct {
@@ -165,14 +170,6 @@ func joinAnd(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // lowerFirst lower-cases the first letter so a catalog sentence can continue
