@@ -23,15 +23,17 @@ type Outcome struct {
 // detail, even under Enforce. The findings passed in are not modified.
 func Evaluate(findings []Finding, spec Spec, pol Policy) Outcome {
 	var out Outcome
-	warnAt := pol.warnAt()
 	ack := strings.TrimSpace(spec.Acknowledgement)
-	enforced := fmt.Sprintf("\nEnforced: the provider's policy sets enforce = true, so findings of severity %s and above fail the plan. "+
-		"Fix it as described or, if the risk is accepted, set risk_acknowledgement on the resource saying why and who approved it.", warnAt)
+	enforced := ""
+	if pol.Enforce {
+		enforced = fmt.Sprintf("\nEnforced: the provider's policy sets enforce = true, so findings of severity %s and above fail the plan. "+
+			"Fix it as described or, if the risk is accepted, set risk_acknowledgement on the resource saying why and who approved it.", pol.warnAt())
+	}
 	for _, f := range findings {
 		switch {
 		case f.Rule == RuleDeny:
 			out.Errors = append(out.Errors, f)
-		case f.Severity < warnAt:
+		case !pol.Reports(f):
 			continue
 		case ack != "":
 			f.Detail += "\nAcknowledged: " + ack
@@ -44,6 +46,12 @@ func Evaluate(findings []Finding, spec Spec, pol Policy) Outcome {
 		}
 	}
 	return out
+}
+
+// Reports says whether a plan shows f under p: every deny match, and the
+// other findings at or above WarnAt.
+func (p Policy) Reports(f Finding) bool {
+	return f.Rule == RuleDeny || f.Severity >= p.warnAt()
 }
 
 // SummaryLine renders a finding on one line for lists such as the audit
