@@ -42,9 +42,8 @@ var (
 // Defaults documented in the schema and applied in Configure, since provider
 // schemas cannot carry defaults.
 const (
-	defaultRequestTimeout = "30s"
-	defaultWarnAt         = "high"
-	maxMaxRetries         = 10
+	defaultWarnAt = "high"
+	maxMaxRetries = 10
 )
 
 // environment is where the provider reads environment variables and the home
@@ -163,7 +162,7 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of each HTTP attempt, as a duration such as `30s` or `2m`. " +
-					"Defaults to `" + defaultRequestTimeout + "`.",
+					"Defaults to `" + xano.DefaultRequestTimeout.String() + "`.",
 				Optional: true,
 			},
 		},
@@ -272,7 +271,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	ctx = maskSecrets(ctx, conn.accessToken)
 
-	timeout := parseRequestTimeout(defaultRequestTimeout, &resp.Diagnostics)
+	timeout := xano.DefaultRequestTimeout
 	if !cfg.RequestTimeout.IsNull() {
 		timeout = parseRequestTimeout(cfg.RequestTimeout.ValueString(), &resp.Diagnostics)
 	}
@@ -373,7 +372,7 @@ func parseRequestTimeout(s string, diags *diag.Diagnostics) time.Duration {
 	if err != nil {
 		diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
 			fmt.Sprintf("%s. Set a positive duration such as \"30s\" or \"2m\", or remove request_timeout to use %s.",
-				strings.TrimSuffix(err.Error(), "."), defaultRequestTimeout))
+				strings.TrimSuffix(err.Error(), "."), xano.DefaultRequestTimeout))
 	}
 	return d
 }
