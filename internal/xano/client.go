@@ -383,17 +383,12 @@ func (c *Client) call(ctx context.Context, method, path string, body any, idempo
 			return fmt.Errorf("%s %s: encoding the request body: %v", method, c.Redact(path), err)
 		}
 	}
-	resp, attempts, uncertain, err := c.do(ctx, method, path, payload, idempotencyKey)
+	resp, err := c.do(ctx, method, path, payload, idempotencyKey)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	data, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := c.apiError(method, path, resp, data, attempts)
-		apiErr.Uncertain = uncertain && method == http.MethodPost
-		return apiErr
-	}
 	if out == nil {
 		return nil
 	}
@@ -425,16 +420,18 @@ func isNilTarget(out any) bool {
 }
 
 // do sends the request through go-retryablehttp with a per-call policy (the
-// retry rules depend on the method and the idempotency key) and returns the
-// last response, whatever its status, with the number of attempts made.
-func (c *Client) do(ctx context.Context, method, path string, payload []byte, idempotencyKey string) (*http.Response, int, bool, error) {
+// retry rules depend on the method and the idempotency key). It returns the
+// last response when it is a 2xx, and otherwise the typed error of what the
+// server last said or of the answer that never came.
+func (c *Client) do(ctx context.Context, method, path string, payload []byte, idempotencyKey string) (*http.Response, error) {
+	safePath := c.Redact(path)
 	var body any
 	if payload != nil {
 		body = payload
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.baseURL+path, body)
 	if err != nil {
-		return nil, 0, false, &TransportError{Method: method, Path: c.Redact(path), Message: "building the request failed: " + c.Redact(err.Error()), cause: err}
+		return nil, &TransportError{Method: method, Path: safePath, Message: "building the request failed: " + c.Redact(err.Error()), cause: err}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("User-Agent", c.userAgent)
@@ -446,45 +443,46 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 		req.Header.Set(HeaderIdempotency, idempotencyKey)
 	}
 
-	st := &attemptState{c: c, ctx: ctx, method: method, path: path, idempotent: method != http.MethodPost || idempotencyKey != "", keyed: idempotencyKey != "" || method == http.MethodDelete}
-	// checkRetry enforces the budgets; RetryMax only has to be large enough
-	// not to stop it first.
-	retryMax := c.maxRetries
-	if st.keyed {
-		retryMax = 2*c.maxRetries + rateLimitedBudget
-	}
+	st := &attemptState{c: c, ctx: ctx, method: method, path: safePath, idempotent: method != http.MethodPost || idempotencyKey != "", keyed: idempotencyKey != "" || method == http.MethodDelete}
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.httpClient,
-		Logger:       nil,
 		RetryWaitMin: c.retryWaitMin,
 		RetryWaitMax: c.retryWaitMax,
-		RetryMax:     retryMax,
-		CheckRetry:   st.checkRetry,
-		Backoff:      st.backoff,
-		ErrorHandler: st.errorHandler,
+		// checkRetry enforces the budgets; RetryMax only has to be large
+		// enough not to stop it first.
+		RetryMax:   2*c.maxRetries + rateLimitedBudget,
+		CheckRetry: st.checkRetry,
+		Backoff:    st.backoff,
+		// The last response or transport error comes back untouched, so the
+		// typed error says what the server last said rather than "giving up".
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	resp, err := rc.Do(req)
 	attempts := max(st.attempts, 1)
-	uncertain := st.uncertain && method == http.MethodPost
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	fail := func(message string, cause error, uncertain bool, hint string) error {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return nil, attempts, uncertain, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Uncertain: uncertain,
-			Message: "the request was cancelled before the API answered: " + ctxErr.Error(), cause: ctxErr}
+		return &TransportError{Method: method, Path: safePath, Attempts: attempts, Uncertain: uncertain, Message: message, cause: cause, hint: hint}
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, fail("the request was cancelled before the API answered: "+ctxErr.Error(), ctxErr, st.uncertain, "")
 	}
 	if err != nil {
-		if resp != nil {
-			resp.Body.Close()
-		}
-		return nil, attempts, uncertain, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Uncertain: uncertain || method == http.MethodPost,
-			Message: "could not reach the Xano API: " + c.Redact(err.Error()), cause: err,
-			hint: transportHint(err)}
+		// A POST that got no answer may have reached the server.
+		return nil, fail("could not reach the Xano API: "+c.Redact(err.Error()), err, method == http.MethodPost, transportHint(err))
 	}
 	if resp == nil {
-		return nil, attempts, uncertain, &TransportError{Method: method, Path: c.Redact(path), Attempts: attempts, Message: "the HTTP client returned no response"}
+		return nil, fail("the HTTP client returned no response", nil, false, "")
 	}
-	return resp, attempts, uncertain, nil
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+		apiErr := c.apiError(method, safePath, resp.StatusCode, data, attempts)
+		apiErr.Uncertain = st.uncertain
+		return nil, apiErr
+	}
+	return resp, nil
 }
 
 // transportHint says what to do about a request that got no answer: a
@@ -499,8 +497,9 @@ func transportHint(err error) string {
 
 // apiError builds the typed error for a non-2xx response, with the server's
 // code and message when the body is a Xano JSON error, an excerpt otherwise.
-func (c *Client) apiError(method, path string, resp *http.Response, data []byte, attempts int) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: c.Redact(path), Attempts: attempts}
+// safePath is already redacted.
+func (c *Client) apiError(method, safePath string, status int, data []byte, attempts int) *APIError {
+	e := &APIError{StatusCode: status, Method: method, Path: safePath, Attempts: attempts}
 	var eb ErrorBody
 	if err := json.Unmarshal(data, &eb); err == nil && (eb.Code != "" || eb.Message != "") {
 		e.Code = c.Redact(stripControl(eb.Code))
@@ -560,30 +559,6 @@ func stripControl(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// logAttempt writes one line per attempt, never with headers or bodies.
-func (c *Client) logAttempt(ctx context.Context, method, path string, attempt int, resp *http.Response, err error, wait time.Duration, retrying bool) {
-	if c.logger == nil {
-		return
-	}
-	fields := map[string]any{
-		"method":  method,
-		"path":    c.Redact(path),
-		"attempt": attempt,
-	}
-	if resp != nil {
-		fields["status"] = resp.StatusCode
-	}
-	if err != nil {
-		fields["error"] = c.Redact(err.Error())
-	}
-	msg := "Xano API request"
-	if retrying {
-		msg = "Xano API request failed, retrying"
-		fields["wait"] = wait.String()
-	}
-	c.logger.Debug(ctx, msg, fields)
 }
 
 // ConfirmTokenGone decides whether err, the answer to a call about token id,

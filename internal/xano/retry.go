@@ -17,9 +17,10 @@ import (
 // callbacks: the retry rules depend on the method and idempotency key, and
 // the attempt count feeds the logs, OnRetry and the final error.
 type attemptState struct {
-	c          *Client
-	ctx        context.Context
-	method     string
+	c      *Client
+	ctx    context.Context
+	method string
+	// path is already redacted: it only goes into log lines.
 	path       string
 	idempotent bool
 	keyed      bool
@@ -29,8 +30,8 @@ type attemptState struct {
 	hard    int
 	limited int
 	lastErr error
-	// uncertain is set once an attempt may have reached the server without
-	// its answer reaching us, so a failed create may still have minted.
+	// uncertain is set once an attempt of a POST may have reached the server
+	// without its answer reaching us, so a failed create may still have minted.
 	uncertain bool
 }
 
@@ -48,11 +49,11 @@ func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err
 	st.attempts++
 	st.lastErr = err
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		st.c.logAttempt(st.ctx, st.method, st.path, st.attempts, resp, err, 0, false)
+		st.log(resp, err, 0, false)
 		return false, ctxErr
 	}
 	retry := st.c.shouldRetry(st.idempotent, resp, err)
-	if err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable) {
+	if st.method == http.MethodPost && (err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable)) {
 		st.uncertain = true
 	}
 	if retry {
@@ -65,7 +66,7 @@ func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err
 		}
 	}
 	if !retry {
-		st.c.logAttempt(st.ctx, st.method, st.path, st.attempts, resp, err, 0, false)
+		st.log(resp, err, 0, false)
 	}
 	return retry, nil
 }
@@ -74,19 +75,35 @@ func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err
 // retry follows, so it logs the failed attempt with the wait chosen.
 func (st *attemptState) backoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
 	wait := st.c.backoff(minWait, maxWait, attemptNum, resp)
-	st.c.logAttempt(st.ctx, st.method, st.path, st.attempts, resp, st.lastErr, wait, true)
+	st.log(resp, st.lastErr, wait, true)
 	if st.c.onRetry != nil {
 		st.c.onRetry(st.attempts, wait, resp, st.lastErr)
 	}
 	return wait
 }
 
-// errorHandler passes the last response or error through once retries run
-// out, so the caller builds the typed error of what the server last said
-// instead of retryablehttp's generic "giving up".
-func (st *attemptState) errorHandler(resp *http.Response, err error, numTries int) (*http.Response, error) {
-	st.attempts = numTries
-	return resp, err
+// log writes one line per attempt, never with headers or bodies.
+func (st *attemptState) log(resp *http.Response, err error, wait time.Duration, retrying bool) {
+	if st.c.logger == nil {
+		return
+	}
+	fields := map[string]any{
+		"method":  st.method,
+		"path":    st.path,
+		"attempt": st.attempts,
+	}
+	if resp != nil {
+		fields["status"] = resp.StatusCode
+	}
+	if err != nil {
+		fields["error"] = st.c.Redact(err.Error())
+	}
+	msg := "Xano API request"
+	if retrying {
+		msg = "Xano API request failed, retrying"
+		fields["wait"] = wait.String()
+	}
+	st.c.logger.Debug(st.ctx, msg, fields)
 }
 
 // shouldRetry decides whether an attempt's outcome is worth another try. A
