@@ -502,8 +502,8 @@ func (c *Client) apiError(method, safePath string, status int, data []byte, atte
 	e := &APIError{StatusCode: status, Method: method, Path: safePath, Attempts: attempts}
 	var eb ErrorBody
 	if err := json.Unmarshal(data, &eb); err == nil && (eb.Code != "" || eb.Message != "") {
-		e.Code = c.Redact(stripControl(eb.Code))
-		e.Message = c.Redact(stripControl(eb.Message))
+		e.Code = c.scrub(eb.Code)
+		e.Message = c.scrub(eb.Message)
 		return e
 	}
 	e.Excerpt = c.excerpt(data)
@@ -514,17 +514,14 @@ func (c *Client) apiError(method, safePath string, status int, data []byte, atte
 // contract, with every string redacted.
 func (c *Client) decodeError(method, path string, status int, what, reason string, data []byte) *DecodeError {
 	return &DecodeError{Method: method, Path: c.Redact(path), StatusCode: status, What: what,
-		Reason: c.Redact(stripControl(reason)), Excerpt: c.excerpt(data)}
+		Reason: c.scrub(reason), Excerpt: c.excerpt(data)}
 }
 
-// excerpt returns the first bytes of a body, safe to show: control
-// characters dropped, then secrets redacted (including a "token" field the
-// client could not parse), cut at maxExcerpt bytes on a character boundary.
-// Dropping control characters first matters: removing them afterwards could
-// join the pieces of a secret split by one.
+// excerpt returns the first bytes of a body, safe to show: scrubbed, with a
+// "token" field the client could not parse redacted too, cut at maxExcerpt
+// bytes on a character boundary.
 func (c *Client) excerpt(data []byte) string {
-	s := stripControl(string(bytes.ToValidUTF8(data, []byte("?"))))
-	s = redactTokenField(c.Redact(s))
+	s := redactTokenField(c.scrub(string(bytes.ToValidUTF8(data, []byte("?")))))
 	s = strings.TrimSpace(s)
 	if len(s) > maxExcerpt {
 		cut := maxExcerpt
@@ -535,6 +532,11 @@ func (c *Client) excerpt(data []byte) string {
 	}
 	return s
 }
+
+// scrub makes server text safe to show: control characters dropped, then
+// secrets redacted. The order matters: removing control characters
+// afterwards could join the pieces of a secret split by one.
+func (c *Client) scrub(s string) string { return c.Redact(stripControl(s)) }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
