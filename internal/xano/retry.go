@@ -184,11 +184,7 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 	if r < 0 || r >= 1 || math.IsNaN(r) {
 		r = 0
 	}
-	wait := base + time.Duration(r*float64(base)/2)
-	if wait > maxWait {
-		wait = maxWait
-	}
-	return wait
+	return min(base+time.Duration(r*float64(base)/2), maxWait)
 }
 
 // retryAfter parses a Retry-After value, in seconds or as an HTTP date
@@ -203,18 +199,15 @@ func (c *Client) retryAfter(v string) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
+		// Compared in seconds first, so a huge value cannot overflow.
 		if secs > int64(c.maxRetryWait/time.Second) {
 			return c.maxRetryWait, true
 		}
-		return min(time.Duration(secs)*time.Second, c.maxRetryWait), true
+		return time.Duration(secs) * time.Second, true
 	}
 	at, err := http.ParseTime(v)
 	if err != nil {
 		return 0, false
 	}
-	d := at.Sub(c.now())
-	if d < 0 {
-		d = 0
-	}
-	return min(d, c.maxRetryWait), true
+	return min(max(at.Sub(c.now()), 0), c.maxRetryWait), true
 }
