@@ -46,13 +46,20 @@ func (e *APIError) Error() string {
 	default:
 		fmt.Fprintf(&b, " %s with an empty body", http.StatusText(e.StatusCode))
 	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " (retries ran out after %d attempts)", e.Attempts)
+	return b.String() + suffix(e.Attempts, e.hint())
+}
+
+// suffix ends an error message with the attempts made, when retries ran, and
+// the hint, if any.
+func suffix(attempts int, hint string) string {
+	s := ""
+	if attempts > 1 {
+		s = fmt.Sprintf(" (retries ran out after %d attempts)", attempts)
 	}
-	if hint := e.hint(); hint != "" {
-		b.WriteString(". " + hint)
+	if hint != "" {
+		s += ". " + hint
 	}
-	return b.String()
+	return s
 }
 
 func (e *APIError) hint() string {
@@ -85,14 +92,7 @@ type TransportError struct {
 
 // Error describes the failure and, after retries, how many attempts ran.
 func (e *TransportError) Error() string {
-	s := fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Message)
-	if e.Attempts > 1 {
-		s += fmt.Sprintf(" (retries ran out after %d attempts)", e.Attempts)
-	}
-	if e.hint != "" {
-		s += ". " + e.hint
-	}
-	return s
+	return fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Message) + suffix(e.Attempts, e.hint)
 }
 
 // Unwrap returns the underlying error (e.g. context.Canceled).
