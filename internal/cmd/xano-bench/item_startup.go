@@ -210,7 +210,9 @@ func launchAndAskSchema(ctx context.Context, bin, sockDir string) (startupSample
 	defer cancel()
 
 	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(pluginEnv(), magicCookieKey+"="+magicCookieValue, "PLUGIN_PROTOCOL_VERSIONS=6", "PLUGIN_UNIX_SOCKET_DIR="+sockDir)
+	// Without the caller's Terraform, Xano or plugin settings, a developer's
+	// shell cannot change what the plugin does.
+	cmd.Env = append(callerEnv("TF_", "XANO_", "PLUGIN_"), magicCookieKey+"="+magicCookieValue, "PLUGIN_PROTOCOL_VERSIONS=6", "PLUGIN_UNIX_SOCKET_DIR="+sockDir)
 	cmd.Stderr = io.Discard
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -256,20 +258,6 @@ func launchAndAskSchema(ctx context.Context, bin, sockDir string) (startupSample
 		}
 	}
 	return s, nil
-}
-
-// pluginEnv is the caller's environment without Terraform's or Xano's
-// settings, so a developer's shell cannot change what the plugin does.
-func pluginEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "XANO_") || strings.HasPrefix(k, "PLUGIN_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
 }
 
 // parseHandshake reads go-plugin's "core|protocol|network|address|grpc|cert"

@@ -285,14 +285,11 @@ func (h *harness) newWorkspace(name string, srv *server, hcl string) (*workspace
 	if err != nil {
 		return nil, err
 	}
+	// The caller's Terraform and Xano settings must not leak into the
+	// measurement (TF_ACC, TF_LOG, a developer's real token...).
 	env := map[string]string{}
-	for _, kv := range os.Environ() {
+	for _, kv := range callerEnv("TF_", "XANO_", "CHECKPOINT_") {
 		k, v, _ := strings.Cut(kv, "=")
-		// The caller's Terraform and Xano settings must not leak into the
-		// measurement (TF_ACC, TF_LOG, a developer's real token...).
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "XANO_") || strings.HasPrefix(k, "CHECKPOINT_") {
-			continue
-		}
 		env[k] = v
 	}
 	env["TF_CLI_CONFIG_FILE"] = h.cliConfig
@@ -307,6 +304,19 @@ func (h *harness) newWorkspace(name string, srv *server, hcl string) (*workspace
 	}
 	ws.tf, ws.env = tf, env
 	return ws, nil
+}
+
+// callerEnv is this process's environment without the variables whose names
+// start with one of prefixes.
+func callerEnv(prefixes ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(k, p) }) {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // setEnv adds variables to the environment of every later command.
