@@ -151,17 +151,6 @@ func (e *Emulator) SetLatency(d time.Duration) {
 	e.latency = d
 }
 
-// SetClock replaces the clock used for timestamps and expiry; nil restores
-// time.Now.
-func (e *Emulator) SetClock(clock func() time.Time) {
-	if clock == nil {
-		clock = time.Now
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.clock = clock
-}
-
 // SetRateLimit sets the rate in requests per second (0 turns it off) and
 // refills the bucket.
 func (e *Emulator) SetRateLimit(rps float64) {

@@ -13,9 +13,6 @@ const DefaultAdminToken = "emulator-admin-token"
 // the _test files so that other packages' tests can use it.
 func Start(t testing.TB, opts Options) (*Emulator, string) {
 	t.Helper()
-	if len(opts.AdminTokens) == 0 {
-		opts.AdminTokens = []string{DefaultAdminToken}
-	}
 	e := New(opts)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
