@@ -39,12 +39,10 @@ var (
 	_ provider.ProviderWithEphemeralResources = &xanoProvider{}
 )
 
-// Defaults documented in the schema and applied in Configure, since provider
-// schemas cannot carry defaults.
-const (
-	defaultWarnAt = "high"
-	maxMaxRetries = 10
-)
+// maxMaxRetries bounds max_retries. Defaults come from xano and policy, as
+// provider schemas cannot carry them: Configure applies them and the schema
+// descriptions quote them.
+const maxMaxRetries = 10
 
 // environment is where the provider reads environment variables and the home
 // directory; tests substitute it so they need not touch the process state.
@@ -173,7 +171,7 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Attributes: map[string]schema.Attribute{
 					"warn_at": schema.StringAttribute{
 						MarkdownDescription: "Lowest severity reported: `medium`, `high` or `critical`. " +
-							"Defaults to `" + defaultWarnAt + "`.",
+							"Defaults to `" + policy.Default().WarnAt.String() + "`.",
 						Optional: true,
 						Validators: []validator.String{
 							stringvalidator.OneOf("medium", "high", "critical"),
@@ -255,7 +253,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 			addUnknownError(&resp.Diagnostics, path.Root(u.attr), u.summary, u.hint)
 		}
 	}
-	pol, _ := policyFromConfig(ctx, cfg.Policy, true, &resp.Diagnostics)
+	pol := policyFromConfig(ctx, cfg.Policy, true, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -379,23 +377,23 @@ func parseRequestTimeout(s string, diags *diag.Diagnostics) time.Duration {
 
 // policyFromConfig validates the policy block and builds the policy. With
 // requireKnown (Configure) an unknown value is an error; without it
-// (ValidateConfig) unknown values are skipped. The boolean is false when the
-// policy could not be built.
-func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, diags *diag.Diagnostics) (policy.Policy, bool) {
+// (ValidateConfig) unknown values are skipped. The policy is meaningful only
+// when no error was added.
+func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, diags *diag.Diagnostics) policy.Policy {
 	root := path.Root("policy")
 	if obj.IsNull() {
-		return policy.Default(), true
+		return policy.Default()
 	}
 	if obj.IsUnknown() {
 		if requireKnown {
 			addUnknownError(diags, root, "Unknown policy", "")
 		}
-		return policy.Default(), false
+		return policy.Default()
 	}
 	var m providerPolicyModel
 	if d := obj.As(ctx, &m, basetypes.ObjectAsOptions{}); d.HasError() {
 		diags.Append(d...)
-		return policy.Default(), false
+		return policy.Default()
 	}
 
 	complete := true
@@ -454,19 +452,16 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 		}
 	}
 	if !complete || !valid {
-		return policy.Default(), false
+		return policy.Default()
 	}
 
-	warnAt := m.WarnAt.ValueString()
-	if m.WarnAt.IsNull() {
-		warnAt = defaultWarnAt
-	}
-	pol, errs := policy.ParsePolicy(warnAt, deny, m.MaxLifetime.ValueString(),
+	// A null warn_at reaches ParsePolicy as "", which means the default.
+	pol, errs := policy.ParsePolicy(m.WarnAt.ValueString(), deny, m.MaxLifetime.ValueString(),
 		m.RequireDescription.ValueBool(), m.Enforce.ValueBool())
 	for _, err := range errs {
 		diags.AddAttributeError(root, "Invalid provider policy", capitalize(err.Error())+".")
 	}
-	return pol, len(errs) == 0
+	return pol
 }
 
 // capitalize starts a diagnostic detail with a capital letter, as the error
