@@ -350,12 +350,6 @@ func (e *Emulator) dispatch(r *http.Request, rt route, body []byte) reply {
 	return errorReply(http.StatusNotFound, "No such route.")
 }
 
-// Messages of the 401s shared by the management and read endpoints.
-const (
-	msgMissingToken = "Missing access token: send the header \"Authorization: Bearer <token>\"."
-	msgInvalidToken = "Invalid access token: it is unknown, revoked or malformed."
-)
-
 // bearer returns the token of an "Authorization: Bearer" header, or "".
 func bearer(r *http.Request) string {
 	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -367,9 +361,6 @@ func bearer(r *http.Request) string {
 
 // adminIndex returns 1 + the position of tok among the admin tokens, or 0.
 func (e *Emulator) adminIndex(tok string) int {
-	if tok == "" {
-		return 0
-	}
 	for i, a := range e.admins {
 		if subtle.ConstantTimeCompare([]byte(a), []byte(tok)) == 1 {
 			return i + 1
@@ -378,19 +369,29 @@ func (e *Emulator) adminIndex(tok string) int {
 	return 0
 }
 
-// authAdmin accepts only admin tokens: minted tokens cannot manage tokens.
-func (e *Emulator) authAdmin(r *http.Request) (admin int, rep reply, ok bool) {
+// authenticate identifies the bearer of r: an admin (1 + its position among
+// the admin tokens) or a minted token. Otherwise it returns the 401 to answer.
+func (e *Emulator) authenticate(r *http.Request) (admin int, rec *record, rep reply, ok bool) {
 	tok := bearer(r)
 	if tok == "" {
-		return 0, errorReply(http.StatusUnauthorized, msgMissingToken), false
+		return 0, nil, errorReply(http.StatusUnauthorized, "Missing access token: send the header \"Authorization: Bearer <token>\"."), false
 	}
 	if admin := e.adminIndex(tok); admin > 0 {
-		return admin, reply{}, true
+		return admin, nil, reply{}, true
 	}
-	if e.store.bySecret(tok) != nil {
+	if rec := e.store.bySecret(tok); rec != nil {
+		return 0, rec, reply{}, true
+	}
+	return 0, nil, errorReply(http.StatusUnauthorized, "Invalid access token: it is unknown, revoked or malformed."), false
+}
+
+// authAdmin accepts only admin tokens: minted tokens cannot manage tokens.
+func (e *Emulator) authAdmin(r *http.Request) (admin int, rep reply, ok bool) {
+	admin, rec, rep, ok := e.authenticate(r)
+	if rec != nil {
 		return 0, errorReply(http.StatusUnauthorized, "This Metadata API token cannot manage access tokens: use an admin access token."), false
 	}
-	return 0, errorReply(http.StatusUnauthorized, msgInvalidToken), false
+	return admin, rep, ok
 }
 
 func (e *Emulator) count(method, pattern string, status int) {

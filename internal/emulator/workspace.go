@@ -74,15 +74,11 @@ var fixtures = []fixture{{
 // everything; a minted token needs read on the endpoint's scope. The caller
 // holds e.mu.
 func (e *Emulator) serveRead(r *http.Request, rt route) reply {
-	tok := bearer(r)
-	if tok == "" {
-		return errorReply(http.StatusUnauthorized, msgMissingToken)
+	_, rec, rep, ok := e.authenticate(r)
+	if !ok {
+		return rep
 	}
-	if e.adminIndex(tok) == 0 {
-		rec := e.store.bySecret(tok)
-		if rec == nil {
-			return errorReply(http.StatusUnauthorized, msgInvalidToken)
-		}
+	if rec != nil {
 		now := e.clock()
 		if rec.expired(now) {
 			return errorReply(http.StatusUnauthorized, fmt.Sprintf("This access token expired at %s: create a new one.", formatTime(rec.expires)))
