@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -502,12 +503,7 @@ const (
 
 // routes lists every pattern served, with its methods and, for the read
 // endpoints, the scope whose read permission a minted token needs.
-var routes = []struct {
-	pattern string
-	kind    routeKind
-	methods []string
-	scope   string
-}{
+var routes = []routeSpec{
 	{xano.PathMe, routeMe, []string{http.MethodGet}, ""},
 	{xano.PathTokens, routeTokens, []string{http.MethodGet, http.MethodPost}, ""},
 	{xano.PathToken, routeToken, []string{http.MethodGet, http.MethodPost, http.MethodDelete}, ""},
@@ -518,35 +514,37 @@ var routes = []struct {
 	{PathStats, routeStats, []string{http.MethodGet}, ""},
 }
 
-// route is the result of matching a request path.
-type route struct {
-	kind    routeKind
+// routeSpec is one served pattern.
+type routeSpec struct {
 	pattern string
+	kind    routeKind
 	methods []string
 	scope   string
-	params  map[string]string
 }
 
-func (rt route) allows(method string) bool {
-	for _, m := range rt.methods {
-		if m == method {
-			return true
-		}
-	}
-	return false
+// route is the result of matching a request path: the pattern matched, with
+// the values of its {placeholders}.
+type route struct {
+	routeSpec
+	params map[string]string
 }
+
+func (rt route) allows(method string) bool { return slices.Contains(rt.methods, method) }
 
 // management reports the routes that FailNext and the mutating faults apply to.
 func (rt route) management() bool {
 	return rt.kind == routeMe || rt.kind == routeTokens || rt.kind == routeToken
 }
 
+// unknownRoute is what match returns for a path no pattern serves.
+var unknownRoute = route{routeSpec: routeSpec{pattern: "*"}}
+
 // match finds the route of u. Segments are compared unescaped, so an instance
 // name may contain any character; unknown paths get the pattern "*".
 func match(u *url.URL) route {
 	segs, ok := splitPath(u.EscapedPath())
 	if !ok || len(segs) == 0 || segs[0] != "api:meta" {
-		return route{pattern: "*"}
+		return unknownRoute
 	}
 	segs = segs[1:]
 	for _, cand := range routes {
@@ -567,10 +565,10 @@ func match(u *url.URL) route {
 			}
 		}
 		if matched {
-			return route{kind: cand.kind, pattern: cand.pattern, methods: cand.methods, scope: cand.scope, params: params}
+			return route{routeSpec: cand, params: params}
 		}
 	}
-	return route{pattern: "*"}
+	return unknownRoute
 }
 
 func splitPath(escaped string) ([]string, bool) {
