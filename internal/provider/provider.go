@@ -375,10 +375,10 @@ func parseRequestTimeout(s string, diags *diag.Diagnostics) time.Duration {
 	return d
 }
 
-// policyFromConfig validates the policy block and builds the policy. With
-// requireKnown (Configure) an unknown value is an error; without it
-// (ValidateConfig) unknown values are skipped. The policy is meaningful only
-// when no error was added.
+// policyFromConfig validates the policy block and, with requireKnown
+// (Configure), builds the policy, an unknown value being an error. Without it
+// (ValidateConfig) unknown values are skipped and nothing is built. The policy
+// is meaningful only when no error was added.
 func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, diags *diag.Diagnostics) policy.Policy {
 	root := path.Root("policy")
 	if obj.IsNull() {
@@ -451,7 +451,9 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 			valid = false
 		}
 	}
-	if !complete || !valid {
+	// ValidateConfig stops here: all ParsePolicy could add is a second error
+	// about warn_at, whose OneOf validator already reports it.
+	if !complete || !valid || !requireKnown {
 		return policy.Default()
 	}
 

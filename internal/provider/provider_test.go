@@ -655,6 +655,13 @@ func TestProviderValidateConfig(t *testing.T) {
 		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_lifetime": str("0d")})})
 		wantDiag(t, diags, "Invalid policy max_lifetime", pathOf(path.Root("policy").AtName("max_lifetime")), "zero")
 	})
+	t.Run("warn_at is left to its OneOf validator", func(t *testing.T) {
+		t.Parallel()
+		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"warn_at": str("bogus")})})
+		if len(diags) != 0 {
+			t.Errorf("ValidateConfig repeats the schema's warn_at error: %s", renderDiags(diags))
+		}
+	})
 	t.Run("relative base_url", func(t *testing.T) {
 		t.Parallel()
 		diags := validate(t, map[string]tftypes.Value{"base_url": str("app.xano.com/api:meta")})
