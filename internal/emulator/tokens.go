@@ -53,15 +53,15 @@ func (r *record) wire() xano.Token {
 		ID:          r.id,
 		Name:        r.name,
 		Description: r.description,
-		CreatedAt:   formatTime(r.created),
+		CreatedAt:   xano.FormatTime(r.created),
 		Scopes:      make(map[string][]string, len(r.scopes)),
 	}
 	if !r.expires.IsZero() {
-		s := formatTime(r.expires)
+		s := xano.FormatTime(r.expires)
 		t.ExpiresAt = &s
 	}
 	if !r.lastUsed.IsZero() {
-		s := formatTime(r.lastUsed)
+		s := xano.FormatTime(r.lastUsed)
 		t.LastUsedAt = &s
 	}
 	for k, v := range r.scopes {
@@ -69,8 +69,6 @@ func (r *record) wire() xano.Token {
 	}
 	return t
 }
-
-func formatTime(t time.Time) string { return t.UTC().Format(xano.TimeLayout) }
 
 // store holds the tokens of every instance, each list ordered by id.
 type store struct {

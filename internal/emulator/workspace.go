@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
 // Workspace is an entry of GET /workspace.
@@ -81,7 +82,7 @@ func (e *Emulator) serveRead(r *http.Request, rt route) reply {
 	if rec != nil {
 		now := e.clock()
 		if rec.expired(now) {
-			return errorReply(http.StatusUnauthorized, fmt.Sprintf("This access token expired at %s: create a new one.", formatTime(rec.expires)))
+			return errorReply(http.StatusUnauthorized, fmt.Sprintf("This access token expired at %s: create a new one.", xano.FormatTime(rec.expires)))
 		}
 		if !slices.Contains(rec.scopes[rt.scope], string(scopes.Read)) {
 			display := rt.scope

@@ -1051,6 +1051,18 @@ func TestParseTime(t *testing.T) {
 	}
 }
 
+func TestFormatTime(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 22, 12, 31, 20, 0, time.FixedZone("CET", 3600))
+	got := FormatTime(at)
+	if got != "2026-11-22 11:31:20+0000" {
+		t.Errorf("FormatTime = %q, want the API's UTC form", got)
+	}
+	if back, err := ParseTime(got); err != nil || !back.Equal(at) {
+		t.Errorf("ParseTime(FormatTime(t)) = %v, %v; want %v", back, err, at)
+	}
+}
+
 func TestNewIdempotencyKey(t *testing.T) {
 	t.Parallel()
 	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)

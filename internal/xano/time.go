@@ -19,3 +19,7 @@ func ParseTime(s string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("invalid timestamp %q: expected the Xano format %q (e.g. \"2026-11-22 11:31:20+0000\") or RFC 3339", s, TimeLayout)
 }
+
+// FormatTime renders t as the Metadata API writes timestamps: in UTC with
+// TimeLayout, e.g. "2026-11-22 11:31:20+0000".
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
