@@ -61,8 +61,7 @@ func main() {
 
 func realMain(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		newFlags("serve", serveAddr, stderr).fs.PrintDefaults()
+		newFlags("serve", serveAddr, stderr).fs.Usage()
 		return exitUsage
 	}
 	switch args[0] {
@@ -76,8 +75,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "xano-emulator %s\n", version)
 		return 0
 	case "help", "-h", "--help", "-help":
-		fmt.Fprint(stdout, usage)
-		newFlags("serve", serveAddr, stdout).fs.PrintDefaults()
+		newFlags("serve", serveAddr, stdout).fs.Usage()
 		return 0
 	}
 	fmt.Fprintf(stderr, "xano-emulator: unknown command %q: use serve, run or version (-h for help).\n", args[0])

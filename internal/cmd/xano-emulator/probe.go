@@ -38,7 +38,7 @@ func probe(args []string, stdout, stderr io.Writer) int {
 	resp, err := client.Do(req)
 	if err != nil {
 		fmt.Fprintf(stderr, "xano-emulator probe: the request failed: %v\n", err)
-		return 1
+		return exitError
 	}
 	_ = resp.Body.Close()
 	fmt.Fprintln(stdout, resp.StatusCode)
