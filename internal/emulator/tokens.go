@@ -437,20 +437,19 @@ func parseScopes(raw json.RawMessage) (map[string][]string, string) {
 		if len(perms) == 0 {
 			return nil, fmt.Sprintf("scopes[%q] grants no permission: list at least one of create, read, update, delete, or leave the scope out.", k)
 		}
-		seen := map[string]bool{}
+		var g scopes.Grant
 		for _, p := range perms {
-			if !slices.Contains(scopes.Permissions, scopes.Permission(p)) {
+			perm := scopes.Permission(p)
+			if !slices.Contains(scopes.Permissions, perm) {
 				return nil, fmt.Sprintf("scopes[%q] has unknown permission %q: use create, read, update or delete.", k, p)
 			}
-			if seen[p] {
+			if g.Has(perm) {
 				return nil, fmt.Sprintf("scopes[%q] lists %q twice.", k, p)
 			}
-			seen[p] = true
+			g = g.Set(perm, true)
 		}
-		for _, p := range scopes.Permissions {
-			if seen[string(p)] {
-				out[k] = append(out[k], string(p))
-			}
+		for _, p := range g.Perms() {
+			out[k] = append(out[k], string(p))
 		}
 	}
 	return out, ""
