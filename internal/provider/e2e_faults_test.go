@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -24,9 +22,6 @@ import (
 // committing and rate limits, or while Terraform is interrupted. Whatever
 // happens, a few runs must leave the state and the instance holding the same
 // tokens: no duplicate, no orphan.
-
-// hardeningInstance is the instance newE2E configures through XANO_INSTANCE.
-const hardeningInstance = "e2e"
 
 // fleetHCL declares n read-only tokens through count.
 func fleetHCL(providerBody string, n int) string {
@@ -96,7 +91,7 @@ func stateIDs(ts []stateToken) []int64 {
 // emulatorIDs returns the sorted ids of the tokens the emulator holds.
 func emulatorIDs(emu *emulator.Emulator) []int64 {
 	var ids []int64
-	for _, t := range emu.Tokens(hardeningInstance) {
+	for _, t := range emu.Tokens(e2eInstance) {
 		ids = append(ids, t.ID)
 	}
 	slices.Sort(ids)
@@ -183,12 +178,7 @@ func TestE2EInterruptedApply(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, e.TF.ExecPath(), "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=2")
-	cmd.Dir = e.Dir
-	cmd.Env = os.Environ()
-	for k, v := range e.Env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd := e.Command(ctx, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=2")
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -205,7 +195,7 @@ func TestE2EInterruptedApply(t *testing.T) {
 			t.Fatalf("terraform apply finished before the interrupt (%v):\n%s", err, out.String())
 		case <-time.After(20 * time.Millisecond):
 		}
-		if len(e.Emu.Tokens(hardeningInstance)) >= 2 {
+		if len(e.Emu.Tokens(e2eInstance)) >= 2 {
 			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 				t.Fatal(err)
 			}
@@ -240,7 +230,7 @@ func TestE2EInterruptedApply(t *testing.T) {
 	// A token minted in the instant before Terraform could record it (a
 	// killed run) is what the security guide's audit snippet finds: mint
 	// one with a managed token's name behind Terraform's back.
-	orphan, err := mtClientWith(t, e.BaseURL, e.Token).CreateToken(context.Background(), hardeningInstance,
+	orphan, err := mtClientWith(t, e.BaseURL, e.Token).CreateToken(context.Background(), e2eInstance,
 		xano.CreateTokenRequest{Name: "fleet-3", Description: "Fault convergence test token 3", ExpiresIn: 86400,
 			Scopes: map[string][]string{"workspace:api": {"read"}}})
 	if err != nil {
@@ -256,11 +246,11 @@ func TestE2EInterruptedApply(t *testing.T) {
 	if err := json.Unmarshal(outputs["unmanaged_tokens"].Value, &unmanaged); err != nil {
 		t.Fatalf("reading unmanaged_tokens: %v", err)
 	}
-	want := fmt.Sprintf("fleet-3 (%s/%d)", hardeningInstance, orphan.ID)
+	want := fmt.Sprintf("fleet-3 (%s/%d)", e2eInstance, orphan.ID)
 	if len(unmanaged) != 1 || !strings.HasPrefix(unmanaged[0], want) {
 		t.Errorf("unmanaged_tokens = %q, want one entry starting %q", unmanaged, want)
 	}
-	if err := mtClientWith(t, e.BaseURL, e.Token).DeleteToken(context.Background(), hardeningInstance, orphan.ID); err != nil {
+	if err := mtClientWith(t, e.BaseURL, e.Token).DeleteToken(context.Background(), e2eInstance, orphan.ID); err != nil {
 		t.Fatal(err)
 	}
 

@@ -64,6 +64,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// e2eInstance is the instance newE2E configures through XANO_INSTANCE.
+const e2eInstance = "e2e"
+
 // e2eEnv is one working directory wired to one emulator.
 type e2eEnv struct {
 	t       *testing.T
@@ -114,7 +117,7 @@ func newE2E(t *testing.T, opts emulator.Options) *e2eEnv {
 		"CHECKPOINT_DISABLE": "1",
 		"XANO_BASE_URL":      baseURL,
 		"XANO_ACCESS_TOKEN":  opts.AdminTokens[0],
-		"XANO_INSTANCE":      "e2e",
+		"XANO_INSTANCE":      e2eInstance,
 		// The provider must not read a developer's own Xano CLI profile.
 		"XANO_CONFIG": filepath.Join(dir, "no-credentials.yaml"),
 	}
@@ -130,6 +133,18 @@ func (e *e2eEnv) Write(hcl string) {
 	if err := os.WriteFile(filepath.Join(e.Dir, "main.tf"), []byte(hcl), 0o600); err != nil {
 		e.t.Fatal(err)
 	}
+}
+
+// Command is terraform with args in e's directory and environment, for the
+// runs tfexec cannot drive, such as one interrupted by a signal.
+func (e *e2eEnv) Command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, e.TF.ExecPath(), args...)
+	cmd.Dir = e.Dir
+	cmd.Env = os.Environ()
+	for k, v := range e.Env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
 }
 
 // e2eDiag is one diagnostic of Terraform's machine-readable UI.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,13 +73,10 @@ func runTF(t *testing.T, e *e2eEnv, env map[string]string, args ...string) tfRun
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, e.TF.ExecPath(), args...)
-	cmd.Dir = e.Dir
-	cmd.Env = append(os.Environ(), "TF_IN_AUTOMATION=1")
-	for _, m := range []map[string]string{e.Env, env} {
-		for k, v := range m {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
+	cmd := e.Command(ctx, args...)
+	cmd.Env = append(cmd.Env, "TF_IN_AUTOMATION=1")
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -159,7 +155,7 @@ func TestE2ESecretsNeverLeak(t *testing.T) {
 	checkSensitiveInState(t, raw)
 
 	tf("destroy", "-auto-approve", "-input=false", "-no-color")
-	if left := e.Emu.Tokens(hardeningInstance); len(left) != 0 {
+	if left := e.Emu.Tokens(e2eInstance); len(left) != 0 {
 		t.Errorf("tokens left after destroy: %+v", left)
 	}
 
