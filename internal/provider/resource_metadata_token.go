@@ -247,20 +247,33 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if req.State.Raw.IsNull() {
-		// A token that never expires has no expiry to wait for.
-		var never types.Bool
-		resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("never_expires"), &never)...)
-		if !never.IsUnknown() && never.ValueBool() {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
-		}
-	} else {
-		r.planRotation(ctx, req, resp)
+	// The plan is read once, after the instance is filled in; the steps
+	// below change only computed attributes the review does not read.
+	var plan metadataTokenModel
+	var prior *metadataTokenModel
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		prior = &metadataTokenModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	reviewTokenPlan(ctx, r.data, req, resp)
+	if prior == nil {
+		// A token that never expires has no expiry to wait for.
+		if !plan.NeverExpires.IsUnknown() && plan.NeverExpires.ValueBool() {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
+		}
+	} else {
+		r.planRotation(ctx, req.Private, prior, &plan, resp)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The framework starts this method with RequiresReplace empty, so it
+	// holds only what planInstance and planRotation added.
+	replaced := prior != nil && (len(resp.RequiresReplace) > 0 || tokenReplaced(prior, &plan))
+	resp.Diagnostics.Append(reviewTokenPlan(ctx, r.data.policy, prior, &plan, replaced)...)
 }
 
 // planInstance plans the provider's instance when the resource sets none,
@@ -297,11 +310,8 @@ func missingInstance(diags *diag.Diagnostics) {
 // planRotation plans a replacement when the token has expired or is inside
 // its rotate_before window. It leaves the plan untouched otherwise, so a
 // steady configuration plans nothing.
-func (r *metadataTokenResource) planRotation(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var state, plan metadataTokenModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
+func (r *metadataTokenResource) planRotation(ctx context.Context, private privateGetter, state, plan *metadataTokenModel, resp *resource.ModifyPlanResponse) {
+	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
 		return
 	}
 	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
@@ -314,7 +324,7 @@ func (r *metadataTokenResource) planRotation(ctx context.Context, req resource.M
 			return
 		}
 	}
-	due := rotationDue(r.checkedAt(ctx, req.Private), expiresAt, rotateBefore)
+	due := rotationDue(r.checkedAt(ctx, private), expiresAt, rotateBefore)
 	if due == rotationNotDue {
 		return
 	}
@@ -344,22 +354,12 @@ type privateGetter interface {
 // checkedAt returns the time of the last refresh, recorded by Read, or now
 // when there was none (a plan with -refresh=false after a create).
 func (r *metadataTokenResource) checkedAt(ctx context.Context, private privateGetter) time.Time {
-	if private != nil {
-		if raw, _ := private.GetKey(ctx, privateKeyCheckedAt); len(raw) > 0 {
-			var s string
-			if json.Unmarshal(raw, &s) == nil {
-				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-					return t
-				}
-			}
+	raw, _ := private.GetKey(ctx, privateKeyCheckedAt)
+	var s string
+	if len(raw) > 0 && json.Unmarshal(raw, &s) == nil {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t
 		}
-	}
-	return r.now()
-}
-
-func (r *metadataTokenResource) now() time.Time {
-	if r.data == nil || r.data.now == nil {
-		return time.Now()
 	}
 	return r.data.now()
 }
@@ -440,7 +440,7 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	if !ok {
 		return
 	}
-	checked := r.now()
+	checked := r.data.now()
 	tok, err := r.data.client.GetToken(ctx, instance, id)
 	gone := false
 	if err != nil {

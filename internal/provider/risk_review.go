@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -166,72 +165,36 @@ func findingDetail(f policy.Finding) string {
 }
 
 // reviewTokenPlan is the risk review step of the xano_metadata_token
-// resource's ModifyPlan. It reads the planned values from resp.Plan, so it
-// sees what earlier steps planned, and treats the plan as a replacement when
-// resp.RequiresReplace is already populated (the framework starts the
-// resource-level ModifyPlan with it empty, so only paths added by that method
-// before this call count) or when scopes, lifetime or instance differ from
-// state. Destroy plans are not reviewed.
-func reviewTokenPlan(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if resp.Plan.Raw.IsNull() {
-		return
+// resource's ModifyPlan. prior is the state, nil when the plan creates the
+// token; replaced says the plan replaces it. Warnings come only with a create
+// or a replacement, and a replacement also names the grants it adds or drops;
+// other plans report only the errors of deny and enforce.
+func reviewTokenPlan(ctx context.Context, pol policy.Policy, prior, plan *metadataTokenModel, replaced bool) diag.Diagnostics {
+	warn := prior == nil || replaced
+	next, ok, diags := tokenPolicySpec(ctx, pol, plan)
+	if !ok || diags.HasError() {
+		return diags
 	}
-	pol := policy.Default()
-	if data != nil {
-		pol = data.policy
-	}
-	var plan metadataTokenModel
-	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	next, ok, d := tokenPolicySpec(ctx, pol, &plan)
-	resp.Diagnostics.Append(d...)
-	if !ok || d.HasError() {
-		return
-	}
-
 	var prev *policy.Spec
-	warn := true
-	if !req.State.Raw.IsNull() {
-		var state metadataTokenModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if len(resp.RequiresReplace) > 0 || tokenReplaced(ctx, &state, &plan) {
-			old, ok, d := tokenPolicySpec(ctx, policy.Default(), &state)
-			resp.Diagnostics.Append(d...)
-			if ok {
-				prev = &old
-			}
-		} else {
-			warn = false
+	if replaced {
+		old, ok, d := tokenPolicySpec(ctx, policy.Default(), prior)
+		diags.Append(d...)
+		if ok {
+			prev = &old
 		}
 	}
-	resp.Diagnostics.Append(riskReview(ctx, pol, prev, next, warn)...)
+	return append(diags, riskReview(ctx, pol, prev, next, warn)...)
 }
 
 // tokenReplaced reports whether the plan changes what is fixed when a token
-// is minted: its scopes, its lifetime or its instance. A planned value still
-// unknown counts as a change, as Terraform counts it for replacement.
-func tokenReplaced(ctx context.Context, state, plan *metadataTokenModel) bool {
-	if plan.Instance.IsUnknown() || plan.Instance.ValueString() != state.Instance.ValueString() {
-		return true
-	}
-	stateLife, stateOK, stateErr := state.lifetime()
-	planLife, planOK, planErr := plan.lifetime()
-	if !planOK || planErr != nil || !stateOK || stateErr != nil {
-		return true
-	}
-	if planLife != stateLife || plan.NeverExpires.ValueBool() != state.NeverExpires.ValueBool() {
-		return true
-	}
-	was, wasKnown, _ := grantsFromScopeSet(ctx, state.Scope)
-	now, nowKnown, _ := grantsFromScopeSet(ctx, plan.Scope)
-	if !wasKnown || !nowKnown {
-		return true
-	}
-	added, removed := scopes.Diff(was, now)
-	return len(added) > 0 || len(removed) > 0
+// is minted: its instance, lifetime or scopes. It asks what the schema's
+// RequiresReplace modifiers asked, whose answer the framework does not pass
+// to ModifyPlan: whether the planned value differs from the state's. A value
+// still unknown counts as a change, and keepEquivalentDuration has already
+// planned the state's text for the same lifetime written differently.
+func tokenReplaced(state, plan *metadataTokenModel) bool {
+	return !plan.Instance.Equal(state.Instance) ||
+		!plan.ExpiresIn.Equal(state.ExpiresIn) ||
+		!plan.NeverExpires.Equal(state.NeverExpires) ||
+		!plan.Scope.Equal(state.Scope)
 }
