@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -67,7 +68,7 @@ func (d *scopeCatalogDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 					"A display name, wire key or typo is an error with a did-you-mean.",
 				Optional: true,
 				Validators: []validator.String{
-					scopeNameValidator{},
+					scopeNameValidator,
 				},
 			},
 			"scopes": schema.ListNestedAttribute{
@@ -148,26 +149,34 @@ func (d *scopeCatalogDataSource) Read(ctx context.Context, req datasource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 
-var _ validator.String = scopeNameValidator{}
-
-// scopeNameValidator accepts only HCL scope keys. It replaces
-// stringvalidator.OneOf, whose error could not say which scope a display
-// name, wire key or typo meant.
-type scopeNameValidator struct{}
-
-func (scopeNameValidator) Description(_ context.Context) string {
-	return "value must be a Xano scope name such as workspace_database"
+// nameValidator checks a name with the lookup the data source's Read uses, so
+// a mistake gets the same diagnostic at validate time as at read time. It
+// replaces stringvalidator.OneOf, whose error could not say which name a typo
+// (or a scope's display name or wire key) meant.
+type nameValidator[T any] struct {
+	// what completes "value must be ", in Markdown.
+	what   string
+	lookup func(p path.Path, name string, diags *diag.Diagnostics) (T, bool)
 }
 
-func (v scopeNameValidator) MarkdownDescription(ctx context.Context) string {
-	return "value must be a Xano scope name such as `workspace_database`"
+var _ validator.String = nameValidator[scopes.Scope]{}
+
+// scopeNameValidator accepts only HCL scope keys.
+var scopeNameValidator = nameValidator[scopes.Scope]{what: "a Xano scope name such as `workspace_database`", lookup: resolveScopeName}
+
+func (v nameValidator[T]) Description(ctx context.Context) string {
+	return strings.ReplaceAll(v.MarkdownDescription(ctx), "`", "")
 }
 
-func (scopeNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v nameValidator[T]) MarkdownDescription(_ context.Context) string {
+	return "value must be " + v.what
+}
+
+func (v nameValidator[T]) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	resolveScopeName(req.Path, req.ConfigValue.ValueString(), &resp.Diagnostics)
+	v.lookup(req.Path, req.ConfigValue.ValueString(), &resp.Diagnostics)
 }
 
 // resolveScopeName resolves an HCL scope name, reporting at p one it does not

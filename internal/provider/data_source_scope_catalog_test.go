@@ -135,27 +135,35 @@ func TestAccScopeCatalogExample(t *testing.T) {
 	})
 }
 
-func TestScopeNameValidator(t *testing.T) {
+// TestNameValidators covers the scope and preset name validators, which
+// share nameValidator but not their lookups or wording.
+func TestNameValidators(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name        string
+		validator   validator.String
 		value       types.String
 		wantSummary string
 		wantDetail  string
 	}{
-		{name: "null", value: types.StringNull()},
-		{name: "unknown", value: types.StringUnknown()},
-		{name: "HCL key", value: types.StringValue("workspace_tasks")},
-		{name: "typo", value: types.StringValue("workspace_taks"), wantSummary: "Unknown Xano scope", wantDetail: `Did you mean "workspace_tasks"?`},
-		{name: "wire key", value: types.StringValue("workspace:task"), wantSummary: "Scope must be written as its HCL name", wantDetail: `did you mean "workspace_tasks"?`},
-		{name: "nothing close", value: types.StringValue("zzz"), wantSummary: "Unknown Xano scope", wantDetail: "Valid names: workspace_database"},
+		{name: "scope: null", validator: scopeNameValidator, value: types.StringNull()},
+		{name: "scope: unknown", validator: scopeNameValidator, value: types.StringUnknown()},
+		{name: "scope: HCL key", validator: scopeNameValidator, value: types.StringValue("workspace_tasks")},
+		{name: "scope: typo", validator: scopeNameValidator, value: types.StringValue("workspace_taks"), wantSummary: "Unknown Xano scope", wantDetail: `Did you mean "workspace_tasks"?`},
+		{name: "scope: wire key", validator: scopeNameValidator, value: types.StringValue("workspace:task"), wantSummary: "Scope must be written as its HCL name", wantDetail: `did you mean "workspace_tasks"?`},
+		{name: "scope: nothing close", validator: scopeNameValidator, value: types.StringValue("zzz"), wantSummary: "Unknown Xano scope", wantDetail: "Valid names: workspace_database"},
+		{name: "preset: null", validator: presetNameValidator, value: types.StringNull()},
+		{name: "preset: unknown", validator: presetNameValidator, value: types.StringUnknown()},
+		{name: "preset: every preset", validator: presetNameValidator, value: types.StringValue("analytics")},
+		{name: "preset: typo", validator: presetNameValidator, value: types.StringValue("analytic"), wantSummary: "Unknown scope preset", wantDetail: `Did you mean "analytics"?`},
+		{name: "preset: nothing close", validator: presetNameValidator, value: types.StringValue("everything"), wantSummary: "Unknown scope preset", wantDetail: "Valid presets: weweb, monitoring, automation, admin_dashboard, analytics."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			at := path.Root("name")
 			var resp validator.StringResponse
-			scopeNameValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: at, ConfigValue: tt.value}, &resp)
+			tt.validator.ValidateString(context.Background(), validator.StringRequest{Path: at, ConfigValue: tt.value}, &resp)
 			if tt.wantSummary == "" {
 				if len(resp.Diagnostics) != 0 {
 					t.Errorf("unexpected diagnostics: %s", renderDiags(resp.Diagnostics))

@@ -77,7 +77,7 @@ func (d *scopePresetDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"`admin_dashboard` or `analytics`.",
 				Required: true,
 				Validators: []validator.String{
-					presetNameValidator{},
+					presetNameValidator,
 				},
 			},
 			"scopes": schema.ListNestedAttribute{
@@ -118,27 +118,8 @@ func (d *scopePresetDataSource) Read(ctx context.Context, req datasource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 
-var _ validator.String = presetNameValidator{}
-
-// presetNameValidator accepts the preset names. It is used instead of
-// stringvalidator.OneOf, not after it, because both would report the same
-// mistake and only this one says which preset was probably meant.
-type presetNameValidator struct{}
-
-func (presetNameValidator) Description(_ context.Context) string {
-	return "value must be a preset name such as weweb"
-}
-
-func (presetNameValidator) MarkdownDescription(_ context.Context) string {
-	return "value must be a preset name such as `weweb`"
-}
-
-func (presetNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	lookupPresetName(req.Path, req.ConfigValue.ValueString(), &resp.Diagnostics)
-}
+// presetNameValidator accepts the preset names.
+var presetNameValidator = nameValidator[scopes.Preset]{what: "a preset name such as `weweb`", lookup: lookupPresetName}
 
 // lookupPresetName returns the named preset, reporting at p a name it does
 // not know. The validator calls it at validate time, and Read again for a

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,9 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -135,34 +131,4 @@ provider "xano" {
 			},
 		}},
 	})
-}
-
-func TestPresetNameValidator(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name       string
-		value      types.String
-		wantDetail string
-	}{
-		{name: "null", value: types.StringNull()},
-		{name: "unknown", value: types.StringUnknown()},
-		{name: "every preset", value: types.StringValue("analytics")},
-		{name: "typo", value: types.StringValue("analytic"), wantDetail: `Did you mean "analytics"?`},
-		{name: "nothing close", value: types.StringValue("everything"), wantDetail: "Valid presets: weweb, monitoring, automation, admin_dashboard, analytics."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			at := path.Root("name")
-			var resp validator.StringResponse
-			presetNameValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: at, ConfigValue: tt.value}, &resp)
-			if tt.wantDetail == "" {
-				if len(resp.Diagnostics) != 0 {
-					t.Errorf("unexpected diagnostics: %s", renderDiags(resp.Diagnostics))
-				}
-				return
-			}
-			wantDiag(t, resp.Diagnostics, "Unknown scope preset", &at, tt.wantDetail)
-		})
-	}
 }
