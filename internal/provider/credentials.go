@@ -49,9 +49,6 @@ type credentialsProfile struct {
 
 // profile returns the named profile.
 func (f *credentialsFile) profile(name string) (credentialsProfile, bool) {
-	if f == nil {
-		return credentialsProfile{}, false
-	}
 	p, ok := f.Profiles[name]
 	return p, ok
 }
@@ -59,9 +56,6 @@ func (f *credentialsFile) profile(name string) (credentialsProfile, bool) {
 // profileNames returns the profile names in alphabetical order, for errors
 // that list what is available.
 func (f *credentialsFile) profileNames() []string {
-	if f == nil {
-		return nil
-	}
 	names := make([]string, 0, len(f.Profiles))
 	for n := range f.Profiles {
 		names = append(names, n)

@@ -616,12 +616,11 @@ func resolveConnection(in connectionInput, env environment, diags *diag.Diagnost
 	return out
 }
 
+// sourceText names, in a diagnostic, where a setting came from: "argument",
+// an environment variable's name or "profile <name>".
 func sourceText(source string) string {
-	switch source {
-	case "argument":
+	if source == "argument" {
 		return "the provider argument"
-	case "":
-		return "nowhere"
 	}
 	if strings.HasPrefix(source, "XANO_") {
 		return "the " + source + " environment variable"
