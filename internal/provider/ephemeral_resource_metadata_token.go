@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -300,22 +299,17 @@ func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataT
 	if diags.HasError() {
 		return xano.CreateTokenRequest{}, false
 	}
-	wire, err := spec.Grants.Wire()
-	if err != nil {
-		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
-		return xano.CreateTokenRequest{}, false
-	}
 	suffix, err := randomSuffix()
 	if err != nil {
 		diags.AddError("Cannot name the ephemeral token", "Reading random bytes for the token's unique name failed: "+err.Error())
 		return xano.CreateTokenRequest{}, false
 	}
-	return xano.CreateTokenRequest{
-		Name:        mintedName(cfg.Name.ValueString(), suffix),
-		Description: cfg.Description.ValueString(),
-		ExpiresIn:   int64(spec.Lifetime / time.Second),
-		Scopes:      wire,
-	}, true
+	create, err := createTokenRequest(mintedName(cfg.Name.ValueString(), suffix), spec)
+	if err != nil {
+		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
+		return xano.CreateTokenRequest{}, false
+	}
+	return create, true
 }
 
 // randomSuffix returns mintedSuffixBytes random bytes in hex.

@@ -386,32 +386,27 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	}
 	// Validation ran again on the now-known configuration before this apply,
 	// so what is left to catch here is a value still unknown.
-	grants, known, d := grantsFromScopeSet(ctx, plan.Scope)
+	spec, known, d := tokenPolicySpec(ctx, r.data.policy, &plan)
 	resp.Diagnostics.Append(d...)
-	wire, err := grants.Wire()
-	lifetime, lifetimeKnown, lifetimeErr := plan.lifetime()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	create, err := createTokenRequest(plan.Name.ValueString(), spec)
 	switch {
-	case resp.Diagnostics.HasError():
+	case !known:
+		resp.Diagnostics.AddError("Token not known at apply time",
+			"The token's scopes or lifetime are unknown or invalid when the token is created. This is a bug in the provider or Terraform; please report it.")
 		return
-	case !known || err != nil:
+	case err != nil:
 		resp.Diagnostics.AddAttributeError(path.Root("scope"), "Invalid scopes at apply time",
-			fmt.Sprintf("The scope blocks are unknown or invalid when the token is created (%v). This is a bug in the provider or Terraform; please report it.", err))
-		return
-	case !lifetimeKnown || lifetimeErr != nil:
-		resp.Diagnostics.AddAttributeError(path.Root("expires_in"), "Invalid lifetime at apply time",
-			fmt.Sprintf("The token's lifetime is unknown or invalid when the token is created (%v). This is a bug in the provider or Terraform; please report it.", lifetimeErr))
+			fmt.Sprintf("The scope blocks are invalid when the token is created (%v). This is a bug in the provider or Terraform; please report it.", err))
 		return
 	}
 
 	// The call is not cancelled when Terraform stops the provider (Ctrl-C):
 	// the server may already have minted the token, and only the answer lets
 	// the state record it. The per-attempt timeout and max_retries bound it.
-	tok, err := r.data.client.CreateToken(context.WithoutCancel(ctx), instance, xano.CreateTokenRequest{
-		Name:        plan.Name.ValueString(),
-		Description: plan.Description.ValueString(),
-		ExpiresIn:   int64(lifetime / time.Second),
-		Scopes:      wire,
-	})
+	tok, err := r.data.client.CreateToken(context.WithoutCancel(ctx), instance, create)
 	if err != nil {
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("create token %q on instance %q", plan.Name.ValueString(), instance), err)
 		return

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -163,6 +164,22 @@ func (m *metadataTokenModel) lifetime() (d time.Duration, ok bool, err error) {
 		return 0, false, err
 	}
 	return d, true, nil
+}
+
+// createTokenRequest is the API request minting a token named name with
+// spec's scopes, lifetime and description, for the resource and the
+// ephemeral resource alike. Xano counts the lifetime in seconds, 0 for never.
+func createTokenRequest(name string, spec policy.Spec) (xano.CreateTokenRequest, error) {
+	wire, err := spec.Grants.Wire()
+	if err != nil {
+		return xano.CreateTokenRequest{}, err
+	}
+	return xano.CreateTokenRequest{
+		Name:        name,
+		Description: spec.Description,
+		ExpiresIn:   int64(spec.Lifetime / time.Second),
+		Scopes:      wire,
+	}, nil
 }
 
 // tokenAPIError turns a client error into one diagnostic saying what failed
