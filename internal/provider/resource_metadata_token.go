@@ -223,7 +223,7 @@ func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource
 	if err != nil {
 		return // the type's own validation reports it
 	}
-	lifetime, known, err := cfg.lifetime()
+	lifetime, known, err := tokenLifetime(cfg.ExpiresIn, cfg.NeverExpires)
 	if !known || err != nil {
 		return
 	}

@@ -156,7 +156,7 @@ func TestMetadataTokenDescriptionValue(t *testing.T) {
 	}
 }
 
-func TestMetadataTokenModelLifetime(t *testing.T) {
+func TestMetadataTokenLifetime(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
@@ -176,10 +176,9 @@ func TestMetadataTokenModelLifetime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := metadataTokenModel{ExpiresIn: tt.expiresIn, NeverExpires: tt.never}
-			got, known, err := m.lifetime()
+			got, known, err := tokenLifetime(tt.expiresIn, tt.never)
 			if (err != nil) != tt.wantErr || known != tt.wantKnown || got != tt.want {
-				t.Errorf("lifetime() = (%s, %v, %v), want (%s, %v, error %v)", got, known, err, tt.want, tt.wantKnown, tt.wantErr)
+				t.Errorf("tokenLifetime() = (%s, %v, %v), want (%s, %v, error %v)", got, known, err, tt.want, tt.wantKnown, tt.wantErr)
 			}
 		})
 	}

@@ -146,18 +146,19 @@ func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *t
 	return diags
 }
 
-// lifetime returns the token lifetime the model asks for: 0 for never,
-// otherwise expires_in or the 7-day default. ok is false while unknown.
-func (m *metadataTokenModel) lifetime() (d time.Duration, ok bool, err error) {
-	if m.NeverExpires.IsUnknown() || m.ExpiresIn.IsUnknown() {
+// tokenLifetime returns the token lifetime expires_in and never_expires ask
+// for: 0 for never, otherwise expires_in or the 7-day default. ok is false
+// while unknown.
+func tokenLifetime(expiresIn DurationValue, neverExpires types.Bool) (d time.Duration, ok bool, err error) {
+	if neverExpires.IsUnknown() || expiresIn.IsUnknown() {
 		return 0, false, nil
 	}
-	if m.NeverExpires.ValueBool() {
+	if neverExpires.ValueBool() {
 		return 0, true, nil
 	}
 	text := defaultExpiresIn
-	if !m.ExpiresIn.IsNull() {
-		text = m.ExpiresIn.ValueString()
+	if !expiresIn.IsNull() {
+		text = expiresIn.ValueString()
 	}
 	d, err = duration.Parse(text)
 	if err != nil {

@@ -45,8 +45,7 @@ func policySpec(ctx context.Context, pol policy.Policy, v specValues) (spec poli
 	if v.Acknowledgement.IsUnknown() || (pol.RequireDescription && v.Description.IsUnknown()) {
 		return policy.Spec{}, false, diags
 	}
-	life := metadataTokenModel{ExpiresIn: v.ExpiresIn, NeverExpires: v.NeverExpires}
-	lifetime, known, err := life.lifetime()
+	lifetime, known, err := tokenLifetime(v.ExpiresIn, v.NeverExpires)
 	if !known || err != nil {
 		// Malformed durations are reported by validation, not here.
 		return policy.Spec{}, false, diags
