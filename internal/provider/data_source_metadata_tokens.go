@@ -216,13 +216,9 @@ func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time
 // reportedFindings keeps, in review order, what a plan would show for the
 // token: findings at or above the policy's warn_at, and every deny match.
 func reportedFindings(fs []policy.Finding, pol policy.Policy) []policy.Finding {
-	warnAt := pol.WarnAt
-	if warnAt == 0 {
-		warnAt = policy.Default().WarnAt
-	}
 	var out []policy.Finding
 	for _, f := range fs {
-		if f.Rule == policy.RuleDeny || f.Severity >= warnAt {
+		if pol.Reports(f) {
 			out = append(out, f)
 		}
 	}
