@@ -3,8 +3,6 @@ package policy
 import (
 	"fmt"
 	"strings"
-
-	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
 
 // Outcome splits findings into what the plan prints as warnings and what
@@ -54,17 +52,8 @@ func (p Policy) Reports(f Finding) bool {
 	return f.Rule == RuleDeny || f.Severity >= p.warnAt()
 }
 
-// SummaryLine renders a finding on one line for lists such as the audit
-// data source: "[grant] workspace_database.delete (critical): can ...".
+// SummaryLine renders a finding on one line, e.g. "[grant]
+// workspace_database.delete (critical): can ...", for logs and reports.
 func SummaryLine(f Finding) string {
 	return "[" + f.Rule + "] " + strings.Join(strings.Fields(f.Summary), " ")
-}
-
-// MaxSeverity returns the highest severity among fs, or 0 when fs is empty.
-func MaxSeverity(fs []Finding) scopes.Severity {
-	var m scopes.Severity
-	for _, f := range fs {
-		m = max(m, f.Severity)
-	}
-	return m
 }

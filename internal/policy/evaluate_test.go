@@ -149,26 +149,6 @@ func TestSummaryLine(t *testing.T) {
 	}
 }
 
-func TestMaxSeverity(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		spec Spec
-		want scopes.Severity
-	}{
-		{"no findings", Spec{}, 0},
-		{"weweb", Spec{Grants: preset(t, "weweb")}, scopes.SeverityLow},
-		{"monitoring", Spec{Grants: preset(t, "monitoring")}, scopes.SeverityMedium},
-		{"weweb forever", Spec{Grants: preset(t, "weweb"), NeverExpires: true}, scopes.SeverityHigh},
-		{"analytics", Spec{Grants: preset(t, "analytics")}, scopes.SeverityCritical},
-	}
-	for _, tt := range tests {
-		if got := MaxSeverity(Review(tt.spec, Default())); got != tt.want {
-			t.Errorf("%s: MaxSeverity = %s, want %s", tt.name, got, tt.want)
-		}
-	}
-}
-
 func BenchmarkReview(b *testing.B) {
 	spec := Spec{Grants: preset(b, "automation"), Lifetime: 30 * duration.Day}
 	pol, errs := ParsePolicy("high", []string{"workspace_live_data_source.*"}, "90d", true, true)
