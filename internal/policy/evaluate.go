@@ -46,6 +46,11 @@ func Evaluate(findings []Finding, spec Spec, pol Policy) Outcome {
 	return out
 }
 
+// CanFail says whether Evaluate can return errors under p: only deny
+// patterns and enforce produce them, so a caller that wants errors alone can
+// skip the review when this is false.
+func (p Policy) CanFail() bool { return p.Enforce || len(p.Deny) > 0 }
+
 // Reports says whether a plan shows f under p: every deny match, and the
 // other findings at or above WarnAt.
 func (p Policy) Reports(f Finding) bool {

@@ -181,3 +181,33 @@ func Example() {
 	// [grant] workspace_files.read (high): can download every file, private ones included
 	// [grant] workspace_files.update (high): can replace files and change file access permissions
 }
+
+func TestCanFail(t *testing.T) {
+	t.Parallel()
+	deny, err := ParsePattern("workspace_database.*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		pol  Policy
+		want bool
+	}{
+		{"default", Default(), false},
+		{"enforce", Policy{Enforce: true}, true},
+		{"deny", Policy{Deny: []Pattern{deny}}, true},
+	}
+	for _, tt := range tests {
+		if got := tt.pol.CanFail(); got != tt.want {
+			t.Errorf("%s: CanFail = %v, want %v", tt.name, got, tt.want)
+		}
+		// CanFail false must mean Evaluate never errs, even on the riskiest token.
+		all := Spec{NeverExpires: true}
+		for _, s := range scopes.All() {
+			all.Grants = append(all.Grants, scopes.Grant{Scope: s.Key, Create: true, Read: true, Update: true, Delete: true})
+		}
+		if out := Evaluate(Review(all, tt.pol), all, tt.pol); !tt.want && len(out.Errors) > 0 {
+			t.Errorf("%s: CanFail is false but Evaluate returned %d errors", tt.name, len(out.Errors))
+		}
+	}
+}

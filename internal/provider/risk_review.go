@@ -170,7 +170,7 @@ func findingDetail(f policy.Finding) string {
 // other plans report only the errors of deny and enforce.
 func reviewTokenPlan(ctx context.Context, pol policy.Policy, prior, plan *metadataTokenModel, replaced bool) diag.Diagnostics {
 	warn := prior == nil || replaced
-	if !warn && !pol.Enforce && len(pol.Deny) == 0 {
+	if !warn && !pol.CanFail() {
 		// Without warnings, only deny and enforce yield diagnostics.
 		return nil
 	}
