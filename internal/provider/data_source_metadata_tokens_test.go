@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,35 +22,6 @@ import (
 func auditAPITime(t time.Time) string { return t.UTC().Format(xano.TimeLayout) }
 
 func auditStrPtr(s string) *string { return &s }
-
-// auditClock is a settable clock shared by the emulator and the provider.
-type auditClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *auditClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *auditClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// auditClient is an API client for the emulator at baseURL, to create tokens
-// the configuration does not manage.
-func auditClient(t *testing.T, baseURL string) *xano.Client {
-	t.Helper()
-	c, err := xano.New(xano.Config{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, MaxRetries: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // findingKeys renders findings as "rule:scope.permission" (or just the rule)
 // so a table can list what it expects in order.
@@ -252,9 +222,9 @@ func TestMetadataTokensSummariesMatchReview(t *testing.T) {
 // by the configuration.
 func TestAccMetadataTokensDataSource(t *testing.T) {
 	t.Parallel()
-	clock := &auditClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clock := newMTClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
-	client := auditClient(t, baseURL)
+	client := mtClient(t, baseURL)
 
 	mint := func(name string, expiresIn time.Duration, wire map[string][]string) {
 		t.Helper()
@@ -351,7 +321,7 @@ output "risky" {
 func TestAccMetadataTokensDataSourceProviderInstance(t *testing.T) {
 	t.Parallel()
 	_, baseURL := emulator.Start(t, emulator.Options{})
-	client := auditClient(t, baseURL)
+	client := mtClient(t, baseURL)
 	if _, err := client.CreateToken(t.Context(), "staging", xano.CreateTokenRequest{Name: "ci", ExpiresIn: 3600,
 		Scopes: map[string][]string{"workspace:api": {"read"}}}); err != nil {
 		t.Fatal(err)

@@ -600,7 +600,7 @@ func TestEphemeralMetadataTokenFailures(t *testing.T) {
 	t.Run("token limit", func(t *testing.T) {
 		t.Parallel()
 		emu, baseURL := emulator.Start(t, emulator.Options{})
-		client := auditClient(t, baseURL)
+		client := mtClient(t, baseURL)
 		for i := range xano.MaxActiveTokens {
 			if _, err := client.CreateToken(t.Context(), "main", xano.CreateTokenRequest{Name: fmt.Sprint("t", i), ExpiresIn: 3600,
 				Scopes: map[string][]string{"workspace:api": {"read"}}}); err != nil {
@@ -759,7 +759,7 @@ locals {
 	if n := e.Emu.Count(http.MethodPost, "/instance/{instance}/token"); n != 2 {
 		t.Errorf("%d token(s) minted, want one per plan", n)
 	}
-	if err := noTokensLeft(e.Emu, "e2e"); err != nil {
+	if err := noTokensLeft(e.Emu, e2eInstance); err != nil {
 		t.Error(err)
 	}
 }

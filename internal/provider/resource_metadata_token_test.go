@@ -872,12 +872,12 @@ provider "xano" {}
 		secrets = append(secrets, secret)
 	}
 	revokedID := int64(0)
-	for _, tok := range e.Emu.Tokens("e2e") {
+	for _, tok := range e.Emu.Tokens(e2eInstance) {
 		if tok.Name == "revoked" {
 			revokedID = tok.ID
 		}
 	}
-	if err := mtClient(t, e.BaseURL).DeleteToken(context.Background(), "e2e", revokedID); err != nil {
+	if err := mtClient(t, e.BaseURL).DeleteToken(context.Background(), e2eInstance, revokedID); err != nil {
 		t.Fatalf("revoking the token out of band: %v", err)
 	}
 
@@ -913,7 +913,7 @@ provider "xano" {}
 	if !strings.Contains(w.Detail, `token "kept"`) || !strings.Contains(w.Detail, "FOREVER") {
 		t.Errorf("the warning for a never-expiring token left valid should say so strongly:\n%s", w.Detail)
 	}
-	if err := mtHolds(e.Emu, "e2e", "kept"); err != nil {
+	if err := mtHolds(e.Emu, e2eInstance, "kept"); err != nil {
 		t.Error(err)
 	}
 
