@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -46,9 +47,10 @@ Usage:
         XANO_BASE_URL and XANO_ACCESS_TOKEN exported to it; exit with its
         status. SIGINT and SIGTERM are forwarded to COMMAND (when stdin is a
         terminal, Ctrl-C already reaches it and SIGINT is not sent twice).
-  xano-emulator probe PATH
-        GET XANO_BASE_URL+PATH with the bearer token in XANO_PROBE_TOKEN and
-        print the HTTP status (loopback emulators only).
+  xano-emulator probe PATH|URL
+        GET XANO_BASE_URL+PATH, or an absolute loopback URL such as an
+        instance's meta_api plus a path, with the bearer token in
+        XANO_PROBE_TOKEN, and print the HTTP status (loopback emulators only).
   xano-emulator version
         Print the version.
 
@@ -90,6 +92,32 @@ type options struct {
 	rateLimit  float64
 	faultRate  float64
 	seed       int64
+	instances  instanceFlag
+}
+
+// instanceFlag collects the repeatable --instance flag.
+type instanceFlag []emulator.InstanceSpec
+
+func (f *instanceFlag) String() string {
+	names := make([]string, len(*f))
+	for i, s := range *f {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ",")
+}
+
+func (f *instanceFlag) Set(v string) error {
+	spec, err := emulator.ParseInstanceSpec(v)
+	if err != nil {
+		return err
+	}
+	for _, s := range *f {
+		if s.Name == spec.Name {
+			return fmt.Errorf("instance %q is declared twice", spec.Name)
+		}
+	}
+	*f = append(*f, spec)
+	return nil
 }
 
 // Default addresses: serve has a fixed port to share, run a free one.
@@ -110,6 +138,8 @@ func newFlags(name, defaultAddr string, out io.Writer) *options {
 	o.fs.Float64Var(&o.rateLimit, "rate-limit", 0, "`rate` in requests per second, with an equal burst; 0 means unlimited")
 	o.fs.Float64Var(&o.faultRate, "fault-rate", 0, "`fraction` (0 to 1) of token creates, updates and deletes that fail: half with a 500, half by dropping the connection after committing")
 	o.fs.Int64Var(&o.seed, "seed", 0, "`seed` of the fault choices, for reproducible runs")
+	o.fs.Var(&o.instances, "instance", "declare an instance of the account as `NAME` or NAME=Display Name; repeatable. "+
+		"With declared instances any other instance name is not found (404); without, an instance exists from its first use")
 	return o
 }
 
@@ -140,8 +170,8 @@ func (o *options) parse(args []string, stderr io.Writer) ([]string, int, bool) {
 	return o.fs.Args(), 0, true
 }
 
-// checkLoopback refuses any address another machine could reach: the
-// emulator accepts every instance name and a fixed admin token.
+// checkLoopback refuses any address another machine could reach: anyone who
+// reaches the emulator can use its admin token.
 func checkLoopback(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" {
@@ -181,6 +211,7 @@ func (o *options) start(token string) (*http.Server, net.Listener, <-chan error,
 		RateLimit:   o.rateLimit,
 		FaultRate:   o.faultRate,
 		Seed:        o.seed,
+		Instances:   o.instances,
 	})
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	errs := make(chan error, 1)
