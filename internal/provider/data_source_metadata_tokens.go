@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -155,6 +156,15 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	tokens, err := d.data.client.ListTokens(ctx, instance)
 	if err != nil {
+		if xano.IsNotFound(err) {
+			// A mistyped instance deserves a did-you-mean, not a bare 404.
+			var check diag.Diagnostics
+			d.data.checkInstance(ctx, instance, d.data.originOf(!model.Instance.IsNull()), path.Root("instance"), &check)
+			if check.HasError() {
+				resp.Diagnostics.Append(check...)
+				return
+			}
+		}
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("list the tokens of instance %q", instance), err)
 		return
 	}

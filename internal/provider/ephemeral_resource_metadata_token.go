@@ -70,6 +70,7 @@ type metadataTokenEphemeralModel struct {
 	MintedName          types.String  `tfsdk:"minted_name"`
 	ExpiresAt           types.String  `tfsdk:"expires_at"`
 	Token               types.String  `tfsdk:"token"`
+	MetaAPI             types.String  `tfsdk:"meta_api"`
 }
 
 // mintedToken is what Open hands to Close through private data: enough to
@@ -149,6 +150,10 @@ func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 				Computed:  true,
 				Sensitive: true,
 			},
+			"meta_api": schema.StringAttribute{
+				MarkdownDescription: metaAPIDescription,
+				Computed:            true,
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"scope": schema.SetNestedBlock{
@@ -225,6 +230,15 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	if !ok {
 		return
 	}
+	// Nothing is minted on an instance the account does not have.
+	metaAPI := types.StringNull()
+	if found := r.data.checkInstance(ctx, instance, r.data.originOf(!cfg.Instance.IsNull()), path.Root("instance"), &resp.Diagnostics); found != nil && found.MetaAPI != "" {
+		metaAPI = types.StringValue(found.MetaAPI)
+	} else if resp.Diagnostics.HasError() {
+		return
+	} else if u := r.data.metaAPIOf(ctx, instance); u != "" {
+		metaAPI = types.StringValue(u)
+	}
 
 	// As for the resource, the create is not cut short by Ctrl-C: the server
 	// may mint before the answer arrives, and only the answer lets the
@@ -244,6 +258,7 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	cfg.MintedName = types.StringValue(tok.Name)
 	cfg.Token = types.StringValue(tok.Secret)
 	cfg.ExpiresAt = types.StringNull()
+	cfg.MetaAPI = metaAPI
 	var diags diag.Diagnostics
 	if ctx.Err() != nil {
 		// The run was interrupted while the token was minted: nobody would
