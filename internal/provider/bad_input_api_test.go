@@ -196,7 +196,7 @@ func TestBadInputAPIErrors(t *testing.T) {
 		{"c-404", faultRule{status: 404, body: xanoError(xano.CodeNotFound, "Instance not found.")},
 			`Not found in Xano.*create token "c-404".*Check the instance name and base_url.*404 ERROR_CODE_NOT_FOUND: Instance not found`, false},
 		{"c-429", faultRule{status: 429, body: xanoError(xano.CodeTooManyRequests, "Slow down.")},
-			`Xano rate limit.*` + wantRetriesRanOut + `.*raise max_retries`, false},
+			`Xano rate limit.*raise max_retries.*` + wantRetriesRanOut, false},
 		{"c-500", faultRule{status: 500, body: xanoError(xano.CodeFatal, "Something broke.")},
 			`Xano API error.*500 ERROR_FATAL: Something broke.*` + wantRetriesRanOut + `.*` + wantTryLater + `.*xano_metadata_tokens data source`, false},
 		{"c-502", faultRule{status: 502, body: `<html><body><h1>502 Bad Gateway</h1></body></html>`, html: true},

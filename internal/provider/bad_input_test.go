@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"strings"
@@ -452,6 +453,20 @@ func TestBadInputValidation(t *testing.T) {
 	}
 }
 
+// closedPortURL returns a base URL on a loopback port where nothing listens.
+func closedPortURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr + "/api:meta"
+}
+
 // TestBadInputProviderConfig batches the invalid provider arguments, one
 // provider alias each: first those validation catches, then those only
 // Configure can see.
@@ -517,15 +532,18 @@ data "xano_scope_catalog" %q {
 			want: `Cannot create the Xano API client.*newline or control character`},
 		{name: "profile not found", hcl: alias("profile_missing", `  base_url = "`+baseURL+`"`+"\n"+`  profile = "bad-input-no-such-profile"`),
 			want: `Xano CLI profile not found.*"bad-input-no-such-profile"`, attr: `AttributeName("profile")`},
+		// The credentials check: one error each, on the setting to fix.
+		{name: "wrong access token", hcl: alias("token_wrong", `  base_url = "`+baseURL+`"`+"\n"+`  access_token = "wrong-SECRET-99"`),
+			want: `Xano rejected the access token.*401 ERROR_CODE_UNAUTHORIZED.*access_token argument of the provider block`,
+			attr: `AttributeName("access_token")`},
+		{name: "unreachable base_url", hcl: alias("url_closed", `  base_url = "`+closedPortURL(t)+`"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `Cannot reach the Xano API.*connection refused.*base_url argument of the provider block`, attr: `AttributeName("base_url")`},
+		{name: "base_url not a Metadata API", hcl: alias("url_nothing", `  base_url = "`+strings.TrimSuffix(baseURL, "/api:meta")+`/nothing"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `No Xano Metadata API at base_url.*404`, attr: `AttributeName("base_url")`},
 	}
-	if os.Getenv(envAccessToken) == "" && os.Getenv(envConfig) == "" && os.Getenv(envProfile) == "" {
-		if home, err := os.UserHomeDir(); err == nil {
-			if _, err := os.Stat(home + "/" + ".xano/credentials.yaml"); err != nil {
-				configure = append(configure, badCase{name: "no access token anywhere", hcl: alias("token_missing", `  base_url = "`+baseURL+`"`),
-					want: `Missing Xano access token.*access_token argument.*` + envAccessToken, attr: `AttributeName("access_token")`})
-			}
-		}
-	}
+	// A missing token is not here: this test's in-process server is shared by
+	// every alias, and a data source may see another alias's configuration.
+	// TestAccProviderMissingCredentials and the end-to-end tests cover it.
 
 	rec := &diagRecorder{}
 	marks := make([]int, 2)
@@ -548,7 +566,7 @@ data "xano_scope_catalog" %q {
 	})
 	checkBatch(t, "provider validation", rec.since(marks[0], marks[1]), validation)
 	checkBatch(t, "provider configure", rec.since(marks[1], -1), configure)
-	checkClean(t, rec, "pw-SECRET-77", "def-SECRET-88")
+	checkClean(t, rec, "pw-SECRET-77", "def-SECRET-88", "wrong-SECRET-99")
 }
 
 // TestBadInputPolicy checks the plans a provider policy refuses and the

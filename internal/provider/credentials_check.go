@@ -28,7 +28,7 @@ func checkCredentials(ctx context.Context, client *xano.Client, conn connection,
 	}
 	tokenFrom := "The access token comes from " + settingOrigin("access_token", conn.accessTokenSource, conn.credentialsFile) + "."
 	urlFrom := fmt.Sprintf("base_url is %s, from %s.", conn.baseURL, settingOrigin("base_url", conn.baseURLSource, conn.credentialsFile))
-	answer := "The API answered: " + apiFacts(err) + "."
+	answer := "The provider checks the access token when it is configured, and the check failed: " + apiFacts(err) + "."
 
 	var apiErr *xano.APIError
 	var decodeErr *xano.DecodeError
@@ -57,8 +57,7 @@ func checkCredentials(ctx context.Context, client *xano.Client, conn connection,
 	case errors.As(err, &apiErr):
 		diags.AddError("Cannot check the Xano access token", strings.Join([]string{
 			answer,
-			"The provider checks the access token with GET /auth/me when it is configured. Try again later; " +
-				"if this persists, check base_url. " + urlFrom,
+			"Try again later; if this persists, check base_url. " + urlFrom,
 			skipHint,
 		}, "\n\n"))
 	default:

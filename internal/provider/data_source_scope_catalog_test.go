@@ -19,8 +19,14 @@ import (
 )
 
 // offlineProviderConfig configures the provider for data sources that make
-// no API call: the URL is never contacted.
-var offlineProviderConfig = testAccProviderConfig("http://127.0.0.1:9/api:meta", "unused-token")
+// no API call: the URL is never contacted, not even to check the token.
+var offlineProviderConfig = `
+provider "xano" {
+  base_url                    = "http://127.0.0.1:9/api:meta"
+  access_token                = "unused-token"
+  skip_credentials_validation = true
+}
+`
 
 func severities(c, r, u, d string) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{

@@ -314,6 +314,9 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 		{"create that may have committed", &xano.APIError{StatusCode: 500, Code: xano.CodeFatal, Message: "boom", Uncertain: true},
 			"Xano API error", []string{"boom", "may have carried out the request", "xano_metadata_tokens"}},
 	}
+	// The client's own advice, which the diagnostics above replace with
+	// theirs: saying both would repeat it.
+	clientHints := []string{"it is missing, wrong or revoked", "not allowed to do this", "wait and try again"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var diags diag.Diagnostics
@@ -324,6 +327,11 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 			for _, w := range tt.wantDetail {
 				if !strings.Contains(diags[0].Detail(), w) {
 					t.Errorf("detail %q lacks %q", diags[0].Detail(), w)
+				}
+			}
+			for _, h := range clientHints {
+				if strings.Contains(diags[0].Detail(), h) {
+					t.Errorf("detail %q repeats the client's advice %q", diags[0].Detail(), h)
 				}
 			}
 		})

@@ -197,7 +197,7 @@ func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 			"exist that Terraform does not know: list the instance's tokens with the xano_metadata_tokens data source " +
 			"and revoke any you do not recognise (or import it)."
 	}
-	facts := apiFacts(err) + note
+	facts := apiFacts(err) + "." + note
 	switch {
 	case xano.IsLimitReached(err):
 		diags.AddError("Xano token limit reached",
