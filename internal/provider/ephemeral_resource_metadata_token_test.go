@@ -539,6 +539,10 @@ func TestEphemeralMetadataTokenOpenClose(t *testing.T) {
 	if inst := valueString(t, got["instance"]); inst != "main" {
 		t.Errorf("instance = %q, want the provider's \"main\"", inst)
 	}
+	// The emulator creates instances on first use, so "main" has a meta_api.
+	if u, want := valueString(t, got["meta_api"]), strings.TrimSuffix(baseURL, "/api:meta")+"/_instance/main/api:meta"; u != want {
+		t.Errorf("meta_api = %q, want %q", u, want)
+	}
 	created, _ := xano.ParseTime(api.CreatedAt)
 	if exp := valueString(t, got["expires_at"]); exp != created.Add(time.Hour).UTC().Format(time.RFC3339) {
 		t.Errorf("expires_at = %q, want one hour after %s (the default)", exp, api.CreatedAt)
@@ -564,6 +568,24 @@ func TestEphemeralMetadataTokenOpenClose(t *testing.T) {
 	again := h.result(h.open(cfg))
 	if valueString(t, again["minted_name"]) == valueString(t, got["minted_name"]) {
 		t.Errorf("two opens minted the same name %q", valueString(t, got["minted_name"]))
+	}
+}
+
+// TestEphemeralMetadataTokenUnknownInstance opens a token on an instance the
+// account does not have: nothing is minted, and the error suggests the
+// instance meant.
+func TestEphemeralMetadataTokenUnknownInstance(t *testing.T) {
+	t.Parallel()
+	emu, baseURL := emulator.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{{Name: "main"}, {Name: "x1a2-b3c4-d5e6", Display: "Production"}}})
+	h := newEphemeralHarness(t, baseURL, true)
+	opened := h.open(h.config(map[string]tftypes.Value{"name": str("job"), "instance": str("x1a2-b3c4-d5e7")},
+		map[string][]string{"workspace_api_groups": {"read"}}))
+	ds := errorDiags(opened.Diagnostics)
+	if len(ds) != 1 || ds[0].Summary != "Xano instance not found" || !strings.Contains(ds[0].Detail, `Did you mean "x1a2-b3c4-d5e6" (Production)?`) {
+		t.Fatalf("Open diagnostics: %s", protoDiags(opened.Diagnostics))
+	}
+	if n := emu.Count(http.MethodPost, "/instance/{instance}/token"); n != 0 {
+		t.Errorf("%d tokens minted for an unknown instance", n)
 	}
 }
 
