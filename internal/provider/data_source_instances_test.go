@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -74,4 +76,39 @@ data "xano_instance" "production" {
 	if got := emu.InstanceNames(); fmt.Sprint(got) != "[x1a2-b3c4-d5e6 x9f8-e7d6-c5b4]" {
 		t.Errorf("the emulator's instances changed to %v", got)
 	}
+}
+
+// TestAccInstancesExamples applies the documentation examples as written.
+func TestAccInstancesExamples(t *testing.T) {
+	t.Parallel()
+	_, baseURL := emulator.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{
+		{Name: "x1234-4567-8901", Display: "My Instance"},
+		{Name: "x5555-6666-7777"},
+	}})
+	origin := strings.TrimSuffix(baseURL, "/api:meta")
+	var config strings.Builder
+	config.WriteString(testAccProviderConfig(baseURL, emulator.DefaultAdminToken))
+	for _, name := range []string{"xano_instances", "xano_instance"} {
+		example, err := os.ReadFile(filepath.Join("..", "..", "examples", "data-sources", name, "data-source.tf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		config.Write(example)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config.String(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("instance_meta_apis", knownvalue.MapExact(map[string]knownvalue.Check{
+					"x1234-4567-8901": knownvalue.StringExact(origin + "/_instance/x1234-4567-8901/api:meta"),
+					"x5555-6666-7777": knownvalue.StringExact(origin + "/_instance/x5555-6666-7777/api:meta"),
+				})),
+				statecheck.ExpectKnownOutputValue("production", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"display":  knownvalue.StringExact("My Instance"),
+					"meta_api": knownvalue.StringExact(origin + "/_instance/x1234-4567-8901/api:meta"),
+				})),
+			},
+		}},
+	})
 }
