@@ -45,7 +45,7 @@ func TestAccScopeCatalogDataSource(t *testing.T) {
 	}
 	all := "data.xano_scope_catalog.all"
 	// Every row carries its catalog entry unchanged; the hand-written checks
-	// below pin a few facts from DESIGN.md's table.
+	// below pin a few facts from Xano's scope reference.
 	rows := make([]knownvalue.Check, 0, 9)
 	for _, s := range scopes.All() {
 		includes := make([]knownvalue.Check, 0, len(s.Includes))
@@ -76,7 +76,7 @@ output "names" {
   value = [for s in data.xano_scope_catalog.all.scopes : s.name]
 }
 `,
-			// Expected rows are DESIGN.md's scope table.
+			// Expected rows are the scopes of Xano's scope reference.
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(all, tfjsonpath.New("scopes"), knownvalue.ListExact(rows)),
 				statecheck.ExpectKnownOutputValue("names", knownvalue.ListExact(keys)),

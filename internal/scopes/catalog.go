@@ -89,7 +89,7 @@ type Scope struct {
 	DisplayName string
 	// Description is Xano's one-line description of the scope.
 	Description string
-	// Includes lists what the scope reaches, in the seeds' words.
+	// Includes lists what the scope reaches, in the words of Xano's scope reference.
 	Includes []string
 	// Risk is the severity of granting each permission.
 	Risk map[Permission]Severity
