@@ -19,13 +19,15 @@ terraform output -no-color
 # The secret travels in an environment variable, never on a command line.
 XANO_PROBE_TOKEN=$(terraform output -raw monitoring_token)
 export XANO_PROBE_TOKEN
-probe() { "$EMULATOR_BIN" probe "$1"; }
+# The token is used where Xano says: its instance's own Metadata API.
+meta_api=$(terraform output -raw monitoring_meta_api)
+probe() { "$EMULATOR_BIN" probe "$meta_api$1"; }
 
-echo "==> the monitoring token reaches what it declares, and nothing else"
+echo "==> the monitoring token, at its meta_api ($meta_api), reaches what it declares and nothing else"
 history=$(probe /workspace/1/request_history)
 table=$(probe /workspace/1/table)
-echo "GET /workspace/1/request_history -> $history (workspace_request_history: read)"
-echo "GET /workspace/1/table           -> $table (workspace_database: not granted)"
+echo "GET <meta_api>/workspace/1/request_history -> $history (workspace_request_history: read)"
+echo "GET <meta_api>/workspace/1/table           -> $table (workspace_database: not granted)"
 if [[ "$history" != 200 || "$table" != 403 ]]; then
   echo "unexpected answer: request_history must be 200 and table 403" >&2
   exit 1
