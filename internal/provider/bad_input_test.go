@@ -361,9 +361,12 @@ func TestBadInputValidation(t *testing.T) {
 	emu, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	cases := []badCase{
 		{name: "empty name", hcl: badToken("empty_name", `  name = ""`+"\n"+readAPIGroups),
-			want: `length must be between 1 and 100, got: 0`, attr: "AttributeName(\"name\")"},
+			want: `character count must be between 1 and 100, got: 0`, attr: "AttributeName(\"name\")"},
 		{name: "long name", hcl: badToken("long_name", `  name = "`+strings.Repeat("n", 101)+`"`+"\n"+readAPIGroups),
-			want: `length must be between 1 and 100, got: 101`},
+			want: `character count must be between 1 and 100, got: 101`},
+		// Names count characters, as Xano does: 150 "é" are 150, not 300.
+		{name: "long name of accented characters", hcl: badToken("long_accented", `  name = "`+strings.Repeat("é", 150)+`"`+"\n"+readAPIGroups),
+			want: `character count must be between 1 and 100, got: 150`},
 		{name: "scope typo", hcl: badToken("typo", badScope("workspace_databse", "read = true")),
 			want: `Unknown Xano scope.*"workspace_databse".*Did you mean "workspace_database"\?.*Valid names`},
 		{name: "display name", hcl: badToken("display", badScope("Workspace Files", "read = true")),
@@ -406,7 +409,11 @@ func TestBadInputValidation(t *testing.T) {
 		{name: "ephemeral long name", hcl: `ephemeral "xano_metadata_token" "long" {
   name = "` + strings.Repeat("e", maxEphemeralNameLen+1) + `"
 ` + readAPIGroups + `}
-`, want: fmt.Sprintf(`length must be between 1 and %d, got: %d`, maxEphemeralNameLen, maxEphemeralNameLen+1)},
+`, want: fmt.Sprintf(`character count must be between 1 and %d, got: %d`, maxEphemeralNameLen, maxEphemeralNameLen+1)},
+		{name: "ephemeral long name of accented characters", hcl: `ephemeral "xano_metadata_token" "long_accented" {
+  name = "` + strings.Repeat("ü", maxEphemeralNameLen+5) + `"
+` + readAPIGroups + `}
+`, want: fmt.Sprintf(`character count must be between 1 and %d, got: %d`, maxEphemeralNameLen, maxEphemeralNameLen+5)},
 		{name: "ephemeral too short", hcl: `ephemeral "xano_metadata_token" "short" {
   name       = "short"
   expires_in = "45m"

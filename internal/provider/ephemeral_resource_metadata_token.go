@@ -32,7 +32,8 @@ const (
 	// configuration sets none: the shortest Xano accepts, since Close
 	// revokes the token anyway and the expiry only matters if it cannot.
 	ephemeralDefaultExpiresIn = "1h"
-	// maxTokenNameLen is the longest token name the API accepts.
+	// maxTokenNameLen is the longest token name the API accepts, in
+	// characters.
 	maxTokenNameLen = 100
 	// mintedSuffixBytes random bytes, hex-encoded after a dash, make every
 	// minted name unique, so concurrent runs never collide.
@@ -110,8 +111,10 @@ func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Prefix of the token's name, 1 to %d characters; the minted token is named "+
 					"`<name>-<8 hex characters>` (see `minted_name`).", maxEphemeralNameLen),
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, maxEphemeralNameLen)},
+				Required: true,
+				// Counted in characters, as Xano counts the minted name; the
+				// suffix is ASCII, one character per byte.
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, maxEphemeralNameLen)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "What the token is for, shown in the Xano dashboard while the token exists.",

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -277,6 +278,53 @@ resource "echo" "ci" {}
 	})
 }
 
+// TestAccEphemeralMetadataTokenCharacterNames opens a token whose name
+// prefix is as long as allowed in two-byte characters: with its suffix the
+// minted name has exactly the 100 characters Xano accepts.
+func TestAccEphemeralMetadataTokenCharacterNames(t *testing.T) {
+	t.Parallel()
+	rec := startMintRecorder(t, emulator.Options{})
+	prefix := strings.Repeat("ü", maxEphemeralNameLen)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccEphemeralFactories(),
+		Steps: []resource.TestStep{{
+			Config: mtProvider(rec.baseURL, "main") + fmt.Sprintf(`
+ephemeral "xano_metadata_token" "accented" {
+  name = %q
+  scope {
+    name = "workspace_api_groups"
+    read = true
+  }
+}
+
+provider "echo" {
+  data = {
+    minted_name = ephemeral.xano_metadata_token.accented.minted_name
+  }
+}
+
+resource "echo" "accented" {}
+`, prefix),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.accented", tfjsonpath.New("data").AtMapKey("minted_name"),
+					knownvalue.StringRegexp(regexp.MustCompile("^"+prefix+"-[0-9a-f]{8}$"))),
+				stateCheckFunc(func([]byte) error {
+					for _, m := range rec.Mints() {
+						if n := utf8.RuneCountInString(m.Name); n != maxTokenNameLen {
+							return fmt.Errorf("token %d was minted with a name of %d characters, want %d", m.ID, n, maxTokenNameLen)
+						}
+					}
+					if len(rec.Mints()) == 0 {
+						return fmt.Errorf("no token was minted")
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+}
+
 // TestAccEphemeralMetadataTokenRefused checks that validation and the
 // provider policy stop a token before anything is minted.
 func TestAccEphemeralMetadataTokenRefused(t *testing.T) {
@@ -342,7 +390,7 @@ resource "echo" "ci" {}
     name = "workspace_api_groups"
     read = true
   }`), `name = "ci"`, `name = "`+strings.Repeat("n", maxEphemeralNameLen+1)+`"`, 1),
-				ExpectError: regexp.MustCompile(fmt.Sprintf(`string length must be between 1 and %d`, maxEphemeralNameLen)),
+				ExpectError: regexp.MustCompile(fmt.Sprintf(`character\s+count\s+must\s+be\s+between\s+1\s+and\s+%d`, maxEphemeralNameLen)),
 			},
 		},
 	})

@@ -89,9 +89,10 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "The token's name, 1 to 100 characters. Changes in place.",
+				MarkdownDescription: fmt.Sprintf("The token's name, 1 to %d characters. Changes in place.", maxTokenNameLen),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 100)},
+				// Xano counts characters, not bytes: a name of 100 "é" is valid.
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, maxTokenNameLen)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "What the token is for; reviewers read it in the plan. Changes in place.",
