@@ -242,7 +242,7 @@ func TestBadInputAPIErrors(t *testing.T) {
 		{"r-empty", faultRule{status: 200},
 			`Xano API error.*read token.*not a valid token.*` + wantCheckBaseURL, false},
 		{"r-gone", faultRule{},
-			`Token revoked outside Terraform.*will be created again`, true},
+			`Token revoked outside Terraform.*Possible causes: .*Xano dashboard.*another tool.*lost its data.*emulator.*will be created again`, true},
 	}
 	updates := []apiCase{
 		{"u-400", faultRule{status: 400, body: xanoError(xano.CodeInputError, "name is too long for Xano")},

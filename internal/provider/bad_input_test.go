@@ -403,6 +403,17 @@ func TestBadInputValidation(t *testing.T) {
 			want: `Conflicting lifetime.*Remove one of them`},
 		{name: "empty instance", hcl: badToken("empty_instance", `  instance = ""`+"\n"+readAPIGroups),
 			want: `length must be at least 1, got: 0`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_token"},
+		{name: "instance with a leading space", hcl: badToken("spaced_instance", `  instance = " p2"`+"\n"+readAPIGroups),
+			want: `Invalid Xano instance.*" p2".*white space at its start or end.*such as "p2"`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_token", key: `" p2"`},
+		{name: "ephemeral instance with a trailing space", hcl: `ephemeral "xano_metadata_token" "spaced" {
+  name     = "spaced"
+  instance = "p3 "
+` + readAPIGroups + `}
+`, want: `Invalid Xano instance.*"p3 ".*white space`, attr: "AttributeName(\"instance\")", key: `"p3 "`},
+		{name: "audit instance with a newline", hcl: `data "xano_metadata_tokens" "newline" {
+  instance = "p4\n"
+}
+`, want: `Invalid Xano instance.*white space`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_tokens", key: `"p4\n"`},
 		{name: "empty acknowledgement", hcl: badToken("empty_ack", `  risk_acknowledgement = ""`+"\n"+readAPIGroups),
 			want: `length must be at least 1, got: 0`, attr: "AttributeName(\"risk_acknowledgement\")"},
 
@@ -493,6 +504,8 @@ data "xano_scope_catalog" %q {
 			want: `length must be at least 1, got: 0`, attr: `AttributeName("access_token")`},
 		{name: "instance empty", hcl: alias("instance_empty", conn+`  instance = ""`),
 			want: `length must be at least 1, got: 0`, attr: `AttributeName("instance")`},
+		{name: "instance with a leading space", hcl: alias("instance_space", conn+`  instance = " p2"`),
+			want: `Invalid Xano instance.*" p2".*white space at its start or end.*such as "p2"`, attr: `AttributeName("instance")`},
 		{name: "profile empty", hcl: alias("profile_empty", conn+`  profile = ""`),
 			want: `length must be at least 1, got: 0`, attr: `AttributeName("profile")`},
 		{name: "warn_at low", hcl: alias("warn_low", conn+`  policy {

@@ -106,7 +106,7 @@ func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 				MarkdownDescription: "The Xano instance to mint the token on. Defaults to the provider's `instance`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          instanceValidators(),
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Prefix of the token's name, 1 to %d characters; the minted token is named "+

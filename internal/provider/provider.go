@@ -134,10 +134,8 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Default Xano instance for resources and data sources that do not set their " +
 					"own. Can also be set with the `XANO_INSTANCE` environment variable, or comes from the profile's " +
 					"`instance`.",
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-				},
+				Optional:   true,
+				Validators: instanceValidators(),
 			},
 			"profile": schema.StringAttribute{
 				MarkdownDescription: "Profile of Xano's CLI credentials file to use. Can also be set with the " +
