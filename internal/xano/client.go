@@ -300,15 +300,16 @@ func (c *Client) CreateTokenWithKey(ctx context.Context, instance string, req Cr
 }
 
 // hideCreateExcerpt drops the body excerpt of a create response the client
-// could not use when that body is JSON: it may carry the new token's secret
-// under a key the redaction does not recognise (JSON keys match without
-// regard to case, and may be escaped), so no excerpt of it is safe to show.
+// could not use when that body is JSON, behind a byte order mark or a ")]}'"
+// guard too: it may carry the new token's secret under a key the masking
+// does not recognise (JSON keys may be escaped), so no excerpt of it is safe
+// to show.
 func hideCreateExcerpt(err error) {
 	var de *DecodeError
 	if !errors.As(err, &de) || de.Excerpt == "" {
 		return
 	}
-	if trimmed := strings.TrimLeft(de.Excerpt, " "); strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+	if trimmed := trimJSONPrefix([]byte(de.Excerpt)); bytes.HasPrefix(trimmed, []byte("{")) || bytes.HasPrefix(trimmed, []byte("[")) {
 		de.Excerpt = ""
 		de.Reason += " (the body is not shown, since it may hold the new token's secret)"
 	}
@@ -498,16 +499,40 @@ func transportHint(err error) string {
 // apiError builds the typed error for a non-2xx response, with the server's
 // code and message when the body is a Xano JSON error, an excerpt otherwise.
 // safePath is already redacted.
+// The error is classified on the code and message as sent and shows them
+// masked. A byte order mark or a ")]}'"
+// guard before the JSON does not hide the code.
 func (c *Client) apiError(method, safePath string, status int, data []byte, attempts int) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: safePath, Attempts: attempts}
 	var eb ErrorBody
-	if err := json.Unmarshal(data, &eb); err == nil && (eb.Code != "" || eb.Message != "") {
-		e.Code = c.scrub(eb.Code)
+	if err := json.Unmarshal(trimJSONPrefix(data), &eb); err == nil && (eb.Code != "" || eb.Message != "") {
+		e.classified = true
+		if knownCodes[eb.Code] {
+			e.xanoCode = eb.Code
+		}
+		e.limit = isLimitMessage(eb.Message)
+		e.Code = c.scrubCode(eb.Code)
 		e.Message = c.scrub(eb.Message)
 		return e
 	}
+	e.classified = true
 	e.Excerpt = c.excerpt(data)
 	return e
+}
+
+// knownCodes are the error codes of Xano's documentation: fixed words, shown
+// as they are even when masking a short access token would rewrite them.
+var knownCodes = map[string]bool{
+	CodeInputError: true, CodeUnauthorized: true, CodeAccessDenied: true,
+	CodeNotFound: true, CodeTooManyRequests: true, CodeFatal: true,
+}
+
+// scrubCode masks an error code for display, unless it is one of Xano's.
+func (c *Client) scrubCode(code string) string {
+	if knownCodes[code] {
+		return code
+	}
+	return c.scrub(code)
 }
 
 // decodeError builds the error for a 2xx body that does not fit the
@@ -517,11 +542,11 @@ func (c *Client) decodeError(method, path string, status int, what, reason strin
 		Reason: c.scrub(reason), Excerpt: c.excerpt(data)}
 }
 
-// excerpt returns the first bytes of a body, safe to show: scrubbed, with a
-// "token" field the client could not parse redacted too, cut at maxExcerpt
-// bytes on a character boundary.
+// excerpt returns the first bytes of a body, safe to show: scrubbed, with
+// the value of any token or secret field masked whatever the body's format,
+// cut at maxExcerpt bytes on a character boundary.
 func (c *Client) excerpt(data []byte) string {
-	s := redactTokenField(c.scrub(string(bytes.ToValidUTF8(data, []byte("?")))))
+	s := maskFields(c.scrub(string(bytes.ToValidUTF8(bytes.TrimPrefix(data, utf8BOM), []byte("?")))))
 	s = strings.TrimSpace(s)
 	if len(s) > maxExcerpt {
 		cut := maxExcerpt
@@ -534,9 +559,10 @@ func (c *Client) excerpt(data []byte) string {
 }
 
 // scrub makes server text safe to show: control characters dropped, then
-// secrets redacted. The order matters: removing control characters
-// afterwards could join the pieces of a secret split by one.
-func (c *Client) scrub(s string) string { return c.Redact(stripControl(s)) }
+// the client's secrets and anything shaped like a secret masked. The order
+// matters: removing control characters afterwards could join the pieces of
+// a secret split by one.
+func (c *Client) scrub(s string) string { return maskShapes(c.Redact(stripControl(s))) }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
@@ -574,7 +600,7 @@ func (c *Client) ConfirmTokenGone(ctx context.Context, instance string, id int64
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		return false, err
 	}
-	if apiErr.Code != CodeNotFound {
+	if !apiErr.HasCode(CodeNotFound) {
 		return false, fmt.Errorf("%w (a 404 without Xano's %s code: check that base_url points at the Xano Metadata API)", err, CodeNotFound)
 	}
 	tokens, listErr := c.ListTokens(ctx, instance)
