@@ -430,7 +430,8 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 	if payload != nil {
 		body = payload
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.baseURL+path, body)
+	st := &attemptState{c: c, ctx: ctx, method: method, path: safePath, idempotent: method != http.MethodPost || idempotencyKey != "", keyed: idempotencyKey != "" || method == http.MethodDelete}
+	req, err := retryablehttp.NewRequestWithContext(st.trace(ctx), method, c.baseURL+path, body)
 	if err != nil {
 		return nil, &TransportError{Method: method, Path: safePath, Message: "building the request failed: " + c.Redact(err.Error()), cause: err}
 	}
@@ -444,7 +445,6 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 		req.Header.Set(HeaderIdempotency, idempotencyKey)
 	}
 
-	st := &attemptState{c: c, ctx: ctx, method: method, path: safePath, idempotent: method != http.MethodPost || idempotencyKey != "", keyed: idempotencyKey != "" || method == http.MethodDelete}
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.httpClient,
 		RetryWaitMin: c.retryWaitMin,
@@ -464,14 +464,16 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return &TransportError{Method: method, Path: safePath, Attempts: attempts, Uncertain: uncertain, Message: message, cause: cause, hint: hint}
+		return &TransportError{Method: method, Path: safePath, Attempts: attempts, Uncertain: uncertain,
+			NothingSent: !st.sent, Message: message, cause: cause, hint: hint}
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return nil, fail("the request was cancelled before the API answered: "+ctxErr.Error(), ctxErr, st.uncertain, "")
 	}
 	if err != nil {
-		// A POST that got no answer may have reached the server.
-		return nil, fail("could not reach the Xano API: "+c.Redact(err.Error()), err, method == http.MethodPost, transportHint(err))
+		// A POST that got no answer may have reached the server, unless no
+		// attempt ever had a connection to send it on.
+		return nil, fail("could not reach the Xano API: "+c.Redact(err.Error()), err, method == http.MethodPost && st.sent, transportHint(err))
 	}
 	if resp == nil {
 		return nil, fail("the HTTP client returned no response", nil, false, "")

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -1245,5 +1247,63 @@ func TestAPIErrorNoDoublePeriod(t *testing.T) {
 		if s := e.Error(); strings.Contains(s, "..") {
 			t.Errorf("%q has a doubled period", s)
 		}
+	}
+}
+
+// TestNothingSent tells a create that never left the machine from one whose
+// outcome is unknown: only when no attempt got a connection (refused, DNS
+// failure) is it certain that no token was minted.
+func TestNothingSent(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := l.Addr().String()
+	l.Close()
+	dnsFailure := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "xano.invalid", IsNotFound: true}}
+		},
+	}}
+	dropped := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { hangUp(t, w) })
+	var refusedThenDropped atomic.Int32
+	// The first attempt is refused, the next ones reach a server that hangs
+	// up: once any attempt was sent, the outcome is unknown.
+	mixed := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { hangUp(t, w) })
+	mixedClient := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if refusedThenDropped.Add(1) == 1 {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+			}
+			return (&net.Dialer{}).DialContext(ctx, network, strings.TrimPrefix(mixed.srv.URL, "http://"))
+		},
+	}}
+	tests := []struct {
+		name        string
+		baseURL     string
+		hc          *http.Client
+		nothingSent bool
+	}{
+		{"connection refused", "http://" + closedAddr, nil, true},
+		{"DNS failure", "http://xano.invalid", dnsFailure, true},
+		{"dropped after sending", dropped.srv.URL, nil, false},
+		{"refused, then dropped after sending", "http://xano.invalid", mixedClient, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := fastClient(t, tt.baseURL, func(c *Config) { c.HTTPClient = tt.hc; c.MaxRetries = 2 })
+			_, err := c.CreateToken(t.Context(), "main", CreateTokenRequest{Name: "x"})
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			if got := NothingSent(err); got != tt.nothingSent {
+				t.Errorf("NothingSent = %v, want %v: %v", got, tt.nothingSent, err)
+			}
+			if got := MayHaveCommitted(err); got == tt.nothingSent {
+				t.Errorf("MayHaveCommitted = %v, want %v: %v", got, !tt.nothingSent, err)
+			}
+		})
 	}
 }

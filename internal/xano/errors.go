@@ -123,8 +123,12 @@ type TransportError struct {
 	Message  string
 	// Uncertain is set on a failed POST that may have reached the server.
 	Uncertain bool
-	cause     error
-	hint      string
+	// NothingSent is set when no attempt got a connection (refused, DNS
+	// failure, failed TLS handshake): the server never saw the request, so
+	// it was certainly not carried out.
+	NothingSent bool
+	cause       error
+	hint        string
 }
 
 // Error describes the failure and, after retries, how many attempts ran.
@@ -172,6 +176,13 @@ func MayHaveCommitted(err error) bool {
 	}
 	var t *TransportError
 	return errors.As(err, &t) && t.Uncertain
+}
+
+// NothingSent reports a request that never reached the server: every
+// attempt failed before a connection was made, so nothing was carried out.
+func NothingSent(err error) bool {
+	var t *TransportError
+	return errors.As(err, &t) && t.NothingSent
 }
 
 // IsRateLimited reports a 429 that retries did not get past.
