@@ -492,6 +492,12 @@ data "xano_scope_catalog" %q {
 	validation := []badCase{
 		{name: "base_url not a URL", hcl: alias("url_text", `  base_url = "not a url"`),
 			want: `Invalid Xano base URL.*not an absolute http or https URL.*Metadata API root`, attr: `AttributeName("base_url")`},
+		// The validation uses the client's parser: what the client would
+		// refuse fails on base_url, before the client is built.
+		{name: "base_url with credentials", hcl: alias("url_creds", `  base_url = "https://usr-SECRET-66:pw-SECRET-77@example.com/api:meta"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `Invalid Xano base URL.*"https://\*\*\*@example.com/api:meta" carries credentials.*access_token`, attr: `AttributeName("base_url")`},
+		{name: "base_url with a query", hcl: alias("url_query", `  base_url = "https://example.com/api:meta?key=q-SECRET-55"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `Invalid Xano base URL.*"https://example.com/api:meta" has a query or fragment`, attr: `AttributeName("base_url")`},
 		{name: "request_timeout text", hcl: alias("timeout_text", conn+`  request_timeout = "fast"`),
 			want: `Invalid request_timeout.*"fast".*positive duration`, attr: `AttributeName("request_timeout")`},
 		{name: "request_timeout zero", hcl: alias("timeout_zero", conn+`  request_timeout = "0s"`),
@@ -531,8 +537,6 @@ data "xano_scope_catalog" %q {
   }`), want: `Invalid policy max_lifetime.*"0d".*zero`},
 	}
 	configure := []badCase{
-		{name: "base_url with credentials", hcl: alias("url_creds", `  base_url = "https://user:pw-SECRET-77@example.com/api:meta"`+"\n"+`  access_token = "`+badAdminToken+`"`),
-			want: `Cannot create the Xano API client.*carries credentials.*access_token`},
 		{name: "access token with a newline", hcl: alias("token_newline", `  base_url = "`+baseURL+`"`+"\n"+`  access_token = "abc\ndef-SECRET-88"`),
 			want: `Cannot create the Xano API client.*newline or control character`},
 		{name: "profile not found", hcl: alias("profile_missing", `  base_url = "`+baseURL+`"`+"\n"+`  profile = "bad-input-no-such-profile"`),
@@ -568,7 +572,7 @@ data "xano_scope_catalog" %q {
 	})
 	checkBatch(t, "provider validation", rec.since(marks[0], marks[1]), validation)
 	checkBatch(t, "provider configure", rec.since(marks[1], -1), configure)
-	checkClean(t, rec, "pw-SECRET-77", "def-SECRET-88")
+	checkClean(t, rec, "pw-SECRET-77", "usr-SECRET-66", "q-SECRET-55", "def-SECRET-88")
 }
 
 // TestBadInputPolicy checks the plans a provider policy refuses and the

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -214,7 +213,7 @@ func (p *xanoProvider) ValidateConfig(ctx context.Context, req provider.Validate
 	}
 	if known(cfg.BaseURL) {
 		if err := checkBaseURL(cfg.BaseURL.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL", err.Error())
+			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL", capitalize(err.Error())+".")
 		}
 	}
 	if known(cfg.RequestTimeout) {
@@ -347,15 +346,13 @@ func addUnknownError(diags *diag.Diagnostics, p path.Path, summary, hint string)
 			"or remove it to use the default.", p, hint))
 }
 
-// checkBaseURL rejects what cannot be the root of an HTTP API, so the error
-// points at base_url rather than surfacing on the first request.
+// checkBaseURL rejects what the API client would refuse, with the client's
+// own parser, so the error points at base_url rather than surfacing when the
+// client is built. Like the parser's, its message never shows the URL's
+// user information.
 func checkBaseURL(raw string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute http or https URL. Use the Metadata API root of your instance, "+
-			"such as %q or \"https://x1234-abcd-5678.n7.xano.io/api:meta\"", raw, xano.DefaultBaseURL)
-	}
-	return nil
+	_, err := xano.ParseBaseURL(raw)
+	return err
 }
 
 // parseRequestTimeout parses request_timeout, adding an attribute error when
@@ -596,7 +593,7 @@ func resolveConnection(in connectionInput, env environment, diags *diag.Diagnost
 		out.baseURL, out.baseURLSource = xano.DefaultBaseURL, "default"
 	} else if err := checkBaseURL(out.baseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL",
-			fmt.Sprintf("The base URL from %s: %s.", sourceText(out.baseURLSource), err))
+			fmt.Sprintf("From %s: %s.", sourceText(out.baseURLSource), strings.TrimSuffix(err.Error(), ".")))
 		return out
 	}
 	if out.accessToken == "" {

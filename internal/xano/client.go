@@ -17,7 +17,6 @@ import (
 	mathrand "math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,9 +108,9 @@ type Client struct {
 
 // New validates cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	base, err := validateBaseURL(cfg.BaseURL)
+	base, err := ParseBaseURL(cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("invalid Xano client configuration: %w", err)
 	}
 	if strings.TrimSpace(cfg.AccessToken) == "" {
 		return nil, errors.New("invalid Xano client configuration: the access token is empty; set access_token or XANO_ACCESS_TOKEN")
@@ -169,27 +168,6 @@ func New(cfg Config) (*Client, error) {
 	hc.Timeout = c.requestTimeout
 	c.httpClient = &hc
 	return c, nil
-}
-
-func validateBaseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL is empty; set base_url or XANO_BASE_URL (for Xano: %s)", DefaultBaseURL)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL does not parse; use an absolute URL such as %s", DefaultBaseURL)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q is not an absolute http or https URL; use one such as %s", safeURL(u), DefaultBaseURL)
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q carries credentials; pass the token as access_token instead", safeURL(u))
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q has a query or fragment; remove it", safeURL(u))
-	}
-	return strings.TrimRight(raw, "/"), nil
 }
 
 // Redact replaces the access token and every secret the client has minted
@@ -615,12 +593,4 @@ func (c *Client) ConfirmTokenGone(ctx context.Context, instance string, id int64
 		}
 	}
 	return true, nil
-}
-
-// safeURL renders u for an error message without what could hold a secret:
-// the password, the query and the fragment.
-func safeURL(u *url.URL) string {
-	c := *u
-	c.RawQuery, c.Fragment, c.RawFragment = "", "", ""
-	return c.Redacted()
 }
