@@ -390,7 +390,7 @@ func TestBadInputValidation(t *testing.T) {
 		{name: "empty duration", hcl: badToken("empty_duration", `  expires_in = ""`+"\n"+readAPIGroups),
 			want: `Invalid duration.*empty.*write a number and a unit`},
 		{name: "too short", hcl: badToken("short", `  expires_in = "30m"`+"\n"+readAPIGroups),
-			want: `Duration too short.*"30m".*use "1h" or longer`},
+			want: `Duration too short.*"30m".*Xano refuses tokens.*Use "1h" or longer`},
 		{name: "fraction of a second", hcl: badToken("fraction", `  expires_in = "2h0.5s"`+"\n"+readAPIGroups),
 			want: `Lifetime not in whole seconds.*"2h0.5s".*Use`},
 		{name: "rotate_before malformed", hcl: badToken("rotate_bad", `  rotate_before = "soon"`+"\n"+readAPIGroups),
@@ -430,6 +430,16 @@ func TestBadInputValidation(t *testing.T) {
   expires_in = "45m"
 ` + readAPIGroups + `}
 `, want: `Duration too short.*"45m"`},
+		{name: "ephemeral lease too short", hcl: `ephemeral "xano_metadata_token" "short_lease" {
+  name  = "short-lease"
+  lease = "4m"
+` + readAPIGroups + `}
+`, want: `Duration too short.*"4m".*another run revoke the token.*Use "5m" or longer`, attr: `AttributeName("lease")`},
+		{name: "ephemeral lease malformed", hcl: `ephemeral "xano_metadata_token" "bad_lease" {
+  name  = "bad-lease"
+  lease = "forever"
+` + readAPIGroups + `}
+`, want: `Invalid duration.*"forever"`, attr: `AttributeName("lease")`},
 		{name: "ephemeral scope typo", hcl: `ephemeral "xano_metadata_token" "typo" {
   name = "typo"
 ` + badScope("workspace_functons", "read = true") + `}

@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -61,6 +62,9 @@ type xanoProvider struct {
 	version string
 	now     func() time.Time
 	env     environment
+	// open is where ephemeral tokens are recorded until they are closed:
+	// the process's registry, which Shutdown empties, outside tests.
+	open *openTokens
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -72,7 +76,7 @@ func New(version string) func() provider.Provider {
 // rotation, so acceptance tests can move time without waiting.
 func NewWithClock(version string, now func() time.Time) func() provider.Provider {
 	return func() provider.Provider {
-		return &xanoProvider{version: version, now: now, env: osEnvironment()}
+		return &xanoProvider{version: version, now: now, env: osEnvironment(), open: processOpenTokens}
 	}
 }
 
@@ -311,6 +315,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		policy:      pol,
 		now:         now,
 		accessToken: conn.accessToken,
+		open:        cmp.Or(p.open, processOpenTokens),
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
