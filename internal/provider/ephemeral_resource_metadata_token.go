@@ -123,7 +123,7 @@ func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 			"description": schema.StringAttribute{
 				MarkdownDescription: "What the token is for, shown in the Xano dashboard while the token exists. The provider appends " +
 					"the lease marker, such as `[xano_metadata_token ephemeral lease until 2026-11-22T12:31:20Z]` (see `lease`).",
-				Optional:            true,
+				Optional: true,
 			},
 			"expires_in": schema.StringAttribute{
 				MarkdownDescription: "The token's lifetime, a number and a unit such as `\"1h\"` or `\"2h\"`. At least `\"1h\"`, " +
