@@ -1,10 +1,14 @@
 package provider
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
 // failingSmokeTestHCL is the ephemeral resource's documented example with a
@@ -37,11 +41,28 @@ resource "terraform_data" "smoke_test" {
 // times in a row. Every apply must fail on the command, never on Xano's
 // limit of 10 active tokens, and leave at most 2 ephemeral tokens on the
 // instance: the provider revokes what it opened when Terraform stops it,
-// and the next run revokes what an earlier one abandoned.
+// and the first run revokes the 9 tokens killed runs abandoned, whose lease
+// has passed, while the token of a run whose lease has not passed survives
+// every run.
 func TestE2EFailedRunsLeaveNoEphemeralTokens(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
 	e.Write(e2eHCL("", failingSmokeTestHCL))
+	client := mtClientWith(t, e.BaseURL, e.Token)
+	seed := func(name string, leaseUntil time.Time) int64 {
+		t.Helper()
+		tok, err := client.CreateToken(t.Context(), e2eInstance, xano.CreateTokenRequest{Name: name,
+			Description: withLease("Smoke test of a killed run", leaseUntil), ExpiresIn: 3600,
+			Scopes: map[string][]string{"workspace:api": {"read"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok.ID
+	}
+	for i := range 9 {
+		seed(fmt.Sprintf("deploy-smoke-test-%08x", i), time.Now().Add(-time.Minute))
+	}
+	running := seed("deploy-smoke-test-0a1b2c3d", time.Now().Add(time.Hour))
 	const runs = 12
 	for i := 1; i <= runs; i++ {
 		run := e.Apply()
@@ -65,8 +86,11 @@ func TestE2EFailedRunsLeaveNoEphemeralTokens(t *testing.T) {
 		if len(left) > 2 {
 			t.Fatalf("after apply %d the instance holds %d ephemeral tokens, want at most 2: %+v", i, len(left), left)
 		}
+		if !slices.ContainsFunc(left, func(tok xano.Token) bool { return tok.ID == running }) {
+			t.Fatalf("apply %d revoked token %d, whose lease has not passed", i, running)
+		}
 	}
-	if n := e.Emu.Count("POST", "/instance/{instance}/token"); n < runs {
+	if n := e.Emu.Count("POST", "/instance/{instance}/token"); n < 10+runs {
 		t.Errorf("only %d tokens were minted in %d applies: the runs did not open the ephemeral resource", n, runs)
 	}
 }
