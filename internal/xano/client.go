@@ -477,11 +477,10 @@ func transportHint(err error) string {
 }
 
 // apiError builds the typed error for a non-2xx response, with the server's
-// code and message when the body is a Xano JSON error, an excerpt otherwise.
-// safePath is already redacted.
-// The error is classified on the code and message as sent and shows them
-// masked. A byte order mark or a ")]}'"
-// guard before the JSON does not hide the code.
+// code and message when the body is a Xano JSON error (behind a byte order
+// mark or a ")]}'" guard too), an excerpt otherwise. The error is classified
+// on the code and message as sent, and shows them masked. safePath is
+// already redacted.
 func (c *Client) apiError(method, safePath string, status int, data []byte, attempts int) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: safePath, Attempts: attempts}
 	var eb ErrorBody
