@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 var (
@@ -36,7 +34,7 @@ func (d *instanceDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			MarkdownDescription: "The instance's name, such as `x1234-4567-8901`. A name the account does not have " +
 				"fails with the name or display name most likely meant.",
 			Required:   true,
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators: instanceValidators(),
 		},
 	}
 	for name, desc := range instanceAttributeDescriptions {

@@ -190,7 +190,13 @@ func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 	// The special cases give their own advice, so they quote only what the
 	// API said, not the client's hint: each piece of advice is said once.
 	var note string
-	if xano.MayHaveCommitted(err) {
+	switch {
+	case xano.NothingSent(err):
+		// Nothing reached the server, so nothing happened there: saying so
+		// spares the user a search for a token that cannot exist.
+		note = "\n\nNo attempt reached the Xano API (each one failed before a connection was made), so the request " +
+			"was not carried out: nothing was created, changed or revoked."
+	case xano.MayHaveCommitted(err):
 		// The request may have been carried out even though its answer was
 		// lost: say so, or an orphaned token would go unnoticed.
 		note = "\n\nThe API may have carried out the request before the failure. If this was a create, a token may " +
