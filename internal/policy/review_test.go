@@ -446,14 +446,14 @@ func TestWideningAndNarrowing(t *testing.T) {
 	t.Parallel()
 	weweb := preset(t, "weweb")
 	tests := []struct {
-		name        string
-		prev        *Spec
-		next        scopes.Grants
-		wantWiden   []string // pairs the widening detail lists; nil means no widening finding
-		widenSev    scopes.Severity
-		widenPath   string // scope.permission the finding points at
-		wantNarrow  []string
-		narrowPath  string
+		name       string
+		prev       *Spec
+		next       scopes.Grants
+		wantWiden  []string // pairs the widening detail lists; nil means no widening finding
+		widenSev   scopes.Severity
+		widenPath  string // scope.permission the finding points at
+		wantNarrow []string
+		narrowPath string
 	}{
 		{name: "no previous spec", next: weweb},
 		{name: "same grants", prev: &Spec{Grants: weweb}, next: preset(t, "weweb")},
