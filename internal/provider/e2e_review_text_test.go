@@ -323,3 +323,51 @@ resource "xano_metadata_token" "api" {
 		t.Errorf("%d token(s) left on the instance after destroy: %+v", len(toks), toks)
 	}
 }
+
+// TestE2ERiskReviewGuidePlan plans the configuration the "Risk review" guide
+// shows and compares the text output with the plan the guide prints, so the
+// guide shows what Terraform really prints. XANO_UPDATE_GUIDE=1 rewrites
+// the guide's copy.
+func TestE2ERiskReviewGuidePlan(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	dir := filepath.Join(repoRoot(), "examples", "guides", "risk-review")
+	config, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Write(string(config))
+	run := e.runText("plan")
+	if run.Err != nil {
+		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
+	}
+	got := withoutDevOverrides(run.Out)
+	golden := filepath.Join(dir, "plan.txt")
+	if os.Getenv("XANO_UPDATE_GUIDE") != "" {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("the plan differs from %s (rerun with XANO_UPDATE_GUIDE=1 and run make docs):\n%s", golden, got)
+	}
+}
+
+// withoutDevOverrides drops the notice Terraform prints when dev_overrides
+// point it at a local build, which users of a released provider never see.
+func withoutDevOverrides(out string) string {
+	const start, end = "\nWarning: Provider development overrides are in effect\n", "published\nreleases.\n"
+	i := strings.Index(out, start)
+	if i < 0 {
+		return out
+	}
+	j := strings.Index(out[i:], end)
+	if j < 0 {
+		return out
+	}
+	return out[:i] + out[i+j+len(end):]
+}
