@@ -212,27 +212,23 @@ func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 	switch {
 	case xano.IsLimitReached(err):
 		diags.AddError("Xano token limit reached",
-			fmt.Sprintf("Could not %s: Xano allows %d active tokens per instance, and this instance has them all. "+
-				"Free one before applying again: delete an unused token in the Xano dashboard, destroy a managed one with "+
-				"`terraform destroy -target=<address>`, or let one expire. The xano_metadata_tokens data source lists "+
-				"every token of the instance.\n\nAPI answer: %s", action, xano.MaxActiveTokens, msg))
+			fmt.Sprintf("Could not %s: %s\n\nThe instance holds its %d active tokens. Free one before applying again: "+
+				"delete an unused token in the Xano dashboard, destroy a managed one with `terraform destroy -target=<address>`, "+
+				"or let one expire. The xano_metadata_tokens data source lists every token of the instance.",
+				action, msg, xano.MaxActiveTokens))
+	// The client's errors end with what to do about a 401, 403 or 429, so
+	// the detail quotes them rather than saying it a second time.
 	case xano.IsUnauthorized(err):
-		diags.AddError("Xano rejected the access token",
-			fmt.Sprintf("Could not %s: the Metadata API answered 401. Check the provider's access_token (or XANO_ACCESS_TOKEN, "+
-				"or the Xano CLI profile): it is missing, wrong, expired or revoked.\n\nAPI answer: %s", action, msg))
+		diags.AddError("Xano rejected the access token", fmt.Sprintf("Could not %s: %s", action, msg))
 	case xano.IsForbidden(err):
-		diags.AddError("The access token lacks the rights for this",
-			fmt.Sprintf("Could not %s: the Metadata API answered 403. The access token is valid but may not manage the "+
-				"tokens of this instance; use a token of an account that administers it.\n\nAPI answer: %s", action, msg))
+		diags.AddError("The access token lacks the rights for this", fmt.Sprintf("Could not %s: %s", action, msg))
 	case isPlainNotFound(err):
 		diags.AddError("Not found in Xano",
 			fmt.Sprintf("Could not %s: the Metadata API answered 404 Not Found. Check the instance name and base_url. "+
 				"A token deleted outside Terraform is noticed by the next plan, which drops it from state and plans a new one."+
 				"\n\nAPI answer: %s", action, msg))
 	case xano.IsRateLimited(err):
-		diags.AddError("Xano rate limit",
-			fmt.Sprintf("Could not %s: the Metadata API kept answering 429 after the provider's retries. "+
-				"Retry later, or raise max_retries in the provider block.\n\nAPI answer: %s", action, msg))
+		diags.AddError("Xano rate limit", fmt.Sprintf("Could not %s: %s", action, msg))
 	default:
 		diags.AddError("Xano API error", fmt.Sprintf("Could not %s: %s", action, msg))
 	}
