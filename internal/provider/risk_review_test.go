@@ -369,21 +369,14 @@ func reviewViews(ds []*tfprotov6.Diagnostic) []diagView {
 	return out
 }
 
-// wantWarning and wantError are expected diagnostics on a root attribute.
-func wantWarning(summary, attr string) diagView {
-	return diagView{tfprotov6.DiagnosticSeverityWarning, summary, attrPath(attr)}
-}
-
-func wantError(summary, attr string) diagView {
-	return diagView{tfprotov6.DiagnosticSeverityError, summary, attrPath(attr)}
-}
-
+// attrPath is the path of a root attribute, as diagnostics carry it.
 func attrPath(attr string) string {
 	return tftypes.NewAttributePath().WithAttributeName(attr).String()
 }
 
 // tokenWarning and tokenError are the one review diagnostic of the token
-// tokenConfig names, with the given summary after the token's name.
+// tokenConfig names, with the given summary after the token's name, on a
+// root attribute.
 func tokenWarning(rest, attr string) diagView {
 	return diagView{tfprotov6.DiagnosticSeverityWarning, `Token "integration": ` + rest, attrPath(attr)}
 }
