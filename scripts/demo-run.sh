@@ -10,8 +10,9 @@ trap destroy EXIT
 echo "==> terraform plan (the risk review prints its warnings here)"
 terraform plan -no-color -out=demo.tfplan
 
+# The plan above printed the review in full; the apply lists its summaries.
 echo "==> terraform apply"
-terraform apply -no-color -auto-approve demo.tfplan
+terraform apply -no-color -auto-approve -compact-warnings demo.tfplan
 
 echo "==> outputs"
 terraform output -no-color
@@ -33,6 +34,12 @@ if [[ "$history" != 200 || "$table" != 403 ]]; then
   exit 1
 fi
 
+# The destroy plan repeats every attribute of the three tokens: show its
+# outcome, or all of it when it fails.
 echo "==> terraform destroy"
 trap - EXIT
-terraform destroy -no-color -auto-approve
+if ! terraform destroy -no-color -auto-approve -compact-warnings >destroy.log 2>&1; then
+  cat destroy.log
+  exit 1
+fi
+grep -E 'Destruction complete|Destroy complete' destroy.log

@@ -633,17 +633,16 @@ provider "xano" {
   }`),
 			cases: []badCase{
 				{name: "deny match", hcl: badToken("denied", badScope("workspace_database", "read = true\n    delete = true")),
-					want: `Grant denied by the provider policy: workspace_database.delete.*Set delete = false`},
+					want: `Token "denied": grant denied by the provider policy.*workspace_database - - - D critical denied by "workspace_database.delete"`},
 				{name: "deny wildcard", hcl: badToken("denied_live", badScope("workspace_live_data_source", "read = true")),
-					want: `Grant denied by the provider policy: workspace_live_data_source.read.*"workspace_live_data_source.\*"`},
+					want: `Token "denied_live": grant denied by the provider policy.*denied by "workspace_live_data_source.\*"`},
 				{name: "deny under an acknowledgement", hcl: badToken("denied_ack", `  risk_acknowledgement = "Approved by nobody"
 `+badScope("workspace_files", "read = true")+badScope("workspace_database", "delete = true")),
-					want: `Grant denied by the provider policy: workspace_database.delete.*neither enforce = false nor risk_acknowledgement`,
-					key:  "delete = false in the workspace_database scope block, or"},
+					want: `Token "denied_ack": grant denied by the provider policy.*whatever enforce and risk_acknowledgement say: remove workspace_database.delete,`},
 				{name: "ephemeral deny match", typ: "xano_metadata_token", hcl: `ephemeral "xano_metadata_token" "denied" {
   name = "denied"
 ` + badScope("workspace_live_data_source", "update = true") + `}
-`, want: `Grant denied by the provider policy: workspace_live_data_source.update`},
+`, want: `Ephemeral token "denied": grant denied by the provider policy.*workspace_live_data_source - - U -`},
 			},
 		},
 		{
@@ -657,17 +656,17 @@ provider "xano" {
 			cases: []badCase{
 				{name: "enforced high grant", hcl: badToken("files", `  description = "Reads private files"
   expires_in  = "7d"
-`+badScope("workspace_files", "read = true")), want: `workspace_files.read \(high\).*Enforced.*risk_acknowledgement`},
+`+badScope("workspace_files", "read = true")), want: `Token "files": high risk refused by the provider policy.*workspace_files - R - - high.*Enforced:.*risk_acknowledgement`},
 				{name: "enforced missing description", hcl: badToken("undescribed", `  expires_in = "7d"
-`+readAPIGroups), want: `Description required by the provider policy.*Enforced`},
+`+readAPIGroups), want: `Token "undescribed": high risk refused by the provider policy.*Description: the provider policy requires one.*Enforced:`},
 				{name: "enforced max_lifetime", hcl: badToken("long_lived", `  description = "Lives too long"
   expires_in  = "60d"
-`+readAPIGroups), want: `Token lifetime exceeds the policy's max_lifetime.*60d.*Set expires_in to 30d or less.*Enforced`},
+`+readAPIGroups), want: `Token "long_lived": high risk refused by the provider policy.*Max lifetime: 60d is over the provider policy's cap of 30d; set expires_in to 30d or less.*Enforced:`},
 				{name: "enforced never_expires", hcl: badToken("forever", `  description   = "Never expires"
   never_expires = true
-`+readAPIGroups), want: `Token never expires \(high\).*Remove never_expires.*Enforced`},
-				// The same token breaks a second rule, and says so separately.
-				{name: "never_expires beyond max_lifetime", want: `Token lifetime exceeds the policy's max_lifetime.*asks never to expire.*Enforced`},
+`+readAPIGroups), want: `Token "forever": high risk refused by the provider policy.*Lifetime: never expires.*Enforced:`},
+				// The same token breaks a second rule, and says so on a line of the same error.
+				{name: "never_expires beyond max_lifetime", want: `Token "forever":.*Max lifetime: the provider policy caps tokens at 30d; replace never_expires with expires_in.*Enforced:`},
 			},
 		},
 		{

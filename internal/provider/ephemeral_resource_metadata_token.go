@@ -202,7 +202,7 @@ func (r *metadataTokenEphemeral) ValidateConfig(ctx context.Context, req ephemer
 	spec, ok, d := cfg.policySpec(ctx, r.data.policy)
 	resp.Diagnostics.Append(d...)
 	if ok && !d.HasError() {
-		resp.Diagnostics.Append(riskReview(ctx, r.data.policy, nil, spec, true)...)
+		resp.Diagnostics.Append(riskReview(ctx, r.data.policy, cfg.subject(r.data), nil, spec, true)...)
 	}
 }
 
@@ -216,6 +216,11 @@ func (m *metadataTokenEphemeralModel) policySpec(ctx context.Context, pol policy
 		Description:     m.Description,
 		Acknowledgement: m.RiskAcknowledgement,
 	})
+}
+
+// subject names the token in the risk review's diagnostics.
+func (m *metadataTokenEphemeralModel) subject(data *providerData) policy.Subject {
+	return reviewSubject(m.Name, m.Instance, data.instance, true)
 }
 
 // expiresIn is the configured lifetime or the one-hour default.
@@ -337,7 +342,7 @@ func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataT
 		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
 	}
 	// Only errors: ValidateConfig already printed the warnings.
-	diags.Append(riskReview(ctx, r.data.policy, nil, spec, false)...)
+	diags.Append(riskReview(ctx, r.data.policy, cfg.subject(r.data), nil, spec, false)...)
 	if diags.HasError() {
 		return xano.CreateTokenRequest{}, false
 	}

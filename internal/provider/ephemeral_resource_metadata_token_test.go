@@ -377,7 +377,7 @@ resource "echo" "ci" {}
     read   = true
     delete = true
   }`),
-				ExpectError: regexp.MustCompile(`Grant denied by the provider policy: workspace_database.delete`),
+				ExpectError: regexp.MustCompile(`grant\s+denied\s+by\s+the\s+provider\s+policy(.|\n)*workspace_database\s+-\s+-\s+-\s+D`),
 			},
 			{
 				Config: token(`
@@ -725,9 +725,9 @@ func TestEphemeralMetadataTokenFailures(t *testing.T) {
 			scopes  map[string][]string
 			wantErr string
 		}{
-			{"enforced finding", map[string]tftypes.Value{"name": str("db")}, db, "Risky grant: workspace_database.read (critical)"},
+			{"enforced finding", map[string]tftypes.Value{"name": str("db")}, db, `Ephemeral token "db": critical risk refused by the provider policy`},
 			{"deny wins over an acknowledgement", map[string]tftypes.Value{"name": str("files"), "risk_acknowledgement": str("approved by sec")},
-				map[string][]string{"workspace_files": {"delete"}}, "Grant denied by the provider policy: workspace_files.delete (high)"},
+				map[string][]string{"workspace_files": {"delete"}}, `Ephemeral token "files": grant denied by the provider policy`},
 			{"acknowledged finding", map[string]tftypes.Value{"name": str("db"), "risk_acknowledgement": str("approved by sec")}, db, ""},
 		}
 		for _, c := range cases {
@@ -776,7 +776,7 @@ func TestEphemeralMetadataTokenValidateConfig(t *testing.T) {
 
 	h := newEphemeralHarness(t, baseURL, true)
 	ds := h.validate(h.config(map[string]tftypes.Value{"name": str("db")}, db))
-	if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityWarning || ds[0].Summary != "Risky grant: workspace_database.read (critical)" {
+	if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityWarning || ds[0].Summary != `Ephemeral token "db": critical risk` {
 		t.Errorf("database token: %s", protoDiags(ds))
 	}
 	if ds := h.validate(h.config(map[string]tftypes.Value{"name": str("weweb"), "expires_in": str("2h")}, weweb)); len(ds) > 0 {
@@ -826,7 +826,7 @@ locals {
 		t.Fatalf("plan: %v\n%s", run.Err, diagText(run.Diags))
 	}
 	warnings := run.Warnings()
-	if len(warnings) != 1 || warnings[0].Summary != "Risky grant: workspace_database.read (critical)" {
+	if len(warnings) != 1 || warnings[0].Summary != `Ephemeral token "ci": critical risk` {
 		t.Errorf("plan warnings, want one for workspace_database.read:\n%s", diagText(warnings))
 	}
 

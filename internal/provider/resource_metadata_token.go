@@ -164,6 +164,16 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"findings": schema.ListNestedAttribute{
+				MarkdownDescription: "Every finding of the plan-time risk review, whatever the policy's `warn_at`, so a policy tool " +
+					"(OPA, conftest, Sentinel) or a pull-request bot reading `terraform show -json` of a saved plan applies its own " +
+					"threshold: they are known at plan time, in `resource_changes[].change.after.findings`. " +
+					"A change of findings alone (a new policy or provider version) updates state without calling Xano.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: findingResourceAttributes(),
+				},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"scope": schema.SetNestedBlock{
@@ -288,7 +298,18 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	// The framework starts this method with RequiresReplace empty, so it
 	// holds only what planInstance and planRotation added.
 	replaced := prior != nil && (len(resp.RequiresReplace) > 0 || tokenReplaced(prior, &plan))
-	resp.Diagnostics.Append(reviewTokenPlan(ctx, r.data.policy, prior, &plan, replaced)...)
+	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), findings)...)
+}
+
+// findingResourceAttributes is the schema of one finding.
+func findingResourceAttributes() map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(findingFields))
+	for name, desc := range findingFields {
+		out[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	return out
 }
 
 // planInstance plans the provider's instance when the resource sets none,
@@ -517,6 +538,11 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	if state.MetaAPI.IsNull() || state.MetaAPI.IsUnknown() {
 		// Imported, or created by a version without meta_api.
 		state.MetaAPI = r.resolveMetaAPI(ctx, types.StringUnknown(), instance)
+	}
+	if state.Findings.IsNull() {
+		// An import: review the token as found, so a configuration that
+		// matches it plans no change.
+		resp.Diagnostics.Append(state.reviewFindings(ctx, r.data.policy)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	stamp, _ := json.Marshal(checked.UTC().Format(time.RFC3339Nano))

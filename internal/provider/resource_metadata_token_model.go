@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -42,6 +43,7 @@ type metadataTokenModel struct {
 	ExpiresAt           types.String  `tfsdk:"expires_at"`
 	Token               types.String  `tfsdk:"token"`
 	MetaAPI             types.String  `tfsdk:"meta_api"`
+	Findings            types.List    `tfsdk:"findings"`
 }
 
 // tokenResourceID is the resource id, "<instance>/<token id>".
@@ -145,6 +147,19 @@ func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *t
 	diags.Append(d...)
 	m.Scope = set
 	return diags
+}
+
+// reviewFindings sets Findings to the review of the token as the state m
+// describes it, under pol; null when the review cannot run.
+func (m *metadataTokenModel) reviewFindings(ctx context.Context, pol policy.Policy) diag.Diagnostics {
+	spec, ok, diags := tokenPolicySpec(ctx, pol, m)
+	if !ok || diags.HasError() {
+		m.Findings = types.ListNull(findingObjectType)
+		return diags
+	}
+	list, d := findingsList(ctx, policy.Review(spec, pol))
+	m.Findings = list
+	return append(diags, d...)
 }
 
 // tokenLifetime returns the token lifetime expires_in and never_expires ask
