@@ -96,13 +96,13 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":          computed("`<instance>/<token id>`, the import id of `xano_metadata_token`."),
-						"token_id":    schema.Int64Attribute{MarkdownDescription: "Xano's numeric id of the token.", Computed: true},
-						"name":        computed("Name of the token."),
+						"id":       computed("`<instance>/<token id>`, the import id of `xano_metadata_token`."),
+						"token_id": schema.Int64Attribute{MarkdownDescription: "Xano's numeric id of the token.", Computed: true},
+						"name":     computed("Name of the token."),
 						"description": computed("Description of the token, without the `[purpose: <recipe>]` marker that records " +
 							"its purpose; empty when it has none."),
-						"created_at":  computed("When the token was created, in RFC 3339."),
-						"expires_at":  computed("When the token expires, in RFC 3339; null for a token that never expires."),
+						"created_at": computed("When the token was created, in RFC 3339."),
+						"expires_at": computed("When the token expires, in RFC 3339; null for a token that never expires."),
 						"expired": schema.BoolAttribute{
 							MarkdownDescription: "Whether the token has expired: it is listed but no longer accepted.",
 							Computed:            true,

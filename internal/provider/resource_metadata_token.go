@@ -318,7 +318,7 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	// The framework starts this method with RequiresReplace empty, so it
 	// holds only what planInstance and planRotation added.
 	replaced := prior != nil && (len(resp.RequiresReplace) > 0 || tokenReplaced(prior, &plan))
-	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced, r.checkedAt(ctx, req.Private))
+	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), findings)...)
 }

@@ -9,14 +9,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
 
 // How a managed token's use reaches the plan: Read records last_used_at and
-// the refresh time, and swaps the idle finding in the state's findings for
-// the one judged at that time; ModifyPlan judges the same state at the same
-// time, so the planned findings equal the refreshed ones and a steady
-// configuration plans no change, while the warning still names the idle
-// token on every plan until it is used or removed.
+// swaps the idle finding in the state's findings for the one judged at the
+// refresh; ModifyPlan plans the idle finding the state holds, judging
+// nothing itself. The planned findings so equal the refreshed ones and a
+// steady configuration plans no change, also with -refresh=false, while the
+// warning names the idle token on every plan until it is used or removed.
 
 // usage is the token's use as the state m records it; ok is false when its
 // creation time is not known.
@@ -74,6 +75,29 @@ func (m *metadataTokenModel) refreshIdle(ctx context.Context, pol policy.Policy,
 		m.Findings = list
 	}
 	return diags
+}
+
+// stateIdleFinding is the idle finding the state's findings hold, as the
+// last refresh judged it.
+func stateIdleFinding(ctx context.Context, m *metadataTokenModel) (policy.Finding, bool) {
+	if m.Findings.IsNull() || m.Findings.IsUnknown() {
+		return policy.Finding{}, false
+	}
+	var fs []findingModel
+	if m.Findings.ElementsAs(ctx, &fs, false).HasError() {
+		return policy.Finding{}, false
+	}
+	for _, f := range fs {
+		if f.Rule != policy.RuleIdle {
+			continue
+		}
+		sev, err := scopes.ParseSeverity(f.Severity)
+		if err != nil {
+			return policy.Finding{}, false
+		}
+		return policy.Finding{Severity: sev, Rule: f.Rule, Summary: f.Summary}, true
+	}
+	return policy.Finding{}, false
 }
 
 // keptTokenFindings are the findings a plan that keeps the token warns

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -128,14 +127,13 @@ func reportDiagnostics(ctx context.Context, rep policy.Report, warn bool) diag.D
 
 // reviewTokenPlan is the risk review step of the xano_metadata_token
 // resource's ModifyPlan. prior is the state, nil when the plan creates the
-// token; replaced says the plan replaces it; checked is when the state was
-// refreshed, at which a kept token's idleness is judged. It returns the
-// planned value of `findings`, unknown while a value the review needs is,
-// and the diagnostics: the token's warning with a create or a replacement,
-// a warning naming only what is new or ongoing (idle, a grant beyond a new
-// purpose) on a plan that keeps the token, and policy errors on every plan
-// but a destroy's.
-func reviewTokenPlan(ctx context.Context, data *providerData, prior, plan *metadataTokenModel, replaced bool, checked time.Time) (types.List, diag.Diagnostics) {
+// token; replaced says the plan replaces it. It returns the planned value of
+// `findings`, unknown while a value the review needs is, and the
+// diagnostics: the token's warning with a create or a replacement, a warning
+// naming only what is new or ongoing (idle, a grant beyond a new purpose) on
+// a plan that keeps the token, and policy errors on every plan but a
+// destroy's.
+func reviewTokenPlan(ctx context.Context, data *providerData, prior, plan *metadataTokenModel, replaced bool) (types.List, diag.Diagnostics) {
 	pol := data.policy
 	next, ok, diags := tokenPolicySpec(ctx, pol, plan)
 	if !ok || diags.HasError() {
@@ -153,8 +151,9 @@ func reviewTokenPlan(ctx context.Context, data *providerData, prior, plan *metad
 	warn := prior == nil || replaced
 	var kept []policy.Finding
 	if !warn {
-		// A new or replacing token has never been used.
-		if f, ok := prior.idleFinding(pol, checked); ok {
+		// A new or replacing token has never been used; a kept one is as
+		// idle as its last refresh found it.
+		if f, ok := stateIdleFinding(ctx, prior); ok {
 			all = append(all, f)
 		}
 		kept = keptTokenFindings(ctx, prior, all)

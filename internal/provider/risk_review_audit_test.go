@@ -59,6 +59,24 @@ func TestRiskReviewPurposeAndIdle(t *testing.T) {
 		return tokenConfig(monitoringAddons(t), map[string]any{"purpose": purpose, "expires_in": "60d"})
 	}
 	monthly := map[string]any{"max_idle": "30d"}
+	wewebConfig := func(t *testing.T) map[string]any {
+		return tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"})
+	}
+	// idleState is a 40-day-old WeWeb token never used, whose findings hold
+	// the idle finding when its last refresh judged it idle.
+	idleState := func(t *testing.T, idle bool) map[string]any {
+		st := tokenState(wewebConfig(t), 40*24*time.Hour)
+		fs := policy.Review(policy.Spec{Grants: presetGrants(t, "weweb"), Lifetime: 60 * 24 * time.Hour, Description: "An integration token"}, policy.Default())
+		if idle {
+			f, ok := policy.IdleFinding(policy.Usage{Created: riskNow.Add(-40 * 24 * time.Hour)}, policy.Policy{MaxIdle: 30 * 24 * time.Hour}, riskNow)
+			if !ok {
+				t.Fatal("the 40-day-old token is not idle under max_idle 30d")
+			}
+			fs = append(fs, f)
+		}
+		st["findings"] = findingsState(fs)
+		return st
+	}
 	warning := func(summary string) diagView {
 		return diagView{tfprotov6.DiagnosticSeverityWarning, `Token "integration": ` + summary, ""}
 	}
@@ -137,11 +155,9 @@ func TestRiskReviewPurposeAndIdle(t *testing.T) {
 		{
 			name:   "an idle kept token warns on a steady plan",
 			policy: monthly,
-			config: func(t *testing.T) map[string]any { return tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}) },
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}), 40*24*time.Hour)
-			},
-			want: []diagView{warning("high risk")},
+			config: func(t *testing.T) map[string]any { return wewebConfig(t) },
+			prior:  func(t *testing.T) map[string]any { return idleState(t, true) },
+			want:   []diagView{warning("high risk")},
 			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
 				detailHas("Idle: never used since its creation at 2026-10-13T11:31:20Z, more than the provider policy's max_idle of 30d ago; " +
 					"revoke it if nothing needs it (remove the resource, or terraform destroy -target), or raise max_idle. Idle tokens warn but never fail a plan.")(t, s, resp)
@@ -151,14 +167,10 @@ func TestRiskReviewPurposeAndIdle(t *testing.T) {
 			},
 		},
 		{
-			name:   "a kept token used lately is not idle",
+			name:   "a kept token its refresh found in use is quiet",
 			policy: monthly,
-			config: func(t *testing.T) map[string]any { return tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}) },
-			prior: func(t *testing.T) map[string]any {
-				st := tokenState(tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}), 40*24*time.Hour)
-				st["last_used_at"] = riskNow.Add(-time.Hour).Format(time.RFC3339)
-				return st
-			},
+			config: func(t *testing.T) map[string]any { return wewebConfig(t) },
+			prior:  func(t *testing.T) map[string]any { return idleState(t, false) },
 			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
 				if got := plannedRules(t, s, resp); slices.Contains(got, policy.RuleIdle) {
 					t.Errorf("planned findings %v hold an idle finding", got)
@@ -166,33 +178,11 @@ func TestRiskReviewPurposeAndIdle(t *testing.T) {
 			},
 		},
 		{
-			name:   "last used longer ago than max_idle is idle",
-			policy: monthly,
-			config: func(t *testing.T) map[string]any { return tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}) },
-			prior: func(t *testing.T) map[string]any {
-				st := tokenState(tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}), 40*24*time.Hour)
-				st["last_used_at"] = riskNow.Add(-31 * 24 * time.Hour).Format(time.RFC3339)
-				return st
-			},
-			want: []diagView{warning("high risk")},
-			check: detailHas("Idle: last used at 2026-10-22T11:31:20Z, more than the provider policy's max_idle of 30d ago; " +
-				"revoke it if nothing needs it (remove the resource, or terraform destroy -target), or raise max_idle. Idle tokens warn but never fail a plan."),
-		},
-		{
 			name:   "idle under enforce still only warns",
 			policy: map[string]any{"max_idle": "30d", "enforce": true},
-			config: func(t *testing.T) map[string]any { return tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}) },
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}), 40*24*time.Hour)
-			},
-			want: []diagView{warning("high risk")},
-		},
-		{
-			name:   "without max_idle an old unused token is quiet",
-			config: func(t *testing.T) map[string]any { return tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}) },
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"}), 40*24*time.Hour)
-			},
+			config: func(t *testing.T) map[string]any { return wewebConfig(t) },
+			prior:  func(t *testing.T) map[string]any { return idleState(t, true) },
+			want:   []diagView{warning("high risk")},
 		},
 		{
 			name:   "a new token is never idle",
