@@ -24,6 +24,9 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
+// DefaultAdminToken is the admin token used when none is configured.
+const DefaultAdminToken = "emulator-admin-token"
+
 // Options configures an Emulator.
 type Options struct {
 	// AdminTokens are the bearer tokens accepted for token management; when

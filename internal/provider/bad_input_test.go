@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
 
 // The bad-input tests feed the provider every invalid argument and
@@ -359,7 +360,7 @@ var readAPIGroups = badScope("workspace_api_groups", "read = true")
 // validation with its own diagnostic, before any API call.
 func TestBadInputValidation(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	cases := []badCase{
 		{name: "empty name", hcl: badToken("empty_name", `  name = ""`+"\n"+readAPIGroups),
 			want: `character count must be between 1 and 100, got: 0`, attr: "AttributeName(\"name\")"},
@@ -500,7 +501,7 @@ func closedPortURL(t *testing.T) string {
 // Configure can see.
 func TestBadInputProviderConfig(t *testing.T) {
 	t.Parallel()
-	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	_, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	alias := func(name, body string) string {
 		return fmt.Sprintf(`
 provider "xano" {
@@ -609,7 +610,7 @@ data "xano_scope_catalog" %q {
 // a provider of its own.
 func TestBadInputPolicy(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	provider := func(body string) string {
 		return fmt.Sprintf(`
 provider "xano" {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -42,7 +43,7 @@ func (l *retryLog) hook(_ int, wait time.Duration, resp *http.Response, _ error)
 
 func startEmulator(t *testing.T, mods ...func(*xano.TestConfig)) (*emulator.Emulator, *xano.Client, *retryLog) {
 	t.Helper()
-	e, base := emulator.Start(t, emulator.Options{})
+	e, base := emulatortest.Start(t, emulator.Options{})
 	log := &retryLog{}
 	cfg := xano.TestConfig{
 		Config:       xano.Config{BaseURL: base, AccessToken: emulator.DefaultAdminToken, Version: "test", MaxRetries: 4},
@@ -392,7 +393,7 @@ func TestEmulatorConfirmTokenGone(t *testing.T) {
 	}
 
 	// The same emulator behind a mistyped base URL answers 404 for every route.
-	_, base := emulator.Start(t, emulator.Options{})
+	_, base := emulatortest.Start(t, emulator.Options{})
 	wrong, err := xano.New(xano.Config{BaseURL: strings.TrimSuffix(base, "/api:meta") + "/api:wrong", AccessToken: emulator.DefaultAdminToken, MaxRetries: 0})
 	if err != nil {
 		t.Fatal(err)
