@@ -621,6 +621,9 @@ func TestContextCancellationStopsRetries(t *testing.T) {
 		if !strings.Contains(err.Error(), "cancelled") {
 			t.Errorf("error %q does not say the request was cancelled", err)
 		}
+		if te := (*TransportError)(nil); !errors.As(err, &te) || !te.Cancelled || te.TimedOut || te.NothingSent {
+			t.Errorf("error = %#v, want a TransportError cancelled after sending", err)
+		}
 		if n := len(f.requests()); n != 1 {
 			t.Errorf("%d requests after cancellation, want 1", n)
 		}

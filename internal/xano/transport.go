@@ -117,23 +117,14 @@ func (c *Client) do(ctx context.Context, req request) (*http.Response, error) {
 		}
 		resp, err := c.httpClient.Do(httpReq)
 		st.record(resp, err)
-		if ctxErr := ctx.Err(); ctxErr != nil {
+		if ctx.Err() != nil {
 			st.log(resp, err, 0, false)
 			drain(resp)
-			return nil, st.transportError("the request was cancelled before the API answered: "+ctxErr.Error(), ctxErr)
+			return nil, st.cancelled()
 		}
 		if !st.retry(resp, err) {
 			st.log(resp, err, 0, false)
-			if err != nil {
-				drain(resp)
-				return nil, st.transportError("could not reach the Xano API: "+c.redact(err.Error()), err)
-			}
-			if resp.StatusCode < 200 || resp.StatusCode > 299 {
-				defer resp.Body.Close()
-				data, _ := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
-				return nil, c.apiError(st, resp.StatusCode, data)
-			}
-			return resp, nil
+			return c.outcome(st, resp, err)
 		}
 		wait := st.wait(resp, err)
 		st.log(resp, err, wait, true)
@@ -142,9 +133,24 @@ func (c *Client) do(ctx context.Context, req request) (*http.Response, error) {
 		}
 		drain(resp)
 		if !sleep(ctx, wait) {
-			return nil, st.transportError("the request was cancelled before the API answered: "+ctx.Err().Error(), ctx.Err())
+			return nil, st.cancelled()
 		}
 	}
+}
+
+// outcome turns the last attempt of a call into its result: the response
+// when it is a 2xx, the typed error otherwise.
+func (c *Client) outcome(st *callState, resp *http.Response, err error) (*http.Response, error) {
+	if err != nil {
+		drain(resp)
+		return nil, st.transportError("could not reach the Xano API: "+c.redact(err.Error()), err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+		return nil, c.apiError(st, resp.StatusCode, data)
+	}
+	return resp, nil
 }
 
 // newHTTPRequest builds one attempt of req, with a fresh body reader.
@@ -180,6 +186,12 @@ func (st *callState) transportError(message string, cause error) *TransportError
 		TimedOut:  st.ctx.Err() == nil && errors.As(cause, &ne) && ne.Timeout(),
 		Message:   message, cause: cause,
 	}
+}
+
+// cancelled is the error of a call that the caller's context ended.
+func (st *callState) cancelled() *TransportError {
+	err := st.ctx.Err()
+	return st.transportError("the request was cancelled before the API answered: "+err.Error(), err)
 }
 
 // drain reads a little of a response that is not used and closes it, so
