@@ -38,6 +38,9 @@ type Options struct {
 	Seed int64
 	// Latency is added to every request.
 	Latency time.Duration
+	// StateFile, when set, is where Open loads the tokens from and writes
+	// every change to, so that they survive a restart. New refuses it.
+	StateFile string
 }
 
 // Emulator implements the token contract as an http.Handler whose paths start
@@ -60,6 +63,11 @@ type Emulator struct {
 	store     store
 	idem      map[idemKey]idemEntry
 	stats     map[statKey]int
+
+	// statePath is Options.StateFile once loaded; saved is the content last
+	// written there, so that only changes are written.
+	statePath string
+	saved     []byte
 }
 
 // injectedFailure is one request answered by FailNext.
@@ -73,8 +81,16 @@ type statKey struct {
 	status          int
 }
 
-// New returns an emulator configured by opts.
+// New returns an in-memory emulator configured by opts. It panics when
+// opts.StateFile is set: Open loads the file and reports its errors.
 func New(opts Options) *Emulator {
+	if opts.StateFile != "" {
+		panic("emulator.New: Options.StateFile needs Open, which reports a state file that cannot be loaded")
+	}
+	return newEmulator(opts)
+}
+
+func newEmulator(opts Options) *Emulator {
 	e := &Emulator{
 		sleep:     sleepCtx,
 		clock:     opts.Clock,
@@ -285,7 +301,7 @@ func (e *Emulator) handle(r *http.Request, rt route) (reply, bool) {
 	if bodyErr != nil {
 		return errorReply(http.StatusBadRequest, "The request body is larger than 1 MiB or could not be read; send a small JSON object."), afterCommit
 	}
-	return e.dispatch(r, rt, body), afterCommit
+	return e.persist(e.dispatch(r, rt, body)), afterCommit
 }
 
 type fault int
