@@ -120,8 +120,12 @@ func TestStateFileMissingStartsEmpty(t *testing.T) {
 		t.Fatalf("tokens in a new emulator: %+v", page.Items)
 	}
 	c.mustCreate("main", createBody("first", 0, readAPI))
-	if _, err := os.Stat(path); err != nil {
+	fi, err := os.Stat(path)
+	if err != nil {
 		t.Fatalf("no state file after a create: %v", err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Errorf("state file mode %o, want 600: it lists the tokens", perm)
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*"))
 	if len(leftovers) != 0 {
