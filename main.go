@@ -29,6 +29,13 @@ func main() {
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+	// Serve returns when Terraform stops the plugin, which it does after a
+	// failed run too, when it may not have closed every ephemeral token.
+	ctx, cancel := context.WithTimeout(context.Background(), provider.ShutdownTimeout)
+	if serr := provider.Shutdown(ctx); serr != nil {
+		log.Printf("[WARN] revoking the ephemeral tokens left open: %v", serr)
+	}
+	cancel()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -347,6 +348,10 @@ func (e *Emulator) dispatch(r *http.Request, rt route, body []byte) reply {
 	if !ok {
 		return rep
 	}
+	if r.Method == http.MethodPost && !isJSON(r.Header.Get("Content-Type")) {
+		return errorReply(http.StatusUnsupportedMediaType, fmt.Sprintf(
+			"Content-Type %q is not JSON: send the body as a JSON object with \"Content-Type: application/json\".", r.Header.Get("Content-Type")))
+	}
 	switch rt.kind {
 	case routeMe:
 		return jsonReply(http.StatusOK, xano.Me{ID: int64(admin), Name: "Emulator Admin", Email: fmt.Sprintf("admin%d@xano-emulator.invalid", admin)})
@@ -365,6 +370,13 @@ func (e *Emulator) dispatch(r *http.Request, rt route, body []byte) reply {
 		return e.get(rt.params["instance"], rt.params["id"])
 	}
 	return errorReply(http.StatusNotFound, "No such route.")
+}
+
+// isJSON reports whether a Content-Type names JSON: application/json or a
+// +json type, with any parameters such as charset.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")))
 }
 
 // bearer returns the token of an "Authorization: Bearer" header, or "".
@@ -471,7 +483,7 @@ func errorReply(status int, message string) reply {
 // codeFor maps a status to the Xano error code that goes with it.
 func codeFor(status int) string {
 	switch status {
-	case http.StatusBadRequest:
+	case http.StatusBadRequest, http.StatusUnsupportedMediaType:
 		return xano.CodeInputError
 	case http.StatusUnauthorized:
 		return xano.CodeUnauthorized

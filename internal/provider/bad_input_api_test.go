@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -242,7 +243,7 @@ func TestBadInputAPIErrors(t *testing.T) {
 		{"r-empty", faultRule{status: 200},
 			`Xano API error.*read token.*not a valid token.*` + wantCheckBaseURL, false},
 		{"r-gone", faultRule{},
-			`Token revoked outside Terraform.*will be created again`, true},
+			`Token revoked outside Terraform.*Possible causes: .*Xano dashboard.*another tool.*lost its data.*emulator.*will be created again`, true},
 	}
 	updates := []apiCase{
 		{"u-400", faultRule{status: 400, body: xanoError(xano.CodeInputError, "name is too long for Xano")},
@@ -462,4 +463,44 @@ ephemeral "xano_metadata_token" %q {
 	if n := emu.Count("POST", "/instance/{instance}/token"); n != 0 {
 		t.Errorf("%d creates reached the emulator, though every mint was answered by a fault", n)
 	}
+}
+
+// TestBadInputUnreachable points the provider at a port nobody listens on:
+// no request leaves the machine, so the create and the mint certainly did
+// not happen, and the error says so instead of sending the user to look for
+// a token that may exist. A create that reached the server and failed keeps
+// that warning (case c-500 of TestBadInputAPIErrors).
+func TestBadInputUnreachable(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseURL := "http://" + l.Addr().String() + "/api:meta"
+	l.Close()
+	const notCarriedOut = `could not reach the Xano API.*refused.*No attempt reached the Xano API.*was not carried out: nothing was created`
+	// The mint fails the plan, so the create needs a step of its own.
+	steps := [][]badCase{
+		{{name: "create", key: `create token "down"`, hcl: apiToken("down", "down"), want: `Xano API error.*` + notCarriedOut}},
+		{{name: "mint", key: `mint ephemeral token "down-e-`, hcl: `
+ephemeral "xano_metadata_token" "down" {
+  instance = "down"
+  name     = "down-e"
+` + readAPIGroups + `}
+`, want: `Xano API error.*` + notCarriedOut}},
+	}
+	rec := &diagRecorder{}
+	marks := make([]int, len(steps))
+	var tsteps []resource.TestStep
+	for i, cases := range steps {
+		tsteps = append(tsteps, resource.TestStep{
+			PreConfig:   func() { marks[i] = rec.mark() },
+			Config:      apiProvider(baseURL) + batchHCL("", cases),
+			ExpectError: expectFirst(cases),
+		})
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: rec.factories(), Steps: tsteps})
+	checkBatch(t, "unreachable create", rec.since(marks[0], marks[1]), steps[0])
+	checkBatch(t, "unreachable mint", rec.since(marks[1], -1), steps[1])
+	checkClean(t, rec, "may have carried out", "a token may exist")
 }

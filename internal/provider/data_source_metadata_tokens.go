@@ -7,11 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
@@ -84,7 +82,7 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 				MarkdownDescription: "Xano instance whose tokens are listed. Defaults to the provider's `instance`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          instanceValidators(),
 			},
 			"tokens": schema.ListNestedAttribute{
 				MarkdownDescription: "The instance's tokens, expired ones included, ordered by token id.",

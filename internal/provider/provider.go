@@ -4,11 +4,11 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -62,6 +62,9 @@ type xanoProvider struct {
 	version string
 	now     func() time.Time
 	env     environment
+	// open is where ephemeral tokens are recorded until they are closed:
+	// the process's registry, which Shutdown empties, outside tests.
+	open *openTokens
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -73,7 +76,7 @@ func New(version string) func() provider.Provider {
 // rotation, so acceptance tests can move time without waiting.
 func NewWithClock(version string, now func() time.Time) func() provider.Provider {
 	return func() provider.Provider {
-		return &xanoProvider{version: version, now: now, env: osEnvironment()}
+		return &xanoProvider{version: version, now: now, env: osEnvironment(), open: processOpenTokens}
 	}
 }
 
@@ -134,10 +137,8 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Default Xano instance for resources and data sources that do not set their " +
 					"own. Can also be set with the `XANO_INSTANCE` environment variable, or comes from the profile's " +
 					"`instance`.",
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-				},
+				Optional:   true,
+				Validators: instanceValidators(),
 			},
 			"profile": schema.StringAttribute{
 				MarkdownDescription: "Profile of Xano's CLI credentials file to use. Can also be set with the " +
@@ -216,7 +217,7 @@ func (p *xanoProvider) ValidateConfig(ctx context.Context, req provider.Validate
 	}
 	if known(cfg.BaseURL) {
 		if err := checkBaseURL(cfg.BaseURL.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL", err.Error())
+			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL", capitalize(err.Error())+".")
 		}
 	}
 	if known(cfg.RequestTimeout) {
@@ -314,6 +315,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		policy:      pol,
 		now:         now,
 		accessToken: conn.accessToken,
+		open:        cmp.Or(p.open, processOpenTokens),
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
@@ -349,15 +351,13 @@ func addUnknownError(diags *diag.Diagnostics, p path.Path, summary, hint string)
 			"or remove it to use the default.", p, hint))
 }
 
-// checkBaseURL rejects what cannot be the root of an HTTP API, so the error
-// points at base_url rather than surfacing on the first request.
+// checkBaseURL rejects what the API client would refuse, with the client's
+// own parser, so the error points at base_url rather than surfacing when the
+// client is built. Like the parser's, its message never shows the URL's
+// user information.
 func checkBaseURL(raw string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute http or https URL. Use the Metadata API root of your instance, "+
-			"such as %q or \"https://x1234-abcd-5678.n7.xano.io/api:meta\"", raw, xano.DefaultBaseURL)
-	}
-	return nil
+	_, err := xano.ParseBaseURL(raw)
+	return err
 }
 
 // parseRequestTimeout parses request_timeout, adding an attribute error when
@@ -598,7 +598,7 @@ func resolveConnection(in connectionInput, env environment, diags *diag.Diagnost
 		out.baseURL, out.baseURLSource = xano.DefaultBaseURL, "default"
 	} else if err := checkBaseURL(out.baseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL",
-			fmt.Sprintf("The base URL from %s: %s.", sourceText(out.baseURLSource), err))
+			fmt.Sprintf("From %s: %s.", sourceText(out.baseURLSource), strings.TrimSuffix(err.Error(), ".")))
 		return out
 	}
 	if out.accessToken == "" {

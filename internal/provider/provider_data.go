@@ -23,6 +23,9 @@ type providerData struct {
 	now func() time.Time
 	// accessToken is kept only to mask it in logs.
 	accessToken string
+	// open records the ephemeral tokens opened and not closed, which the
+	// process revokes when Terraform stops it.
+	open *openTokens
 }
 
 // mask returns ctx with log masks for the provider's access token, the given

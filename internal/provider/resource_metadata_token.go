@@ -77,7 +77,7 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				MarkdownDescription: "The Xano instance the token belongs to. Defaults to the provider's `instance`. Changing it plans a replacement.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          instanceValidators(),
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.RequiresReplace(),
 					stringplanmodifier.UseStateForUnknown(),
@@ -89,9 +89,10 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "The token's name, 1 to 100 characters. Changes in place.",
+				MarkdownDescription: fmt.Sprintf("The token's name, 1 to %d characters. Changes in place.", maxTokenNameLen),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 100)},
+				// Xano counts characters, not bytes: a name of 100 "é" is valid.
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, maxTokenNameLen)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "What the token is for; reviewers read it in the plan. Changes in place.",
@@ -443,7 +444,8 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	if gone {
 		resp.Diagnostics.AddWarning("Token revoked outside Terraform",
-			fmt.Sprintf("Token %q (id %d) no longer exists on instance %q: it was deleted in the Xano dashboard or by another tool. "+
+			fmt.Sprintf("Token %q (id %d) no longer exists on instance %q. Possible causes: someone deleted it in the Xano dashboard, "+
+				"another tool or configuration revoked it, or the server lost its data (an emulator that was restarted, for example). "+
 				"Terraform removed it from state; it will be created again, with a new secret.", state.Name.ValueString(), id, instance))
 		resp.State.RemoveResource(ctx)
 		return

@@ -313,6 +313,8 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 			[]string{"name is too long"}},
 		{"create that may have committed", &xano.APIError{StatusCode: 500, Code: xano.CodeFatal, Message: "boom", Uncertain: true},
 			"Xano API error", []string{"boom", "may have carried out the request", "xano_metadata_tokens"}},
+		{"create that never left", &xano.TransportError{Method: http.MethodPost, Path: "/instance/main/token", Message: "could not reach the Xano API: connection refused", NothingSent: true},
+			"Xano API error", []string{"connection refused", "No attempt reached the Xano API", "nothing was created"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,6 +327,9 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 				if !strings.Contains(diags[0].Detail(), w) {
 					t.Errorf("detail %q lacks %q", diags[0].Detail(), w)
 				}
+			}
+			if xano.NothingSent(tt.err) && strings.Contains(diags[0].Detail(), "may have carried out") {
+				t.Errorf("detail %q says a request that never left may have been carried out", diags[0].Detail())
 			}
 		})
 	}

@@ -187,7 +187,13 @@ func createTokenRequest(name string, spec policy.Spec) (xano.CreateTokenRequest,
 // and what to do. The client redacts secrets from its errors.
 func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 	msg := err.Error()
-	if xano.MayHaveCommitted(err) {
+	switch {
+	case xano.NothingSent(err):
+		// Nothing reached the server, so nothing happened there: saying so
+		// spares the user a search for a token that cannot exist.
+		msg += "\n\nNo attempt reached the Xano API (each one failed before a connection was made), so the request " +
+			"was not carried out: nothing was created, changed or revoked."
+	case xano.MayHaveCommitted(err):
 		// The request may have been carried out even though its answer was
 		// lost: say so, or an orphaned token would go unnoticed.
 		msg += "\n\nThe API may have carried out the request before the failure. If this was a create, a token may " +

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -33,6 +35,19 @@ type attemptState struct {
 	// uncertain is set once an attempt of a POST may have reached the server
 	// without its answer reaching us, so a failed create may still have minted.
 	uncertain bool
+	// connected is set by the HTTP trace when an attempt gets a connection,
+	// and cleared by checkRetry after each attempt; sent records that some
+	// attempt got one. An attempt without a connection (refused, DNS
+	// failure, failed TLS handshake) sent nothing the server could act on.
+	connected atomic.Bool
+	sent      bool
+}
+
+// trace returns ctx with an HTTP trace that records connections.
+func (st *attemptState) trace(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) },
+	})
 }
 
 // rateLimitedBudget is how many 429/503 answers a request carrying an
@@ -52,8 +67,11 @@ func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err
 		st.log(resp, err, 0, false)
 		return false, ctxErr
 	}
+	// A response means the attempt had a connection, whatever the trace saw.
+	sent := st.connected.Swap(false) || resp != nil
+	st.sent = st.sent || sent
 	retry := st.c.shouldRetry(st.idempotent, resp, err)
-	if st.method == http.MethodPost && (err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable)) {
+	if st.method == http.MethodPost && sent && (err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable)) {
 		st.uncertain = true
 	}
 	if retry {

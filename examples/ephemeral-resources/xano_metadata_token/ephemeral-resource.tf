@@ -6,6 +6,12 @@ ephemeral "xano_metadata_token" "smoke_test" {
   description = "Post-deployment check: lists the API groups of workspace 1"
   expires_in  = "1h" # the default and Xano's shortest; revoked sooner, when the run ends
 
+  # Reserved for this run for an hour (the default). Should the run be killed
+  # before it revokes the token, the next run that opens an ephemeral token on
+  # the instance revokes it once the lease has passed. Set it longer than your
+  # longest run: a token whose lease has passed may be revoked while in use.
+  lease = "1h"
+
   scope {
     name = "workspace_api_groups"
     read = true

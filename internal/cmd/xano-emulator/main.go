@@ -35,6 +35,10 @@ const (
 
 const envAdminToken = "XANO_EMULATOR_ADMIN_TOKEN"
 
+// commandList names every command realMain accepts, for the message about an
+// unknown one.
+const commandList = "serve, run, probe, version or help"
+
 const usage = `xano-emulator serves an in-memory Xano Metadata API (the token contract of
 terraform-provider-xano) on a loopback address, for tests and demos.
 
@@ -81,7 +85,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		newFlags("serve", serveAddr, stdout).fs.Usage()
 		return 0
 	}
-	fmt.Fprintf(stderr, "xano-emulator: unknown command %q: use serve, run or version (-h for help).\n", args[0])
+	fmt.Fprintf(stderr, "xano-emulator: unknown command %q: use %s (-h for help).\n", args[0], commandList)
 	return exitUsage
 }
 
@@ -95,6 +99,10 @@ type options struct {
 	seed       int64
 	stateFile  string
 }
+
+// maxRateLimit bounds --rate-limit: the bucket holds ceil(rate) requests, so
+// the rate must be finite, and a million per second is already no limit.
+const maxRateLimit = 1e6
 
 // Default addresses: serve has a fixed port to share, run a free one.
 const (
@@ -128,12 +136,14 @@ func (o *options) parse(args []string, stderr io.Writer) ([]string, int, bool) {
 		}
 		return nil, exitUsage, false
 	}
+	// The comparisons are written so that NaN fails them: NaN compares false
+	// with everything, so "x < 0" alone would let it through.
 	var problem string
 	switch {
-	case o.rateLimit < 0:
-		problem = fmt.Sprintf("--rate-limit must be 0 (unlimited) or positive; got %g.", o.rateLimit)
-	case o.faultRate < 0 || o.faultRate > 1:
-		problem = fmt.Sprintf("--fault-rate must be between 0 and 1; got %g.", o.faultRate)
+	case !(o.rateLimit >= 0 && o.rateLimit <= maxRateLimit):
+		problem = fmt.Sprintf("--rate-limit must be a number of requests per second from 0 (unlimited) to %g; got %g.", float64(maxRateLimit), o.rateLimit)
+	case !(o.faultRate >= 0 && o.faultRate <= 1):
+		problem = fmt.Sprintf("--fault-rate must be a fraction from 0 to 1; got %g.", o.faultRate)
 	default:
 		if err := checkLoopback(o.addr); err != nil {
 			problem = err.Error()

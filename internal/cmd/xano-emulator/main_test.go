@@ -256,10 +256,18 @@ func TestRefusedArguments(t *testing.T) {
 		{[]string{"run", "--addr", "0.0.0.0:0", "--", "true"}, "loopback"},
 		{[]string{"serve", "--fault-rate", "1.5"}, "--fault-rate"},
 		{[]string{"serve", "--rate-limit", "-1"}, "--rate-limit"},
+		{[]string{"serve", "--rate-limit", "NaN"}, "--rate-limit must be a number of requests per second from 0 (unlimited)"},
+		{[]string{"serve", "--rate-limit", "Inf"}, "got +Inf"},
+		{[]string{"serve", "--rate-limit", "-Inf"}, "got -Inf"},
+		{[]string{"run", "--rate-limit", "1e300", "--", "true"}, "--rate-limit"},
+		{[]string{"serve", "--fault-rate", "NaN"}, "--fault-rate must be a fraction from 0 to 1; got NaN"},
+		{[]string{"serve", "--fault-rate", "+Inf"}, "--fault-rate"},
+		{[]string{"serve", "--fault-rate", "-0.1"}, "--fault-rate"},
 		{[]string{"serve", "--bogus"}, "bogus"},
 		{[]string{"serve", "extra"}, "extra"},
 		{[]string{"run"}, "no command"},
 		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"frobnicate"}, "use serve, run, probe, version or help"},
 		{nil, "Usage"},
 	}
 	for _, tt := range tests {
