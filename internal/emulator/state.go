@@ -154,6 +154,9 @@ func (e *Emulator) restore(st stateFile) error {
 			r.lastUsed = t.LastUsedAt.UTC()
 		}
 		byID[r.id] = r
+		// Undeclared instances exist from their first use, which for a
+		// restored token happened before the restart.
+		e.instances.use(r.instance)
 		e.store.byInstance[r.instance] = append(e.store.byInstance[r.instance], r)
 		e.store.secrets[r.secretHash] = r
 	}

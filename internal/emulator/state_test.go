@@ -83,6 +83,13 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 			t.Fatalf("scopes not kept: a request history token read tables with status %d", r.status)
 		}
 	})
+	t.Run("the instances of the tokens still exist", func(t *testing.T) {
+		var got []xano.Instance
+		c.do(http.MethodGet, xano.PathInstances, nil).decode(t, &got)
+		if len(got) != 2 || got[0].Name != "main" || got[1].Name != "other" {
+			t.Fatalf("instances after the restart: %+v", got)
+		}
+	})
 	t.Run("a deleted token stays deleted", func(t *testing.T) {
 		expectError(t, c.do(http.MethodGet, fmt.Sprintf("/instance/main/token/%d", gone.ID), nil), http.StatusNotFound, xano.CodeNotFound)
 		if r := c.as(gone.Secret).do(http.MethodGet, "/workspace", nil); r.status != http.StatusUnauthorized {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"strings"
@@ -484,6 +485,20 @@ func TestBadInputValidation(t *testing.T) {
 	}
 }
 
+// closedPortURL returns a base URL on a loopback port where nothing listens.
+func closedPortURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr + "/api:meta"
+}
+
 // TestBadInputProviderConfig batches the invalid provider arguments, one
 // provider alias each: first those validation catches, then those only
 // Configure can see.
@@ -558,15 +573,18 @@ data "xano_scope_catalog" %q {
 			want: `Cannot create the Xano API client.*newline or control character`},
 		{name: "profile not found", hcl: alias("profile_missing", `  base_url = "`+baseURL+`"`+"\n"+`  profile = "bad-input-no-such-profile"`),
 			want: `Xano CLI profile not found.*"bad-input-no-such-profile"`, attr: `AttributeName("profile")`},
+		// The credentials check: one error each, on the setting to fix.
+		{name: "wrong access token", hcl: alias("token_wrong", `  base_url = "`+baseURL+`"`+"\n"+`  access_token = "wrong-SECRET-99"`),
+			want: `Xano rejected the access token.*401 ERROR_CODE_UNAUTHORIZED.*access_token argument of the provider block`,
+			attr: `AttributeName("access_token")`},
+		{name: "unreachable base_url", hcl: alias("url_closed", `  base_url = "`+closedPortURL(t)+`"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `Cannot reach the Xano API.*connection refused.*base_url argument of the provider block`, attr: `AttributeName("base_url")`},
+		{name: "base_url not a Metadata API", hcl: alias("url_nothing", `  base_url = "`+strings.TrimSuffix(baseURL, "/api:meta")+`/nothing"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `No Xano Metadata API at base_url.*404`, attr: `AttributeName("base_url")`},
 	}
-	if os.Getenv(envAccessToken) == "" && os.Getenv(envConfig) == "" && os.Getenv(envProfile) == "" {
-		if home, err := os.UserHomeDir(); err == nil {
-			if _, err := os.Stat(home + "/" + ".xano/credentials.yaml"); err != nil {
-				configure = append(configure, badCase{name: "no access token anywhere", hcl: alias("token_missing", `  base_url = "`+baseURL+`"`),
-					want: `Missing Xano access token.*access_token argument.*` + envAccessToken, attr: `AttributeName("access_token")`})
-			}
-		}
-	}
+	// A missing token is not here: this test's in-process server is shared by
+	// every alias, and a data source may see another alias's configuration.
+	// TestAccProviderMissingCredentials and the end-to-end tests cover it.
 
 	rec := &diagRecorder{}
 	marks := make([]int, 2)
@@ -589,7 +607,7 @@ data "xano_scope_catalog" %q {
 	})
 	checkBatch(t, "provider validation", rec.since(marks[0], marks[1]), validation)
 	checkBatch(t, "provider configure", rec.since(marks[1], -1), configure)
-	checkClean(t, rec, "pw-SECRET-77", "usr-SECRET-66", "q-SECRET-55", "def-SECRET-88")
+	checkClean(t, rec, "pw-SECRET-77", "usr-SECRET-66", "q-SECRET-55", "def-SECRET-88", "wrong-SECRET-99")
 }
 
 // TestBadInputPolicy checks the plans a provider policy refuses and the
@@ -622,17 +640,16 @@ provider "xano" {
   }`),
 			cases: []badCase{
 				{name: "deny match", hcl: badToken("denied", badScope("workspace_database", "read = true\n    delete = true")),
-					want: `Grant denied by the provider policy: workspace_database.delete.*Set delete = false`},
+					want: `Token "denied": grant denied by the provider policy.*workspace_database - - - D critical denied by "workspace_database.delete"`},
 				{name: "deny wildcard", hcl: badToken("denied_live", badScope("workspace_live_data_source", "read = true")),
-					want: `Grant denied by the provider policy: workspace_live_data_source.read.*"workspace_live_data_source.\*"`},
+					want: `Token "denied_live": grant denied by the provider policy.*denied by "workspace_live_data_source.\*"`},
 				{name: "deny under an acknowledgement", hcl: badToken("denied_ack", `  risk_acknowledgement = "Approved by nobody"
 `+badScope("workspace_files", "read = true")+badScope("workspace_database", "delete = true")),
-					want: `Grant denied by the provider policy: workspace_database.delete.*neither enforce = false nor risk_acknowledgement`,
-					key:  "delete = false in the workspace_database scope block, or"},
+					want: `Token "denied_ack": grant denied by the provider policy.*whatever enforce and risk_acknowledgement say: remove workspace_database.delete,`},
 				{name: "ephemeral deny match", typ: "xano_metadata_token", hcl: `ephemeral "xano_metadata_token" "denied" {
   name = "denied"
 ` + badScope("workspace_live_data_source", "update = true") + `}
-`, want: `Grant denied by the provider policy: workspace_live_data_source.update`},
+`, want: `Ephemeral token "denied": grant denied by the provider policy.*workspace_live_data_source - - U -`},
 			},
 		},
 		{
@@ -646,17 +663,17 @@ provider "xano" {
 			cases: []badCase{
 				{name: "enforced high grant", hcl: badToken("files", `  description = "Reads private files"
   expires_in  = "7d"
-`+badScope("workspace_files", "read = true")), want: `workspace_files.read \(high\).*Enforced.*risk_acknowledgement`},
+`+badScope("workspace_files", "read = true")), want: `Token "files": high risk refused by the provider policy.*workspace_files - R - - high.*Enforced:.*risk_acknowledgement`},
 				{name: "enforced missing description", hcl: badToken("undescribed", `  expires_in = "7d"
-`+readAPIGroups), want: `Description required by the provider policy.*Enforced`},
+`+readAPIGroups), want: `Token "undescribed": high risk refused by the provider policy.*Description: the provider policy requires one.*Enforced:`},
 				{name: "enforced max_lifetime", hcl: badToken("long_lived", `  description = "Lives too long"
   expires_in  = "60d"
-`+readAPIGroups), want: `Token lifetime exceeds the policy's max_lifetime.*60d.*Set expires_in to 30d or less.*Enforced`},
+`+readAPIGroups), want: `Token "long_lived": high risk refused by the provider policy.*Max lifetime: 60d is over the provider policy's cap of 30d; set expires_in to 30d or less.*Enforced:`},
 				{name: "enforced never_expires", hcl: badToken("forever", `  description   = "Never expires"
   never_expires = true
-`+readAPIGroups), want: `Token never expires \(high\).*Remove never_expires.*Enforced`},
-				// The same token breaks a second rule, and says so separately.
-				{name: "never_expires beyond max_lifetime", want: `Token lifetime exceeds the policy's max_lifetime.*asks never to expire.*Enforced`},
+`+readAPIGroups), want: `Token "forever": high risk refused by the provider policy.*Lifetime: never expires.*Enforced:`},
+				// The same token breaks a second rule, and says so on a line of the same error.
+				{name: "never_expires beyond max_lifetime", want: `Token "forever":.*Max lifetime: the provider policy caps tokens at 30d; replace never_expires with expires_in.*Enforced:`},
 			},
 		},
 		{

@@ -72,6 +72,7 @@ type metadataTokenEphemeralModel struct {
 	MintedName          types.String  `tfsdk:"minted_name"`
 	ExpiresAt           types.String  `tfsdk:"expires_at"`
 	Token               types.String  `tfsdk:"token"`
+	MetaAPI             types.String  `tfsdk:"meta_api"`
 }
 
 // mintedToken is what Open hands to Close through private data: enough to
@@ -164,6 +165,10 @@ func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 				Computed:  true,
 				Sensitive: true,
 			},
+			"meta_api": schema.StringAttribute{
+				MarkdownDescription: metaAPIDescription,
+				Computed:            true,
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"scope": schema.SetNestedBlock{
@@ -197,7 +202,7 @@ func (r *metadataTokenEphemeral) ValidateConfig(ctx context.Context, req ephemer
 	spec, ok, d := cfg.policySpec(ctx, r.data.policy)
 	resp.Diagnostics.Append(d...)
 	if ok && !d.HasError() {
-		resp.Diagnostics.Append(riskReview(ctx, r.data.policy, nil, spec, true)...)
+		resp.Diagnostics.Append(riskReview(ctx, r.data.policy, cfg.subject(r.data), nil, spec, true)...)
 	}
 }
 
@@ -211,6 +216,11 @@ func (m *metadataTokenEphemeralModel) policySpec(ctx context.Context, pol policy
 		Description:     m.Description,
 		Acknowledgement: m.RiskAcknowledgement,
 	})
+}
+
+// subject names the token in the risk review's diagnostics.
+func (m *metadataTokenEphemeralModel) subject(data *providerData) policy.Subject {
+	return reviewSubject(m.Name, m.Instance, data.instance, true)
 }
 
 // expiresIn is the configured lifetime or the one-hour default.
@@ -239,6 +249,15 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	create, ok := r.mintRequest(ctx, &cfg, &resp.Diagnostics)
 	if !ok {
 		return
+	}
+	// Nothing is minted on an instance the account does not have.
+	metaAPI := types.StringNull()
+	if found := r.data.checkInstance(ctx, instance, r.data.originOf(!cfg.Instance.IsNull()), path.Root("instance"), &resp.Diagnostics); found != nil && found.MetaAPI != "" {
+		metaAPI = types.StringValue(found.MetaAPI)
+	} else if resp.Diagnostics.HasError() {
+		return
+	} else if u := r.data.metaAPIOf(ctx, instance); u != "" {
+		metaAPI = types.StringValue(u)
 	}
 	now := r.data.now()
 	leaseUntil, err := cfg.leaseUntil(now)
@@ -271,6 +290,7 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	cfg.MintedName = types.StringValue(tok.Name)
 	cfg.Token = types.StringValue(tok.Secret)
 	cfg.ExpiresAt = types.StringNull()
+	cfg.MetaAPI = metaAPI
 	var diags diag.Diagnostics
 	if ctx.Err() != nil {
 		// The run was interrupted while the token was minted: nobody would
@@ -322,7 +342,7 @@ func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataT
 		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
 	}
 	// Only errors: ValidateConfig already printed the warnings.
-	diags.Append(riskReview(ctx, r.data.policy, nil, spec, false)...)
+	diags.Append(riskReview(ctx, r.data.policy, cfg.subject(r.data), nil, spec, false)...)
 	if diags.HasError() {
 		return xano.CreateTokenRequest{}, false
 	}

@@ -377,7 +377,7 @@ resource "echo" "ci" {}
     read   = true
     delete = true
   }`),
-				ExpectError: regexp.MustCompile(`Grant denied by the provider policy: workspace_database.delete`),
+				ExpectError: regexp.MustCompile(`grant\s+denied\s+by\s+the\s+provider\s+policy(.|\n)*workspace_database\s+-\s+-\s+-\s+D`),
 			},
 			{
 				Config: token(`
@@ -605,6 +605,10 @@ func TestEphemeralMetadataTokenOpenClose(t *testing.T) {
 	if inst := valueString(t, got["instance"]); inst != "main" {
 		t.Errorf("instance = %q, want the provider's \"main\"", inst)
 	}
+	// The emulator creates instances on first use, so "main" has a meta_api.
+	if u, want := valueString(t, got["meta_api"]), strings.TrimSuffix(baseURL, "/api:meta")+"/_instance/main/api:meta"; u != want {
+		t.Errorf("meta_api = %q, want %q", u, want)
+	}
 	created, _ := xano.ParseTime(api.CreatedAt)
 	if exp := valueString(t, got["expires_at"]); exp != created.Add(time.Hour).UTC().Format(time.RFC3339) {
 		t.Errorf("expires_at = %q, want one hour after %s (the default)", exp, api.CreatedAt)
@@ -630,6 +634,24 @@ func TestEphemeralMetadataTokenOpenClose(t *testing.T) {
 	again := h.result(h.open(cfg))
 	if valueString(t, again["minted_name"]) == valueString(t, got["minted_name"]) {
 		t.Errorf("two opens minted the same name %q", valueString(t, got["minted_name"]))
+	}
+}
+
+// TestEphemeralMetadataTokenUnknownInstance opens a token on an instance the
+// account does not have: nothing is minted, and the error suggests the
+// instance meant.
+func TestEphemeralMetadataTokenUnknownInstance(t *testing.T) {
+	t.Parallel()
+	emu, baseURL := emulator.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{{Name: "main"}, {Name: "x1a2-b3c4-d5e6", Display: "Production"}}})
+	h := newEphemeralHarness(t, baseURL, true)
+	opened := h.open(h.config(map[string]tftypes.Value{"name": str("job"), "instance": str("x1a2-b3c4-d5e7")},
+		map[string][]string{"workspace_api_groups": {"read"}}))
+	ds := errorDiags(opened.Diagnostics)
+	if len(ds) != 1 || ds[0].Summary != "Xano instance not found" || !strings.Contains(ds[0].Detail, `Did you mean "x1a2-b3c4-d5e6" (Production)?`) {
+		t.Fatalf("Open diagnostics: %s", protoDiags(opened.Diagnostics))
+	}
+	if n := emu.Count(http.MethodPost, "/instance/{instance}/token"); n != 0 {
+		t.Errorf("%d tokens minted for an unknown instance", n)
 	}
 }
 
@@ -703,9 +725,9 @@ func TestEphemeralMetadataTokenFailures(t *testing.T) {
 			scopes  map[string][]string
 			wantErr string
 		}{
-			{"enforced finding", map[string]tftypes.Value{"name": str("db")}, db, "Risky grant: workspace_database.read (critical)"},
+			{"enforced finding", map[string]tftypes.Value{"name": str("db")}, db, `Ephemeral token "db": critical risk refused by the provider policy`},
 			{"deny wins over an acknowledgement", map[string]tftypes.Value{"name": str("files"), "risk_acknowledgement": str("approved by sec")},
-				map[string][]string{"workspace_files": {"delete"}}, "Grant denied by the provider policy: workspace_files.delete (high)"},
+				map[string][]string{"workspace_files": {"delete"}}, `Ephemeral token "files": grant denied by the provider policy`},
 			{"acknowledged finding", map[string]tftypes.Value{"name": str("db"), "risk_acknowledgement": str("approved by sec")}, db, ""},
 		}
 		for _, c := range cases {
@@ -754,7 +776,7 @@ func TestEphemeralMetadataTokenValidateConfig(t *testing.T) {
 
 	h := newEphemeralHarness(t, baseURL, true)
 	ds := h.validate(h.config(map[string]tftypes.Value{"name": str("db")}, db))
-	if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityWarning || ds[0].Summary != "Risky grant: workspace_database.read (critical)" {
+	if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityWarning || ds[0].Summary != `Ephemeral token "db": critical risk` {
 		t.Errorf("database token: %s", protoDiags(ds))
 	}
 	if ds := h.validate(h.config(map[string]tftypes.Value{"name": str("weweb"), "expires_in": str("2h")}, weweb)); len(ds) > 0 {
@@ -804,7 +826,7 @@ locals {
 		t.Fatalf("plan: %v\n%s", run.Err, diagText(run.Diags))
 	}
 	warnings := run.Warnings()
-	if len(warnings) != 1 || warnings[0].Summary != "Risky grant: workspace_database.read (critical)" {
+	if len(warnings) != 1 || warnings[0].Summary != `Ephemeral token "ci": critical risk` {
 		t.Errorf("plan warnings, want one for workspace_database.read:\n%s", diagText(warnings))
 	}
 

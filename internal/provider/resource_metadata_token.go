@@ -159,6 +159,21 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"meta_api": schema.StringAttribute{
+				MarkdownDescription: metaAPIDescription,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"findings": schema.ListNestedAttribute{
+				MarkdownDescription: "Every finding of the plan-time risk review, whatever the policy's `warn_at`, so a policy tool " +
+					"(OPA, conftest, Sentinel) or a pull-request bot reading `terraform show -json` of a saved plan applies its own " +
+					"threshold: they are known at plan time, in `resource_changes[].change.after.findings`. " +
+					"A change of findings alone (a new policy or provider version) updates state without calling Xano.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: findingResourceAttributes(),
+				},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"scope": schema.SetNestedBlock{
@@ -245,8 +260,17 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	ctx = r.data.mask(ctx)
 	r.planInstance(ctx, req, resp)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !r.data.readyOnce("the token was planned", &resp.Diagnostics) {
 		return
+	}
+	if req.State.Raw.IsNull() {
+		// A create, or the create half of a replacement, which Terraform
+		// plans again without the prior state: the instance must exist
+		// before anything is minted there.
+		r.planNewInstance(ctx, req, resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	// The plan is read once, after the instance is filled in; the steps
 	// below change only computed attributes the review does not read.
@@ -274,7 +298,18 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	// The framework starts this method with RequiresReplace empty, so it
 	// holds only what planInstance and planRotation added.
 	replaced := prior != nil && (len(resp.RequiresReplace) > 0 || tokenReplaced(prior, &plan))
-	resp.Diagnostics.Append(reviewTokenPlan(ctx, r.data.policy, prior, &plan, replaced)...)
+	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), findings)...)
+}
+
+// findingResourceAttributes is the schema of one finding.
+func findingResourceAttributes() map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(findingFields))
+	for name, desc := range findingFields {
+		out[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	return out
 }
 
 // planInstance plans the provider's instance when the resource sets none,
@@ -300,6 +335,35 @@ func (r *metadataTokenResource) planInstance(ctx context.Context, req resource.M
 	if !prior.IsNull() && prior.ValueString() != instance {
 		resp.RequiresReplace.Append(path.Root("instance"))
 	}
+}
+
+// planNewInstance checks the planned instance against the account's
+// instances and plans meta_api, when the list is known, as that instance's
+// Metadata API URL.
+func (r *metadataTokenResource) planNewInstance(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var configured, planned types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance"), &configured)...)
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("instance"), &planned)...)
+	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
+		return
+	}
+	found := r.data.checkInstance(ctx, planned.ValueString(), r.data.originOf(!configured.IsNull()), path.Root("instance"), &resp.Diagnostics)
+	if found != nil && found.MetaAPI != "" && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("meta_api"), found.MetaAPI)...)
+	}
+}
+
+// resolveMetaAPI returns a known meta_api for state: the planned value when
+// the plan knew it, else the instance's Metadata API URL, null when that
+// cannot be read.
+func (r *metadataTokenResource) resolveMetaAPI(ctx context.Context, planned types.String, instance string) types.String {
+	if !planned.IsUnknown() {
+		return planned
+	}
+	if u := r.data.metaAPIOf(ctx, instance); u != "" {
+		return types.StringValue(u)
+	}
+	return types.StringNull()
 }
 
 func missingInstance(diags *diag.Diagnostics) {
@@ -419,6 +483,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	// it. expires_in and never_expires keep their planned text.
 	state := plan
 	state.Token = types.StringValue(tok.Secret)
+	state.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
 	times, err := parseTokenTimes(tok)
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected token from the Xano API",
@@ -431,6 +496,11 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Without a token the refresh keeps the prior state: the first caller
+	// reports the missing token, which fails the plan.
+	if !r.data.readyOnce("the token was refreshed", &resp.Diagnostics) {
+		return
+	}
 	var state metadataTokenModel
 	ctx, instance, id, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
 	if !ok {
@@ -465,6 +535,15 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	var never bool
 	state.ExpiresIn, never = deriveLifetime(times.created, times.expires)
 	state.NeverExpires = types.BoolValue(never)
+	if state.MetaAPI.IsNull() || state.MetaAPI.IsUnknown() {
+		// Imported, or created by a version without meta_api.
+		state.MetaAPI = r.resolveMetaAPI(ctx, types.StringUnknown(), instance)
+	}
+	if state.Findings.IsNull() {
+		// An import: review the token as found, so a configuration that
+		// matches it plans no change.
+		resp.Diagnostics.Append(state.reviewFindings(ctx, r.data.policy)...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	stamp, _ := json.Marshal(checked.UTC().Format(time.RFC3339Nano))
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCheckedAt, stamp)...)
@@ -517,6 +596,7 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 	// Everything minted stays as it was.
 	plan.ID, plan.Instance, plan.TokenID = state.ID, state.Instance, state.TokenID
 	plan.CreatedAt, plan.ExpiresAt, plan.Token = state.CreatedAt, state.ExpiresAt, state.Token
+	plan.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -394,6 +394,10 @@ func isNilTarget(out any) bool {
 		return *v == nil
 	case **Me:
 		return *v == nil
+	case **Instance:
+		return *v == nil
+	case **[]Instance:
+		return *v == nil
 	}
 	return false
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
@@ -92,6 +93,12 @@ func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err
 // backoff is the retryablehttp.Backoff of one call; it is only called when a
 // retry follows, so it logs the failed attempt with the wait chosen.
 func (st *attemptState) backoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	if resp == nil && errors.Is(st.lastErr, syscall.ECONNREFUSED) {
+		// Nothing listens at base_url: waiting longer and longer rarely
+		// helps, and a wrong URL must fail within seconds, so a refused
+		// connection is retried at the shortest wait.
+		maxWait = minWait
+	}
 	wait := st.c.backoff(minWait, maxWait, attemptNum, resp)
 	st.log(resp, st.lastErr, wait, true)
 	if st.c.onRetry != nil {
@@ -162,6 +169,11 @@ func isPermanentTransportError(err error) bool {
 	)
 	if errors.As(err, &verifyErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostnameErr) ||
 		errors.As(err, &invalidCert) || errors.As(err, &recordHeader) {
+		return true
+	}
+	// A host name that does not exist will not exist a second later either.
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 		return true
 	}
 	msg := err.Error()

@@ -24,9 +24,11 @@ resource "terraform_data" "smoke_test" {
   triggers_replace = [timestamp()]
 
   provisioner "local-exec" {
-    command = "curl -fsS -H \"Authorization: Bearer $XANO_TOKEN\" \"$XANO_BASE_URL/workspace/1/apigroup\""
+    # The token is used at its instance's own Metadata API, meta_api.
+    command = "curl -fsS -H \"Authorization: Bearer $XANO_TOKEN\" \"$XANO_META_API/workspace/1/apigroup\""
     environment = {
-      XANO_TOKEN = ephemeral.xano_metadata_token.smoke_test.token
+      XANO_TOKEN    = ephemeral.xano_metadata_token.smoke_test.token
+      XANO_META_API = ephemeral.xano_metadata_token.smoke_test.meta_api
     }
   }
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -53,9 +54,10 @@ Usage:
         terminal, Ctrl-C already reaches it and SIGINT is not sent twice).
         Each run starts empty, so a second run sees the tokens of the first
         as revoked; pass the same --state-file to every run to keep them.
-  xano-emulator probe PATH
-        GET XANO_BASE_URL+PATH with the bearer token in XANO_PROBE_TOKEN and
-        print the HTTP status (loopback emulators only).
+  xano-emulator probe PATH|URL
+        GET XANO_BASE_URL+PATH, or an absolute loopback URL such as an
+        instance's meta_api plus a path, with the bearer token in
+        XANO_PROBE_TOKEN, and print the HTTP status (loopback emulators only).
   xano-emulator version
         Print the version.
 
@@ -98,6 +100,32 @@ type options struct {
 	faultRate  float64
 	seed       int64
 	stateFile  string
+	instances  instanceFlag
+}
+
+// instanceFlag collects the repeatable --instance flag.
+type instanceFlag []emulator.InstanceSpec
+
+func (f *instanceFlag) String() string {
+	names := make([]string, len(*f))
+	for i, s := range *f {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ",")
+}
+
+func (f *instanceFlag) Set(v string) error {
+	spec, err := emulator.ParseInstanceSpec(v)
+	if err != nil {
+		return err
+	}
+	for _, s := range *f {
+		if s.Name == spec.Name {
+			return fmt.Errorf("instance %q is declared twice", spec.Name)
+		}
+	}
+	*f = append(*f, spec)
+	return nil
 }
 
 // maxRateLimit bounds --rate-limit: the bucket holds ceil(rate) requests, so
@@ -124,6 +152,8 @@ func newFlags(name, defaultAddr string, out io.Writer) *options {
 	o.fs.Int64Var(&o.seed, "seed", 0, "`seed` of the fault choices, for reproducible runs")
 	o.fs.StringVar(&o.stateFile, "state-file", "", "JSON `file` that keeps tokens (with hashes of their secrets, never the secrets), ids and idempotency keys across restarts; "+
 		"a missing file starts empty, an unreadable or corrupt one stops the command and is left as it is (default: memory only)")
+	o.fs.Var(&o.instances, "instance", "declare an instance of the account as `NAME` or NAME=Display Name; repeatable. "+
+		"With declared instances any other instance name is not found (404); without, an instance exists from its first use")
 	return o
 }
 
@@ -156,8 +186,8 @@ func (o *options) parse(args []string, stderr io.Writer) ([]string, int, bool) {
 	return o.fs.Args(), 0, true
 }
 
-// checkLoopback refuses any address another machine could reach: the
-// emulator accepts every instance name and a fixed admin token.
+// checkLoopback refuses any address another machine could reach: anyone who
+// reaches the emulator can use its admin token.
 func checkLoopback(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" {
@@ -196,6 +226,7 @@ func (o *options) start(token string) (*http.Server, net.Listener, <-chan error,
 		FaultRate:   o.faultRate,
 		Seed:        o.seed,
 		StateFile:   o.stateFile,
+		Instances:   o.instances,
 	})
 	if err != nil {
 		return nil, nil, nil, err
