@@ -27,3 +27,13 @@ output "scopes" {
     ]
   }
 }
+
+output "meta_api" {
+  description = "Base URL of the instance's own Metadata API, where the token is used."
+  value       = xano_metadata_token.this.meta_api
+}
+
+output "findings" {
+  description = "Every finding of the provider's risk review (scope, permission, severity, rule, summary), known at plan time."
+  value       = xano_metadata_token.this.findings
+}

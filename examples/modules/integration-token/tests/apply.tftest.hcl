@@ -20,6 +20,16 @@ run "mint" {
     condition     = nonsensitive(length(output.token) > 0)
     error_message = "The token's secret must be known after the apply."
   }
+
+  assert {
+    condition     = endswith(output.meta_api, "/api:meta")
+    error_message = "The token must say where it is used: its instance's Metadata API."
+  }
+
+  assert {
+    condition     = length(output.findings) > 0 && alltrue([for f in output.findings : f.severity != "critical"])
+    error_message = "The applied token must keep its review, with nothing critical."
+  }
 }
 
 run "token_exists_with_its_scopes" {

@@ -21,6 +21,12 @@ run "weweb_reads_api_groups_and_content_only" {
     condition     = xano_metadata_token.this.name == "weweb-integration" && xano_metadata_token.this.expires_in == "30d"
     error_message = "The token must default to the name weweb-integration and a 30-day lifetime."
   }
+
+  # The review: nothing high or critical in a read-only design tool token.
+  assert {
+    condition     = alltrue([for f in output.findings : !contains(["high", "critical"], f.severity)])
+    error_message = "The weweb recipe must raise no high or critical finding."
+  }
 }
 
 run "monitoring_never_writes" {
@@ -39,6 +45,11 @@ run "monitoring_never_writes" {
     condition     = contains(keys(output.scopes), "workspace_request_history")
     error_message = "The monitoring recipe must read the request history."
   }
+
+  assert {
+    condition     = alltrue([for f in output.findings : !contains(["high", "critical"], f.severity)])
+    error_message = "The monitoring recipe must raise no high or critical finding."
+  }
 }
 
 run "automation_can_delete_records" {
@@ -53,6 +64,18 @@ run "automation_can_delete_records" {
   assert {
     condition     = output.scopes["workspace_database"] == ["create", "read", "update", "delete"]
     error_message = "The automation recipe must grant CRUD on the database."
+  }
+
+  assert {
+    condition = anytrue([
+      for f in output.findings : f.scope == "workspace_database" && f.permission == "delete" && f.severity == "critical"
+    ])
+    error_message = "The review must call deleting database records critical."
+  }
+
+  assert {
+    condition     = length([for f in output.findings : f if f.severity == "critical"]) == 4
+    error_message = "The review must find exactly the four database permissions critical."
   }
 
   assert {
