@@ -384,7 +384,9 @@ func TestBadInputValidation(t *testing.T) {
 		// Nothing in this diagnostic tells the resource apart; its wording does.
 		{name: "no scope", hcl: badToken("no_scope", ""), want: `(?i)scope.*(must have a configuration value|at least 1)`, attr: `AttributeName("scope")`},
 		{name: "malformed duration", hcl: badToken("malformed", `  expires_in = "7 days"`+"\n"+readAPIGroups),
-			want: `Invalid duration.*"7 days".*write a number and a unit`},
+			want: `Invalid duration.*"7 days".*did you mean "7d"\?.*write a number and a unit`},
+		{name: "duration in years", hcl: badToken("years", `  expires_in = "1y"`+"\n"+readAPIGroups),
+			want: `Invalid duration.*"1y".*did you mean "365d"\?`},
 		{name: "unitless duration", hcl: badToken("unitless", `  expires_in = "30"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"30".*write a number and a unit`},
 		{name: "negative duration", hcl: badToken("negative", `  expires_in = "-2h"`+"\n"+readAPIGroups),
@@ -397,6 +399,8 @@ func TestBadInputValidation(t *testing.T) {
 			want: `Lifetime not in whole seconds.*"2h0.5s".*Use`},
 		{name: "rotate_before malformed", hcl: badToken("rotate_bad", `  rotate_before = "soon"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"soon".*write a number and a unit`, attr: `AttributeName("rotate_before")`},
+		{name: "rotate_before in words", hcl: badToken("rotate_words", `  rotate_before = "1 week"`+"\n"+readAPIGroups),
+			want: `Invalid duration.*"1 week".*did you mean "1w"\?`, attr: `AttributeName("rotate_before")`},
 		{name: "rotate_before too long", hcl: badToken("rotate_long", `  expires_in = "7d"`+"\n"+`  rotate_before = "1w"`+"\n"+readAPIGroups),
 			want: `rotate_before is not shorter than the lifetime.*"1w".*Use a rotate_before shorter`},
 		{name: "rotate_before without expiry", hcl: badToken("rotate_never", `  never_expires = true`+"\n"+`  rotate_before = "1d"`+"\n"+readAPIGroups),
@@ -558,6 +562,9 @@ data "xano_scope_catalog" %q {
 		{name: "max_lifetime text", hcl: alias("life_text", conn+`  policy {
     max_lifetime = "forever"
   }`), want: `Invalid policy max_lifetime.*"forever"`},
+		{name: "max_lifetime in words", hcl: alias("life_words", conn+`  policy {
+    max_lifetime = "30 days"
+  }`), want: `Invalid policy max_lifetime.*"30 days".*did you mean "30d"\?`},
 		{name: "max_lifetime zero", hcl: alias("life_zero", conn+`  policy {
     max_lifetime = "0d"
   }`), want: `Invalid policy max_lifetime.*"0d".*zero`},
