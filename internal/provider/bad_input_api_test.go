@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -172,7 +173,7 @@ func rulesFor(op string, cases []apiCase) map[string]faultRule {
 
 // Patterns shared by many cases.
 const (
-	wantRetriesRanOut = `retries ran out after \d+ attempts`
+	wantRetriesRanOut = `\(after \d+ attempts\)`
 	wantCheckBaseURL  = `Check that base_url points at the Xano Metadata API`
 	wantTryLater      = `try again later`
 )
@@ -182,18 +183,18 @@ const (
 // refreshes in one plan, updates in one apply and revocations in one destroy.
 func TestBadInputAPIErrors(t *testing.T) {
 	t.Parallel()
-	emu, _ := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	emu, _ := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	faults, baseURL := newFaultServer(t, emu)
 
 	creates := []apiCase{
 		{"c-400", faultRule{status: 400, body: xanoError(xano.CodeInputError, "name contains characters Xano refuses")},
 			`Xano API error.*create token "c-400".*400 ERROR_CODE_INPUT_ERROR: name contains characters Xano refuses`, false},
 		{"c-limit", faultRule{status: 400, body: xanoError(xano.CodeInputError, xano.LimitMessage)},
-			`Xano token limit reached.*at most 10 active tokens.*Free one before applying again`, false},
+			`Xano token limit reached.*Free one before applying again.*at most 10 active tokens`, false},
 		{"c-401", faultRule{status: 401, body: xanoError(xano.CodeUnauthorized, "Invalid access token.")},
-			`Xano rejected the access token.*401 ERROR_CODE_UNAUTHORIZED.*Check the access token`, false},
+			`Xano rejected the access token.*missing, wrong, expired or revoked.*401 ERROR_CODE_UNAUTHORIZED`, false},
 		{"c-403", faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied.")},
-			`The access token lacks the rights for this.*403.*use a token of an account that manages this instance`, false},
+			`The access token lacks the rights for this.*use a token of an account that administers it.*403 ERROR_CODE_ACCESS_DENIED`, false},
 		{"c-404", faultRule{status: 404, body: xanoError(xano.CodeNotFound, "Instance not found.")},
 			`Not found in Xano.*create token "c-404".*Check the instance name and base_url.*404 ERROR_CODE_NOT_FOUND: Instance not found`, false},
 		{"c-429", faultRule{status: 429, body: xanoError(xano.CodeTooManyRequests, "Slow down.")},
@@ -386,7 +387,7 @@ func mtClientWith(t *testing.T, baseURL, token string) *xano.Client {
 // while Terraform plans.
 func TestBadInputAPIErrorsPlanTime(t *testing.T) {
 	t.Parallel()
-	emu, _ := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	emu, _ := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	faults, baseURL := newFaultServer(t, emu)
 
 	lists := []apiCase{
