@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -48,7 +49,7 @@ func TestAccMetadataToken_usage(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := newMTClock(start)
-	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	const used, unused = "xano_metadata_token.used", "xano_metadata_token.unused"
 	config := func(usedName, policy string) string {
 		return fmt.Sprintf(`
@@ -165,7 +166,7 @@ resource "xano_metadata_token" "unused" {
 // each grant beyond the recipe and none within it, and an in-place change.
 func TestAccMetadataToken_purpose(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	const grafana, weweb = "xano_metadata_token.grafana", "xano_metadata_token.weweb"
 	config := func(purpose string) string {
 		return mtProvider(baseURL, "main") + fmt.Sprintf(`
@@ -276,7 +277,7 @@ func TestAccMetadataTokensDataSource_audit(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := newMTClock(start)
-	_, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	_, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	client := mtClient(t, baseURL)
 	// Made in the dashboard, with a purpose its grants exceed.
 	manual, err := client.CreateToken(t.Context(), "main", xano.CreateTokenRequest{

@@ -159,7 +159,7 @@ func TestRiskReviewPurposeAndIdle(t *testing.T) {
 			prior:  func(t *testing.T) map[string]any { return idleState(t, true) },
 			want:   []diagView{warning("high risk")},
 			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
-				detailHas("Idle: never used since its creation at 2026-10-13T11:31:20Z, more than the provider policy's max_idle of 30d ago; " +
+				detailHas("Idle: never used since its creation at 2026-10-13T11:31:20Z, more than the provider policy's max_idle of 30d ago; "+
 					"revoke it if nothing needs it (remove the resource, or terraform destroy -target), or raise max_idle. Idle tokens warn but never fail a plan.")(t, s, resp)
 				if got := plannedRules(t, s, resp); !slices.Equal(got, []string{"grant", "grant", "idle"}) {
 					t.Errorf("planned findings %v, want the grants then idle", got)
