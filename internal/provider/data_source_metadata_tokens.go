@@ -181,8 +181,8 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	slices.SortFunc(tokens, func(a, b xano.Token) int { return cmp.Compare(a.ID, b.ID) })
-	managed, d2 := managedTokenIDs(ctx, model.ManagedTokenIDs)
-	resp.Diagnostics.Append(d2...)
+	managed, diags := managedTokenIDs(ctx, model.ManagedTokenIDs)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -16,11 +16,12 @@ import (
 // The plan-time risk review: a token's configuration becomes a policy.Spec,
 // internal/policy turns it into findings and a report per token, and this
 // file turns the report into diagnostics and the findings into the computed
-// `findings` attribute. Warnings are raised only when a plan creates or
-// replaces a token, so a reviewer sees each risk once, when it is introduced;
-// policy errors are raised on every plan except a destroy's, so tightening
-// the policy takes effect on tokens that already exist while removing one is
-// always possible.
+// `findings` attribute. The token's warning is raised when a plan creates or
+// replaces it, so a reviewer sees each risk once, when it is introduced; a
+// plan that keeps the token warns only about what is new or ongoing (a
+// purpose just set, idleness). Policy errors are raised on every plan except
+// a destroy's, so tightening the policy takes effect on tokens that already
+// exist while removing one is always possible.
 
 // specValues are the attributes the review reads, as Terraform values, so the
 // managed and the ephemeral token share one conversion.
