@@ -529,7 +529,7 @@ data "xano_scope_catalog" %q {
 		{name: "base_url with a query", hcl: alias("url_query", `  base_url = "https://example.com/api:meta?key=q-SECRET-55"`+"\n"+`  access_token = "`+badAdminToken+`"`),
 			want: `Invalid Xano base URL.*"https://example.com/api:meta" has a query or fragment`, attr: `AttributeName("base_url")`},
 		{name: "request_timeout text", hcl: alias("timeout_text", conn+`  request_timeout = "fast"`),
-			want: `Invalid request_timeout.*"fast".*positive duration`, attr: `AttributeName("request_timeout")`},
+			want: `Invalid duration.*"fast".*write a number and a unit`, attr: `AttributeName("request_timeout")`},
 		{name: "request_timeout zero", hcl: alias("timeout_zero", conn+`  request_timeout = "0s"`),
 			want: `Invalid request_timeout.*"0s".*zero`},
 		{name: "max_retries negative", hcl: alias("retries_neg", conn+`  max_retries = -1`),
@@ -561,10 +561,10 @@ data "xano_scope_catalog" %q {
   }`), want: `Invalid deny pattern.*null`},
 		{name: "max_lifetime text", hcl: alias("life_text", conn+`  policy {
     max_lifetime = "forever"
-  }`), want: `Invalid policy max_lifetime.*"forever"`},
+  }`), want: `Invalid duration.*"forever"`},
 		{name: "max_lifetime in words", hcl: alias("life_words", conn+`  policy {
     max_lifetime = "30 days"
-  }`), want: `Invalid policy max_lifetime.*"30 days".*did you mean "30d"\?`},
+  }`), want: `Invalid duration.*"30 days".*did you mean "30d"\?`},
 		{name: "max_lifetime zero", hcl: alias("life_zero", conn+`  policy {
     max_lifetime = "0d"
   }`), want: `Invalid policy max_lifetime.*"0d".*zero`},

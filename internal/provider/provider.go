@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -27,7 +28,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -35,7 +35,6 @@ import (
 // Ensure the implementation satisfies the expected interfaces.
 var (
 	_ provider.Provider                       = &xanoProvider{}
-	_ provider.ProviderWithValidateConfig     = &xanoProvider{}
 	_ provider.ProviderWithEphemeralResources = &xanoProvider{}
 )
 
@@ -82,24 +81,24 @@ func NewWithClock(version string, now func() time.Time) func() provider.Provider
 
 // xanoProviderModel maps the provider block.
 type xanoProviderModel struct {
-	BaseURL        types.String `tfsdk:"base_url"`
-	AccessToken    types.String `tfsdk:"access_token"`
-	Instance       types.String `tfsdk:"instance"`
-	Profile        types.String `tfsdk:"profile"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
-	SkipCheck      types.Bool   `tfsdk:"skip_credentials_validation"`
-	Policy         types.Object `tfsdk:"policy"`
+	BaseURL        types.String  `tfsdk:"base_url"`
+	AccessToken    types.String  `tfsdk:"access_token"`
+	Instance       types.String  `tfsdk:"instance"`
+	Profile        types.String  `tfsdk:"profile"`
+	MaxRetries     types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout DurationValue `tfsdk:"request_timeout"`
+	SkipCheck      types.Bool    `tfsdk:"skip_credentials_validation"`
+	Policy         types.Object  `tfsdk:"policy"`
 }
 
 // providerPolicyModel maps the policy block.
 type providerPolicyModel struct {
-	WarnAt             types.String `tfsdk:"warn_at"`
-	Deny               types.List   `tfsdk:"deny"`
-	MaxLifetime        types.String `tfsdk:"max_lifetime"`
-	RequireDescription types.Bool   `tfsdk:"require_description"`
-	Enforce            types.Bool   `tfsdk:"enforce"`
-	MaxIdle            types.String `tfsdk:"max_idle"`
+	WarnAt             types.String  `tfsdk:"warn_at"`
+	Deny               types.List    `tfsdk:"deny"`
+	MaxLifetime        DurationValue `tfsdk:"max_lifetime"`
+	RequireDescription types.Bool    `tfsdk:"require_description"`
+	Enforce            types.Bool    `tfsdk:"enforce"`
+	MaxIdle            DurationValue `tfsdk:"max_idle"`
 }
 
 // Metadata returns the provider type name.
@@ -120,10 +119,8 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Root URL of the Xano Metadata API. Can also be set with the `XANO_BASE_URL` " +
 					"environment variable, or comes from the profile's `instance_origin` plus `/api:meta`. " +
 					"Defaults to `" + xano.DefaultBaseURL + "`.",
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-				},
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
 			},
 			"access_token": schema.StringAttribute{
 				MarkdownDescription: "Metadata API access token used to manage other tokens. Can also be set with " +
@@ -164,7 +161,9 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of each HTTP attempt, as a duration such as `30s` or `2m`. " +
 					"Defaults to `" + xano.DefaultRequestTimeout.String() + "`.",
-				Optional: true,
+				CustomType: DurationType{},
+				Optional:   true,
+				Validators: []validator.String{requestTimeoutRule},
 			},
 			"skip_credentials_validation": schema.BoolAttribute{
 				MarkdownDescription: "Skip the checks the provider makes when it is configured and at plan time: " +
@@ -196,11 +195,14 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 							"`enforce` or a resource's `risk_acknowledgement` say.",
 						ElementType: types.StringType,
 						Optional:    true,
+						Validators:  []validator.List{listvalidator.ValueStringsAre(denyPatternValidator{})},
 					},
 					"max_lifetime": schema.StringAttribute{
 						MarkdownDescription: "Longest `expires_in` allowed without a high finding, as a duration " +
 							"such as `90d` or `2w`. No cap when unset.",
-						Optional: true,
+						CustomType: DurationType{},
+						Optional:   true,
+						Validators: []validator.String{maxLifetimeRule},
 					},
 					"require_description": schema.BoolAttribute{
 						MarkdownDescription: "Make a token without a description a high finding. Defaults to `false`.",
@@ -216,32 +218,14 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 							"never used and created longer ago, or last used longer ago, is a high finding with rule `idle`, " +
 							"in the audit (`xano_metadata_tokens`) and in the plan of a managed token, judged at its refresh. " +
 							"An idle token warns but never fails a plan, even under `enforce`. No idle finding when unset.",
-						Optional: true,
+						CustomType: DurationType{},
+						Optional:   true,
+						Validators: []validator.String{maxIdleRule},
 					},
 				},
 			},
 		},
 	}
-}
-
-// ValidateConfig checks what the schema validators cannot: durations, the
-// base URL and deny patterns, each error pointing at its attribute. Unknown
-// values are skipped here and reported by Configure.
-func (p *xanoProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
-	var cfg xanoProviderModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if known(cfg.BaseURL) {
-		if err := checkBaseURL(cfg.BaseURL.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL", capitalize(err.Error())+".")
-		}
-	}
-	if known(cfg.RequestTimeout) {
-		parseRequestTimeout(cfg.RequestTimeout.ValueString(), &resp.Diagnostics)
-	}
-	policyFromConfig(ctx, cfg.Policy, false, &resp.Diagnostics)
 }
 
 // Configure resolves the connection settings and builds the API client
@@ -272,7 +256,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 			addUnknownError(&resp.Diagnostics, path.Root(u.attr), u.summary, u.hint)
 		}
 	}
-	pol := policyFromConfig(ctx, cfg.Policy, true, &resp.Diagnostics)
+	pol := policyFromConfig(ctx, cfg.Policy, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -289,9 +273,15 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	ctx = maskSecrets(ctx, conn.accessToken)
 	skipChecks := cfg.SkipCheck.ValueBool()
 
+	// Validation has refused a bad request_timeout already; this error only
+	// guards against a configuration that skipped it.
 	timeout := xano.DefaultRequestTimeout
 	if !cfg.RequestTimeout.IsNull() {
-		timeout = parseRequestTimeout(cfg.RequestTimeout.ValueString(), &resp.Diagnostics)
+		d, err := parseRequestTimeout(cfg.RequestTimeout.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout", capitalize(err.Error())+".")
+		}
+		timeout = d
 	}
 	retries := xano.DefaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
@@ -388,43 +378,18 @@ func addUnknownError(diags *diag.Diagnostics, p path.Path, summary, hint string)
 			"or remove it to use the default.", p, hint))
 }
 
-// checkBaseURL rejects what the API client would refuse, with the client's
-// own parser, so the error points at base_url rather than surfacing when the
-// client is built. Like the parser's, its message never shows the URL's
-// user information.
-func checkBaseURL(raw string) error {
-	_, err := xano.ParseBaseURL(raw)
-	return err
-}
-
-// parseRequestTimeout parses request_timeout, adding an attribute error when
-// it is not a positive duration.
-func parseRequestTimeout(s string, diags *diag.Diagnostics) time.Duration {
-	d, err := duration.Parse(s)
-	if err == nil && d <= 0 {
-		err = fmt.Errorf("duration %q is zero", s)
-	}
-	if err != nil {
-		diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-			fmt.Sprintf("%s. Set a positive duration such as \"30s\" or \"2m\", or remove request_timeout to use %s.",
-				strings.TrimSuffix(err.Error(), "."), xano.DefaultRequestTimeout))
-	}
-	return d
-}
-
-// policyFromConfig validates the policy block and, with requireKnown
-// (Configure), builds the policy, an unknown value being an error. Without it
-// (ValidateConfig) unknown values are skipped and nothing is built. The policy
-// is meaningful only when no error was added.
-func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, diags *diag.Diagnostics) policy.Policy {
+// policyFromConfig builds the policy of the provider block. Validation has
+// checked each value against the policy package's parsers; what is left here
+// is a value unknown at plan time, which is an error on its own attribute,
+// as the policy must be known to review any plan. The policy is meaningful
+// only when no error was added.
+func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnostics) policy.Policy {
 	root := path.Root("policy")
 	if obj.IsNull() {
 		return policy.Default()
 	}
 	if obj.IsUnknown() {
-		if requireKnown {
-			addUnknownError(diags, root, "Unknown policy", "")
-		}
+		addUnknownError(diags, root, "Unknown policy", "")
 		return policy.Default()
 	}
 	var m providerPolicyModel
@@ -432,14 +397,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 		diags.Append(d...)
 		return policy.Default()
 	}
-
-	complete := true
-	unknown := func(p path.Path) {
-		complete = false
-		if requireKnown {
-			addUnknownError(diags, p, "Unknown policy value", "")
-		}
-	}
+	before := diags.ErrorsCount()
 	for _, v := range []struct {
 		value interface{ IsUnknown() bool }
 		attr  string
@@ -448,76 +406,38 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"}, {m.MaxIdle, "max_idle"},
 	} {
 		if v.value.IsUnknown() {
-			unknown(root.AtName(v.attr))
+			addUnknownError(diags, root.AtName(v.attr), "Unknown policy value", "")
 		}
 	}
-
-	valid := true
 	var deny []string
-	if !m.Deny.IsNull() && !m.Deny.IsUnknown() {
-		for i, e := range m.Deny.Elements() {
-			p := root.AtName("deny").AtListIndex(i)
-			s, ok := e.(types.String)
-			switch {
-			case !ok:
-				diags.AddAttributeError(p, "Invalid deny pattern", fmt.Sprintf("Expected a string, got %s. This is a bug in the provider, please report it.", e.Type(ctx)))
-				valid = false
-			case s.IsUnknown():
-				unknown(p)
-			case s.IsNull():
-				diags.AddAttributeError(p, "Invalid deny pattern",
-					"A deny entry is null. Write each entry as scope.permission, such as \"workspace_database.delete\", or remove it.")
-				valid = false
-			default:
-				if _, err := policy.ParsePattern(s.ValueString()); err != nil {
-					diags.AddAttributeError(p, "Invalid deny pattern", capitalize(err.Error())+".")
-					valid = false
-					continue
-				}
-				deny = append(deny, s.ValueString())
-			}
+	for i, e := range m.Deny.Elements() {
+		s, ok := e.(types.String)
+		switch {
+		case !ok:
+			diags.AddAttributeError(root.AtName("deny").AtListIndex(i), "Invalid deny pattern",
+				fmt.Sprintf("Expected a string, got %s. This is a bug in the provider, please report it.", e.Type(ctx)))
+		case s.IsUnknown():
+			addUnknownError(diags, root.AtName("deny").AtListIndex(i), "Unknown policy value", "")
+		default:
+			deny = append(deny, s.ValueString())
 		}
 	}
-	if known(m.MaxLifetime) {
-		// ParsePolicy with only max_lifetime set reports exactly its errors,
-		// so the message stays the policy package's and the path is precise.
-		if _, errs := policy.ParsePolicy("", nil, m.MaxLifetime.ValueString(), false, false); len(errs) > 0 {
-			for _, err := range errs {
-				diags.AddAttributeError(root.AtName("max_lifetime"), "Invalid policy max_lifetime", capitalize(err.Error())+".")
-			}
-			valid = false
-		}
-	}
-	maxIdle, ok := maxIdleFromConfig(m.MaxIdle, root.AtName("max_idle"), diags)
-	valid = valid && ok
-	// ValidateConfig stops here: all ParsePolicy could add is a second error
-	// about warn_at, whose OneOf validator already reports it.
-	if !complete || !valid || !requireKnown {
+	if diags.ErrorsCount() > before {
 		return policy.Default()
 	}
-
-	// A null warn_at reaches ParsePolicy as "", which means the default.
-	pol, errs := policy.ParsePolicy(m.WarnAt.ValueString(), deny, m.MaxLifetime.ValueString(),
-		m.RequireDescription.ValueBool(), m.Enforce.ValueBool())
+	pol, errs := policy.ParsePolicy(policy.Config{
+		WarnAt:             m.WarnAt.ValueString(),
+		Deny:               deny,
+		MaxLifetime:        m.MaxLifetime.ValueString(),
+		RequireDescription: m.RequireDescription.ValueBool(),
+		Enforce:            m.Enforce.ValueBool(),
+		MaxIdle:            m.MaxIdle.ValueString(),
+	})
+	// Validation reported each of these on its attribute already.
 	for _, err := range errs {
 		diags.AddAttributeError(root, "Invalid provider policy", capitalize(err.Error())+".")
 	}
-	pol.MaxIdle = maxIdle
 	return pol
-}
-
-// maxIdleFromConfig parses the policy's max_idle, 0 when it is unset or
-// unknown; ok is false when it added an error at p.
-func maxIdleFromConfig(v types.String, p path.Path, diags *diag.Diagnostics) (time.Duration, bool) {
-	if !known(v) {
-		return 0, true
-	}
-	d, err := policy.ParseMaxIdle(v.ValueString())
-	if err != nil {
-		diags.AddAttributeError(p, "Invalid policy max_idle", capitalize(err.Error())+".")
-		return 0, false
-	}
-	return d, true
 }
 
 // capitalize starts a diagnostic detail with a capital letter, as the error
@@ -550,132 +470,144 @@ type connection struct {
 }
 
 // resolveConnection applies the documented precedence to each setting:
-// provider argument, then environment variable, then the CLI profile. The
-// credentials file is read only when no token was given, or when a profile is
-// chosen explicitly. A missing token is not added to diags but returned in
-// missingToken: only what needs the API fails without one.
+// provider argument, then environment variable, then the CLI profile. It
+// loads what each place holds, merges it and validates the result. A missing
+// token is not added to diags but returned in missingToken: only what needs
+// the API fails without one.
 func resolveConnection(in connectionInput, env environment, diags *diag.Diagnostics) connection {
-	var out connection
-	pick := func(arg, envName string) (string, string) {
+	set := loadSettings(in, env)
+	prof, ok := loadProfile(set, env, diags)
+	if !ok {
+		return connection{}
+	}
+	conn := mergeConnection(set, prof)
+	validateConnection(&conn, prof.note, diags)
+	return conn
+}
+
+// setting is one connection setting and where it came from: "argument", an
+// environment variable's name, "profile <name>" or "default".
+type setting struct{ value, source string }
+
+// settings are the connection settings the provider block and the
+// environment give, before the credentials file is read.
+type settings struct{ baseURL, accessToken, instance, profile setting }
+
+// loadSettings takes each setting from its argument, else its environment
+// variable.
+func loadSettings(in connectionInput, env environment) settings {
+	pick := func(arg, envName string) setting {
 		if v := strings.TrimSpace(arg); v != "" {
-			return v, "argument"
+			return setting{v, "argument"}
 		}
 		if v := strings.TrimSpace(env.getenv(envName)); v != "" {
-			return v, envName
+			return setting{v, envName}
 		}
-		return "", ""
+		return setting{}
 	}
-	out.baseURL, out.baseURLSource = pick(in.baseURL, envBaseURL)
-	out.accessToken, out.accessTokenSource = pick(in.accessToken, envAccessToken)
-	out.instance, out.instanceSource = pick(in.instance, envInstance)
-	profileName, profileSource := pick(in.profile, envProfile)
-	explicit := profileName != ""
+	return settings{
+		baseURL:     pick(in.baseURL, envBaseURL),
+		accessToken: pick(in.accessToken, envAccessToken),
+		instance:    pick(in.instance, envInstance),
+		profile:     pick(in.profile, envProfile),
+	}
+}
 
-	// fileNote explains, in the missing-token error, what the file gave.
-	var fileNote string
-	if out.accessToken == "" || explicit {
-		file := credentialsPath(env)
-		var f *credentialsFile
-		var err error
-		if file != "" {
-			f, err = loadCredentials(file)
+// loadedProfile is what the credentials file gave: the profile, when one was
+// read, and otherwise a note on why not, for the missing-token error.
+type loadedProfile struct {
+	name, file string
+	profile    *credentialsProfile
+	note       string
+}
+
+// loadProfile reads the credentials file when no token was given, or when a
+// profile is chosen explicitly. ok is false when it added an error: a chosen
+// profile that cannot be found, or a file that cannot be read.
+func loadProfile(set settings, env environment, diags *diag.Diagnostics) (loadedProfile, bool) {
+	explicit := set.profile.value != ""
+	if set.accessToken.value != "" && !explicit {
+		return loadedProfile{}, true
+	}
+	file := credentialsPath(env)
+	if file == "" {
+		if explicit {
+			diags.Append(profileWithoutFile(set.profile))
+			return loadedProfile{}, false
 		}
-		switch {
-		case file == "":
-			fileNote = "No home directory was found to look for " + defaultCredentialsPath + "."
-			if explicit {
-				diags.AddAttributeError(path.Root("profile"), "Xano CLI profile not found", fmt.Sprintf(
-					"Profile %q was chosen (%s), but no credentials file could be located: there is no home "+
-						"directory and %s is not set. Set %s to the path of the file written by Xano's CLI.",
-					profileName, sourceText(profileSource), envConfig, envConfig))
-				return out
-			}
-		case errors.Is(err, fs.ErrNotExist):
-			fileNote = fmt.Sprintf("The credentials file %s does not exist.", file)
-			if explicit {
-				diags.AddAttributeError(path.Root("profile"), "Xano CLI profile not found", fmt.Sprintf(
-					"Profile %q was chosen (%s), but the credentials file %s does not exist. Log in with "+
-						"Xano's CLI to create it, point %s at the file, or remove the profile setting.",
-					profileName, sourceText(profileSource), file, envConfig))
-				return out
-			}
-		case err != nil:
-			diags.AddError("Cannot read the Xano CLI credentials file", fmt.Sprintf(
-				"The provider read %s because no access token was set otherwise, and failed: %s. "+
-					"Fix or remove the file, or set the access_token argument or the %s environment variable.",
-				file, strings.TrimSuffix(err.Error(), "."), envAccessToken))
-			return out
-		default:
-			name := profileName
-			if name == "" {
-				name = f.Default
-			}
-			if name == "" {
-				name = defaultProfileName
-			}
-			prof, ok := f.profile(name)
-			if !ok {
-				available := "it has no profiles"
-				if names := f.profileNames(); len(names) > 0 {
-					available = "available profiles: " + strings.Join(quoteAll(names), ", ")
-				}
-				if explicit || f.Default != "" {
-					where := sourceText(profileSource)
-					if !explicit {
-						where = "named by the file's default key"
-					}
-					detail := fmt.Sprintf(
-						"Profile %q (%s) is not in %s; %s. Choose one of them with the profile argument or %s, "+
-							"or log in with Xano's CLI to create the profile.",
-						name, where, file, available, envProfile)
-					if explicit {
-						diags.AddAttributeError(path.Root("profile"), "Xano CLI profile not found", detail)
-					} else {
-						diags.AddError("Xano CLI profile not found", detail)
-					}
-					return out
-				}
-				fileNote = fmt.Sprintf("The credentials file %s has no %q profile; %s.", file, name, available)
-				break
-			}
-			out.credentialsFile = file
-			if out.accessToken == "" {
-				out.accessToken, out.accessTokenSource = prof.AccessToken, "profile "+name
-				if prof.AccessToken == "" {
-					fileNote = fmt.Sprintf("Profile %q of %s has no access_token.", name, file)
-				}
-			}
-			if out.baseURL == "" {
-				if u := prof.metaBaseURL(); u != "" {
-					out.baseURL, out.baseURLSource = u, "profile "+name
-				}
-			}
-			if out.instance == "" && prof.Instance != "" {
-				out.instance, out.instanceSource = prof.Instance, "profile "+name
-			}
+		return loadedProfile{note: "No home directory was found to look for " + defaultCredentialsPath + "."}, true
+	}
+	f, err := loadCredentials(file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if explicit {
+			diags.Append(profileFileMissing(set.profile, file))
+			return loadedProfile{}, false
+		}
+		return loadedProfile{note: fmt.Sprintf("The credentials file %s does not exist.", file)}, true
+	case err != nil:
+		diags.Append(credentialsUnreadable(file, err))
+		return loadedProfile{}, false
+	}
+	name := cmp.Or(set.profile.value, f.Default, defaultProfileName)
+	prof, found := f.profile(name)
+	if !found {
+		available := "it has no profiles"
+		if names := f.profileNames(); len(names) > 0 {
+			available = "available profiles: " + strings.Join(quoteAll(names), ", ")
+		}
+		if explicit || f.Default != "" {
+			diags.Append(profileNotFound(set.profile, name, file, available))
+			return loadedProfile{}, false
+		}
+		return loadedProfile{note: fmt.Sprintf("The credentials file %s has no %q profile; %s.", file, name, available)}, true
+	}
+	out := loadedProfile{name: name, file: file, profile: &prof}
+	if set.accessToken.value == "" && prof.AccessToken == "" {
+		out.note = fmt.Sprintf("Profile %q of %s has no access_token.", name, file)
+	}
+	return out, true
+}
+
+// mergeConnection fills what the arguments and environment left unset from
+// the profile, and base_url from the default last.
+func mergeConnection(set settings, prof loadedProfile) connection {
+	out := connection{
+		baseURL: set.baseURL.value, baseURLSource: set.baseURL.source,
+		accessToken: set.accessToken.value, accessTokenSource: set.accessToken.source,
+		instance: set.instance.value, instanceSource: set.instance.source,
+	}
+	if p := prof.profile; p != nil {
+		from := "profile " + prof.name
+		out.credentialsFile = prof.file
+		if out.accessToken == "" {
+			out.accessToken, out.accessTokenSource = p.AccessToken, from
+		}
+		if u := p.metaBaseURL(); out.baseURL == "" && u != "" {
+			out.baseURL, out.baseURLSource = u, from
+		}
+		if out.instance == "" && p.Instance != "" {
+			out.instance, out.instanceSource = p.Instance, from
 		}
 	}
-
 	if out.baseURL == "" {
 		out.baseURL, out.baseURLSource = xano.DefaultBaseURL, "default"
-	} else if err := checkBaseURL(out.baseURL); err != nil {
-		diags.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL",
-			fmt.Sprintf("From %s: %s.", sourceText(out.baseURLSource), strings.TrimSuffix(err.Error(), ".")))
-		return out
-	}
-	if out.accessToken == "" {
-		detail := "The provider needs a Xano Metadata API access token and found none. Set one of:\n" +
-			"  - the access_token argument of the provider block,\n" +
-			"  - the " + envAccessToken + " environment variable,\n" +
-			"  - a profile in " + defaultCredentialsPath + ", as written by Xano's CLI when you log in " +
-			"(" + envConfig + " names another file; the profile argument or " + envProfile + " picks the profile).\n" +
-			"Create a token in the Xano dashboard under Settings, Metadata API."
-		if fileNote != "" {
-			detail += "\n\n" + fileNote
-		}
-		out.missingToken = diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Missing Xano access token", detail)
 	}
 	return out
+}
+
+// validateConnection checks the merged settings: a base_url that did not go
+// through schema validation (from the environment or a profile) is an error;
+// a missing token is recorded in missingToken, with note saying what the
+// credentials file gave.
+func validateConnection(conn *connection, note string, diags *diag.Diagnostics) {
+	if _, err := xano.ParseBaseURL(conn.baseURL); err != nil {
+		diags.Append(invalidBaseURL(path.Root("base_url"), conn.baseURLSource, err))
+		return
+	}
+	if conn.accessToken == "" {
+		conn.missingToken = missingTokenError(note)
+	}
 }
 
 // sourceText names, in a diagnostic, where a setting came from: "argument",
