@@ -576,10 +576,10 @@ data "xano_scope_catalog" %q {
 			want: `Xano CLI profile not found.*"bad-input-no-such-profile"`, attr: `AttributeName("profile")`},
 		// The credentials check: one error each, on the setting to fix.
 		{name: "wrong access token", hcl: alias("token_wrong", `  base_url = "`+baseURL+`"`+"\n"+`  access_token = "wrong-SECRET-99"`),
-			want: `Xano rejected the access token.*401 ERROR_CODE_UNAUTHORIZED.*access_token argument of the provider block`,
+			want: `Xano rejected the access token.*access_token argument of the provider block.*API answer: .*401 ERROR_CODE_UNAUTHORIZED`,
 			attr: `AttributeName("access_token")`},
 		{name: "unreachable base_url", hcl: alias("url_closed", `  base_url = "`+closedPortURL(t)+`"`+"\n"+`  access_token = "`+badAdminToken+`"`),
-			want: `Cannot reach the Xano API.*connection refused.*base_url argument of the provider block`, attr: `AttributeName("base_url")`},
+			want: `Cannot reach the Xano API.*base_url argument of the provider block.*API answer: .*connection refused`, attr: `AttributeName("base_url")`},
 		{name: "base_url not a Metadata API", hcl: alias("url_nothing", `  base_url = "`+strings.TrimSuffix(baseURL, "/api:meta")+`/nothing"`+"\n"+`  access_token = "`+badAdminToken+`"`),
 			want: `No Xano Metadata API at base_url.*404`, attr: `AttributeName("base_url")`},
 	}

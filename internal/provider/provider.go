@@ -318,8 +318,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 			Logger:         tflogLogger{},
 		})
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot create the Xano API client",
-				fmt.Sprintf("The provider configuration was rejected: %s.", strings.TrimSuffix(err.Error(), ".")))
+			resp.Diagnostics.Append(clientError(err))
 			return
 		}
 		data.client = client
@@ -370,13 +369,6 @@ func (p *xanoProvider) EphemeralResources(_ context.Context) []func() ephemeral.
 
 // known reports whether a string is set to a known value.
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
-
-func addUnknownError(diags *diag.Diagnostics, p path.Path, summary, hint string) {
-	diags.AddAttributeError(p, summary, fmt.Sprintf(
-		"The provider cannot create the Xano API client because %s is unknown until apply. "+
-			"Set it to a value known at plan time, such as a literal or a variable%s, "+
-			"or remove it to use the default.", p, hint))
-}
 
 // policyFromConfig builds the policy of the provider block. Validation has
 // checked each value against the policy package's parsers; what is left here
@@ -602,24 +594,12 @@ func mergeConnection(set settings, prof loadedProfile) connection {
 // credentials file gave.
 func validateConnection(conn *connection, note string, diags *diag.Diagnostics) {
 	if _, err := xano.ParseBaseURL(conn.baseURL); err != nil {
-		diags.Append(invalidBaseURL(path.Root("base_url"), conn.baseURLSource, err))
+		diags.Append(invalidBaseURL(settingOrigin("base_url", conn.baseURLSource, conn.credentialsFile), err))
 		return
 	}
 	if conn.accessToken == "" {
 		conn.missingToken = missingTokenError(note)
 	}
-}
-
-// sourceText names, in a diagnostic, where a setting came from: "argument",
-// an environment variable's name or "profile <name>".
-func sourceText(source string) string {
-	if source == "argument" {
-		return "the provider argument"
-	}
-	if strings.HasPrefix(source, "XANO_") {
-		return "the " + source + " environment variable"
-	}
-	return source
 }
 
 func quoteAll(ss []string) []string {

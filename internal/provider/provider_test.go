@@ -359,7 +359,7 @@ profiles:
 			file:       twoProfiles,
 			wantErr:    "Xano CLI profile not found",
 			wantPath:   pathOf(path.Root("profile")),
-			wantDetail: []string{`Profile "qa" (the provider argument)`, `available profiles: "prod", "staging"`},
+			wantDetail: []string{`Profile "qa" (the profile argument of the provider block)`, `available profiles: "prod", "staging"`},
 		},
 		{
 			name:       "XANO_PROFILE names a missing profile",

@@ -35,7 +35,7 @@ func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRe
 		return
 	}
 	if _, err := xano.ParseBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.Append(invalidBaseURL(req.Path, "", err))
+		resp.Diagnostics.Append(invalidBaseURL("", err))
 	}
 }
 

@@ -348,7 +348,7 @@ func (r *metadataTokenResource) planInstance(ctx context.Context, req resource.M
 		instance = prior.ValueString()
 	}
 	if instance == "" {
-		missingInstance(&resp.Diagnostics)
+		missingInstance(&resp.Diagnostics, "resource")
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance"), instance)...)
@@ -384,12 +384,6 @@ func (r *metadataTokenResource) resolveMetaAPI(ctx context.Context, planned type
 		return types.StringValue(u)
 	}
 	return types.StringNull()
-}
-
-func missingInstance(diags *diag.Diagnostics) {
-	diags.AddAttributeError(path.Root("instance"), "Missing Xano instance",
-		"The token needs a Xano instance and neither the resource nor the provider sets one. "+
-			"Set instance on the resource, or instance in the provider block (or XANO_INSTANCE).")
 }
 
 // planRotation plans a replacement when the token has expired or is inside
@@ -466,7 +460,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	}
 	instance := r.data.instanceOr(plan.Instance)
 	if instance == "" {
-		missingInstance(&resp.Diagnostics)
+		missingInstance(&resp.Diagnostics, "resource")
 		return
 	}
 	// Validation ran again on the now-known configuration before this apply,
@@ -506,8 +500,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	state.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
 	times, err := parseTokenTimes(tok)
 	if err != nil {
-		resp.Diagnostics.AddError("Unexpected token from the Xano API",
-			fmt.Sprintf("Token %d was created but %s. Terraform marks it tainted so the next apply replaces it.", tok.ID, err))
+		resp.Diagnostics.Append(unexpectedToken(fmt.Sprintf("Token %d was created, but its answer cannot be read", tok.ID), err, "Terraform marks it tainted so the next apply replaces it."))
 		resp.Diagnostics.Append(state.applyToken(instance, tok, nil)...)
 	} else {
 		resp.Diagnostics.Append(state.applyToken(instance, tok, &times)...)
@@ -546,7 +539,7 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	times, err := parseTokenTimes(tok)
 	if err != nil {
-		resp.Diagnostics.AddError("Unexpected token from the Xano API", fmt.Sprintf("Token %d: %s.", id, err))
+		resp.Diagnostics.Append(unexpectedToken(fmt.Sprintf("Token %d", id), err, ""))
 		return
 	}
 	resp.Diagnostics.Append(state.applyToken(instance, tok, &times)...)
