@@ -45,18 +45,22 @@ func (h *harness) logf(format string, args ...any) {
 	fmt.Fprintf(h.progress, "xano-bench: "+format+"\n", args...)
 }
 
-// moduleRoot asks the go command where go.mod is, so the harness works from
-// any directory inside the module.
+// providerModule is the module path of the provider this harness measures.
+const providerModule = "github.com/terraform-provider-xano/terraform-provider-xano"
+
+// moduleRoot asks the go command where the provider's module is: this
+// harness is a module of its own that replaces the provider with the
+// repository's copy, so it works from any directory inside the repository.
 func moduleRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}}", providerModule).Output()
 	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
+		return "", fmt.Errorf("go list -m %s: %w: run make bench from the repository", providerModule, err)
 	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("not inside the provider's Go module: run make bench from the repository")
+	dir := strings.TrimSpace(string(out))
+	if dir == "" {
+		return "", errors.New("the go command does not know where the provider's module is: run make bench from the repository")
 	}
-	return filepath.Dir(gomod), nil
+	return dir, nil
 }
 
 // buildProvider compiles the provider into dir with the given link flags and
