@@ -15,7 +15,7 @@ import (
 )
 
 // goBenchPackages are the packages whose own benchmarks item 5 reports.
-var goBenchPackages = []string{"./internal/scopes", "./internal/policy"}
+var goBenchPackages = []string{"./internal/scopes", "./internal/policy", "./internal/provider"}
 
 // goBench is one parsed line of `go test -bench` output.
 type goBench struct {
@@ -135,7 +135,9 @@ func inProcessBenches() []inProcessBench {
 // benchmarks and reports time and allocations per operation.
 func (h *harness) benchGo(ctx context.Context) section {
 	sec := section{item: 5, title: "Go benchmarks",
-		intro: "Scope resolution, validation and the policy review of one token: the work the provider does per token at validate and plan time, with no API call."}
+		intro: "The work the provider does per token at validate and plan time, with no API call: scope resolution, validation and the policy review of one token, " +
+			"and, in `internal/provider`, one `PlanResourceChange` and one `ValidateResourceConfig` through the plugin framework's protocol 6 server, " +
+			"as Terraform sends them for every token of every plan (an unchanged token, a renamed one, a new token with the automation recipe, whose risk review warns)."}
 
 	h.logf("item 5: in-process benchmarks")
 	own := table{header: []string{"operation", "ns/op", "B/op", "allocs/op", "iterations"}, right: []bool{false, true, true, true, true}}

@@ -171,6 +171,13 @@ func newHarness(ctx context.Context, rounds int, items []int, progress io.Writer
 			cleanup()
 			return nil, nil, err
 		}
+		if slices.Contains(items, 2) {
+			h.logf("building the no-op provider")
+			if _, err := buildNoopProvider(ctx, root, tmp, binDir); err != nil {
+				cleanup()
+				return nil, nil, err
+			}
+		}
 		h.cliConfig = filepath.Join(tmp, "terraformrc")
 		if err := writeCLIConfig(h.cliConfig, binDir); err != nil {
 			cleanup()

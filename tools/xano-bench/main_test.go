@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -376,5 +377,87 @@ func TestTokensConfig(t *testing.T) {
 	single := tokenBlock("t", "ops", "one", 0)
 	if strings.Contains(single, "count") || !strings.Contains(single, `name       = "one"`) {
 		t.Errorf("single token block:\n%s", single)
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		key  string
+		want requestKind
+	}{
+		{"POST /instance/{instance}/token 200", kindToken},
+		{"GET /instance/{instance}/token/{id} 200", kindToken},
+		{"POST /instance/{instance}/token/{id} 200", kindToken},
+		{"DELETE /instance/{instance}/token/{id} 0", kindToken},
+		{"GET /instance/{instance}/token 200", kindList},
+		{"GET /auth/me 200", kindCredential},
+		{"GET /instance 200", kindInstance},
+		{"GET /instance/{name} 404", kindInstance},
+		{"GET * 404", kindOther},
+		{"", kindOther},
+	}
+	for _, tt := range tests {
+		if got := kindOf(tt.key); got != tt.want {
+			t.Errorf("kindOf(%q) = %d, want %d", tt.key, got, tt.want)
+		}
+	}
+}
+
+func TestRequestRowMet(t *testing.T) {
+	t.Parallel()
+	steady := func(stats map[string]int) requestRow {
+		return requestRow{tokenTarget: 10, configures: 1, instances: 1, got: requests{stats: stats}}
+	}
+	creating := func(stats map[string]int) requestRow {
+		return requestRow{tokenTarget: 0, configures: 1, instances: 2, creates: true, got: requests{stats: stats}}
+	}
+	tests := []struct {
+		name string
+		row  requestRow
+		want bool
+	}{
+		{"token reads only", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10}), true},
+		{"with a credential check and an instance list",
+			steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET /auth/me 200": 1, "GET /instance 200": 1}), true},
+		{"one read short", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 9}), false},
+		{"a retried read", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET /instance/{instance}/token/{id} 429": 1}), false},
+		{"two credential checks in one process", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET /auth/me 200": 2}), false},
+		{"a limit-check list in a plan that creates nothing",
+			steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET /instance/{instance}/token 200": 1}), false},
+		{"an unknown route", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET * 404": 1}), false},
+		{"creating plan with one list per instance", creating(map[string]int{"GET /instance/{instance}/token 200": 2}), true},
+		{"creating plan listing an instance twice", creating(map[string]int{"GET /instance/{instance}/token 200": 3}), false},
+		{"failed command", requestRow{tokenTarget: 0, err: errors.New("boom")}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.row.met(); got != tt.want {
+			t.Errorf("%s: met = %t, want %t", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestNoopConfigMatchesTokensConfig(t *testing.T) {
+	t.Parallel()
+	noop, tokens := noopConfig(5, 10), tokensConfig(5, 10)
+	if got, want := strings.Count(noop, "count = 10"), strings.Count(tokens, "count      = 10"); got != 5 || want != 5 {
+		t.Fatalf("counted blocks: no-op %d, tokens %d; want 5 each", got, want)
+	}
+	if !strings.Contains(noop, `source = "`+noopProviderSource+`"`) {
+		t.Fatalf("the no-op configuration does not require %s:\n%s", noopProviderSource, noop)
+	}
+}
+
+func TestRenameModule(t *testing.T) {
+	t.Parallel()
+	got, err := renameModule("// comment\nmodule example.com/x\n\ngo 1.26\n", "noopprovider")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "// comment\nmodule noopprovider\n\ngo 1.26\n"; got != want {
+		t.Fatalf("renameModule = %q, want %q", got, want)
+	}
+	if _, err := renameModule("go 1.26\n", "x"); err == nil {
+		t.Fatal("a go.mod without a module line was accepted")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
@@ -83,7 +84,8 @@ func buildProvider(ctx context.Context, root, dir string, release bool) (string,
 // writeCLIConfig points Terraform at the local build through dev_overrides,
 // so no registry and no `terraform init` are involved.
 func writeCLIConfig(path, binDir string) error {
-	text := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, binDir)
+	text := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		providerSource, binDir, noopProviderSource, binDir)
 	return os.WriteFile(path, []byte(text), 0o600)
 }
 
@@ -93,6 +95,9 @@ type server struct {
 	rec     *recorder
 	srv     *http.Server
 	baseURL string
+	// conns counts the TCP connections accepted since the last reset, to
+	// show whether the provider keeps its connections alive.
+	conns atomic.Int64
 }
 
 // startServer serves a new emulator on 127.0.0.1 on a free port.
@@ -109,9 +114,13 @@ func startServer(opts emulator.Options) (*server, error) {
 	s := &server{
 		emu:     emu,
 		rec:     rec,
-		srv:     &http.Server{Handler: rec, ReadHeaderTimeout: 10 * time.Second},
 		baseURL: "http://" + ln.Addr().String() + "/api:meta",
 	}
+	s.srv = &http.Server{Handler: rec, ReadHeaderTimeout: 10 * time.Second, ConnState: func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }
@@ -122,14 +131,19 @@ func (s *server) close() { _ = s.srv.Close() }
 func (s *server) reset() {
 	s.emu.ResetStats()
 	s.rec.reset()
+	s.conns.Store(0)
 }
 
 // requests is what the emulator saw during one operation.
 type requests struct {
 	stats map[string]int
+	// conns is the number of TCP connections the requests came on.
+	conns int
 }
 
-func (s *server) snapshot() requests { return requests{stats: s.emu.Stats()} }
+func (s *server) snapshot() requests {
+	return requests{stats: s.emu.Stats(), conns: int(s.conns.Load())}
+}
 
 // total counts every request, retries and failures included.
 func (r requests) total() int {
@@ -348,6 +362,25 @@ func timed(f func() error) (time.Duration, error) {
 	start := time.Now()
 	err := f()
 	return time.Since(start), err
+}
+
+// cost is what one command took: wall time, and the CPU time of the
+// processes it started (terraform and its plugins), -1 when unknown.
+type cost struct {
+	wall, cpu time.Duration
+}
+
+// measured runs f, a command that starts processes and waits for them, and
+// returns its wall time and the CPU time of those processes.
+func measured(f func() error) (cost, error) {
+	cpuBefore, okBefore := childCPU()
+	wall, err := timed(f)
+	cpuAfter, okAfter := childCPU()
+	c := cost{wall: wall, cpu: -1}
+	if okBefore && okAfter {
+		c.cpu = cpuAfter - cpuBefore
+	}
+	return c, err
 }
 
 // firstLine shortens a Terraform error to something a table cell can hold.

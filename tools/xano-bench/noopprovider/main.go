@@ -1,0 +1,94 @@
+// Command noopprovider is the floor of make bench: a provider on the same
+// plugin framework version as terraform-provider-xano whose one resource
+// stores a name and makes no I/O. The harness copies this file into a
+// temporary module that pins the provider's own go.mod, so the comparison
+// measures what the Xano provider adds over the framework itself; it is
+// never part of the shipped binary.
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func main() {
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} }, providerserver.ServeOpts{
+		Address:         "registry.terraform.io/terraform-provider-xano/noop",
+		ProtocolVersion: 6,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+var (
+	_ provider.Provider = noopProvider{}
+	_ resource.Resource = noopResource{}
+)
+
+// noopProvider has no configuration and one resource, noop_thing.
+type noopProvider struct{}
+
+func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "noop"
+}
+
+func (noopProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = providerschema.Schema{}
+}
+
+func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (noopProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return noopResource{} }}
+}
+
+func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+// noopResource stores its name in state and nothing else.
+type noopResource struct{}
+
+type noopModel struct {
+	Name types.String `tfsdk:"name"`
+}
+
+func (noopResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_thing"
+}
+
+func (noopResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Stores a name; makes no I/O.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{MarkdownDescription: "Any name.", Required: true},
+		},
+	}
+}
+
+func (noopResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m noopModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Read keeps the prior state, which the framework has already copied into
+// the response.
+func (noopResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (noopResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m noopModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Delete has nothing to undo: the framework removes the resource from state.
+func (noopResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
