@@ -4,8 +4,11 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -19,19 +22,50 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+	if err := run(debug); err != nil {
+		log.Fatal(err)
+	}
+}
 
+func run(debug bool) error {
 	if !debug {
 		quietSDKLogs(os.Getenv, os.Setenv)
 	}
-
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+	if dir := os.Getenv(cpuProfileEnv); dir != "" {
+		stop, err := startCPUProfile(dir)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	return providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/terraform-provider-xano/xano",
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+}
+
+// cpuProfileEnv names a directory where every provider process writes a CPU
+// profile of its whole life, for `go tool pprof`. Terraform starts the
+// provider several times per command, so each process writes its own file.
+const cpuProfileEnv = "XANO_CPUPROFILE"
+
+// startCPUProfile starts profiling into dir/cpu-<pid>.pprof and returns the
+// function that stops it; the profile is complete once the provider exits
+// through Terraform's shutdown.
+func startCPUProfile(dir string) (func(), error) {
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid())))
 	if err != nil {
-		log.Fatal(err)
+		return nil, fmt.Errorf("%s: %w", cpuProfileEnv, err)
 	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", cpuProfileEnv, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // sdkLogVars are the plugin SDK's own log levels.

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -33,5 +37,26 @@ func TestQuietSDKLogs(t *testing.T) {
 				t.Fatalf("env = %v, want %v", env, tc.want)
 			}
 		})
+	}
+}
+
+func TestStartCPUProfile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	stop, err := startCPUProfile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	name := filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid()))
+	fi, err := os.Stat(name)
+	if err != nil {
+		t.Fatalf("no profile written: %v", err)
+	}
+	if fi.Size() == 0 {
+		t.Fatalf("%s is empty", name)
+	}
+	if _, err := startCPUProfile(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), cpuProfileEnv) {
+		t.Fatalf("a missing directory gave %v, want an error naming %s", err, cpuProfileEnv)
 	}
 }
