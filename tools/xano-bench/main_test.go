@@ -1,9 +1,13 @@
 package main
 
 import (
+	"archive/tar"
+	"bytes"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -209,11 +213,12 @@ func TestParseOnly(t *testing.T) {
 		want    []int
 		wantErr string
 	}{
-		{"", []int{1, 2, 3, 4, 5}, ""},
+		{"", []int{1, 2, 3, 4, 5, 6}, ""},
 		{"3,1", []int{1, 3}, ""},
 		{" ratelimit , 1, requests ", []int{1, 3}, ""},
 		{"GOBENCH", []int{5}, ""},
-		{"6", nil, `"6" is not an item`},
+		{"7", nil, `"7" is not an item`},
+		{"profile", []int{6}, ""},
 		{"fast", nil, `"fast" is not an item`},
 		{",", nil, "lists no item"},
 	}
@@ -459,5 +464,66 @@ func TestRenameModule(t *testing.T) {
 	}
 	if _, err := renameModule("go 1.26\n", "x"); err == nil {
 		t.Fatal("a go.mod without a module line was accepted")
+	}
+}
+
+func TestParsePprofTop(t *testing.T) {
+	t.Parallel()
+	out := `File: terraform-provider-xano
+Type: cpu
+Duration: 4.35s, Total samples = 1580ms (36.33%)
+Showing nodes accounting for 1580ms, 100% of 1580ms total
+      flat  flat%   sum%        cum   cum%
+         0     0%     0%     1130ms 71.52%  google.golang.org/grpc.(*Server).handleStream
+      10ms  0.63%  3.80%      160ms 10.13%  github.com/hashicorp/terraform-plugin-framework/resource/schema.schemaAttributes (inline)
+     120ms  7.59% 12.66%      130ms  8.23%  crypto/internal/fips140/nistec/fiat.p521Mul
+`
+	top := parsePprofTop(out)
+	if top.total != 1580*time.Millisecond {
+		t.Fatalf("total = %v, want 1.58s", top.total)
+	}
+	if d, ok := top.cum("github.com/hashicorp/terraform-plugin-framework/resource/schema.schemaAttributes"); !ok || d != 160*time.Millisecond {
+		t.Fatalf("cum of an inlined function = %v, %t; want 160ms", d, ok)
+	}
+	if _, ok := top.cum("crypto/internal/fips140/nistec/fiat.p521CmovznzU64"); !ok {
+		t.Fatal("a partly inlined function was not found by its name")
+	}
+	if _, ok := top.cum("main.main"); ok {
+		t.Fatal("a function missing from the profile was found")
+	}
+	flat := top.topFlat(2)
+	if len(flat) != 2 || flat[0].function != "crypto/internal/fips140/nistec/fiat.p521Mul" || flat[1].flat != 10*time.Millisecond {
+		t.Fatalf("topFlat(2) = %+v", flat)
+	}
+	if got := profileCell(top, "google.golang.org/grpc.(*Server).handleStream", 2); got != "565 ms (72%)" {
+		t.Fatalf("profileCell = %q", got)
+	}
+	if got := profileCell(top, "main.main", 1); got != "—" {
+		t.Fatalf("profileCell of a missing function = %q", got)
+	}
+}
+
+func TestExtractTarRefusesEscapes(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, name := range []string{"ok/main.go", "../escape.go"} {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte("hi")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	err := extractTar(&buf, dir)
+	if err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Fatalf("extractTar = %v, want an error about a path outside", err)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "ok", "main.go")); err != nil || string(data) != "hi" {
+		t.Fatalf("the file before the escape was not extracted: %q, %v", data, err)
 	}
 }

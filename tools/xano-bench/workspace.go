@@ -39,6 +39,10 @@ type harness struct {
 	cliConfig string
 	rounds    int
 	progress  io.Writer
+	// baseline is the commit item 6 profiles beside the current code, and
+	// baselineCLIConfig points Terraform at its build; both empty without.
+	baseline          string
+	baselineCLIConfig string
 }
 
 // logf reports progress on stderr so that stdout carries only the report.

@@ -8,7 +8,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -20,13 +24,30 @@ import (
 )
 
 func main() {
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} }, providerserver.ServeOpts{
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run serves the provider; XANO_CPUPROFILE=dir profiles the process into
+// dir/cpu-<pid>.pprof, as the Xano provider does, so item 6 compares like
+// with like.
+func run() error {
+	if dir := os.Getenv("XANO_CPUPROFILE"); dir != "" {
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid())))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	return providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} }, providerserver.ServeOpts{
 		Address:         "registry.terraform.io/terraform-provider-xano/noop",
 		ProtocolVersion: 6,
 	})
-	if err != nil {
-		log.Fatal(err)
-	}
 }
 
 var (
