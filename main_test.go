@@ -60,3 +60,22 @@ func TestStartCPUProfile(t *testing.T) {
 		t.Fatalf("a missing directory gave %v, want an error naming %s", err, cpuProfileEnv)
 	}
 }
+
+func TestTuneGC(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		gogc string
+		want int
+	}{{"", gcPercent}, {"100", -2}, {"off", -2}} {
+		got := -2
+		tuneGC(func(k string) string {
+			if k == "GOGC" {
+				return tc.gogc
+			}
+			return ""
+		}, func(p int) int { got = p; return 100 })
+		if got != tc.want {
+			t.Errorf("GOGC=%q: SetGCPercent(%d), want %d (-2: not called)", tc.gogc, got, tc.want)
+		}
+	}
+}
