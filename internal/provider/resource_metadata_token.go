@@ -251,10 +251,10 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	// below change only computed attributes the review does not read.
 	var plan metadataTokenModel
 	var prior *metadataTokenModel
-	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, resp.Plan, &plan)...)
 	if !req.State.Raw.IsNull() {
 		prior = &metadataTokenModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State, prior)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -375,7 +375,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	}
 	ctx = r.data.mask(ctx)
 	var plan metadataTokenModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -476,7 +476,7 @@ func (r *metadataTokenResource) priorState(ctx context.Context, prior tfsdk.Stat
 	if !r.configured(diags) {
 		return ctx, "", 0, false
 	}
-	diags.Append(prior.Get(ctx, state)...)
+	diags.Append(getModel(ctx, prior, state)...)
 	if diags.HasError() {
 		return ctx, "", 0, false
 	}
@@ -495,7 +495,7 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
