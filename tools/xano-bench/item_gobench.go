@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
@@ -145,6 +147,26 @@ func (h *harness) benchGo(ctx context.Context) section {
 		f := ib.f
 		r := testing.Benchmark(func(b *testing.B) { b.ReportAllocs(); f(b) })
 		own.addRow(ib.name, fmtFloat(float64(r.T.Nanoseconds())/float64(max(r.N, 1))), fmt.Sprint(r.AllocedBytesPerOp()), fmt.Sprint(r.AllocsPerOp()), fmt.Sprint(r.N))
+	}
+	h.logf("item 5: the framework's floor")
+	if one, token, err := floorSchemas(ctx); err != nil {
+		sec.notes = append(sec.notes, "Framework floor not measured: "+err.Error())
+	} else {
+		for _, fb := range []struct {
+			name string
+			s    schema.Schema
+		}{
+			{"framework floor: PlanResourceChange of an unchanged do-nothing resource, one attribute", one},
+			{"framework floor: the same with xano_metadata_token's schema shape (compare BenchmarkPlanUnchangedToken below)", token},
+		} {
+			f, err := floorBench(ctx, fb.s)
+			if err != nil {
+				sec.notes = append(sec.notes, "Framework floor not measured: "+err.Error())
+				continue
+			}
+			r := testing.Benchmark(func(b *testing.B) { b.ReportAllocs(); f(b) })
+			own.addRow(fb.name, fmtFloat(float64(r.T.Nanoseconds())/float64(max(r.N, 1))), fmt.Sprint(r.AllocedBytesPerOp()), fmt.Sprint(r.AllocsPerOp()), fmt.Sprint(r.N))
+		}
 	}
 	sec.tables = append(sec.tables, own)
 

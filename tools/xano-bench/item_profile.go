@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
 // profileEnv is the switch main.go reads (and the no-op provider too): each
@@ -132,11 +134,13 @@ func readProfiles(ctx context.Context, dirs ...string) (pprofTop, error) {
 	return parsePprofTop(string(out)), nil
 }
 
-// profiledBuild is one provider binary whose processes item 6 profiles.
+// profiledBuild is one provider and resource whose processes item 6
+// profiles.
 type profiledBuild struct {
 	label     string
 	cliConfig string
-	tokens    bool // false for the no-op provider
+	// kind is "tokens", "shaped" (noop_shaped) or "noop" (noop_thing).
+	kind string
 	// dirs[phase] collects the profiles of every round.
 	dirs []string
 }
@@ -151,11 +155,20 @@ func (h *harness) benchProfile(ctx context.Context) section {
 			"(`%s=dir`, read by `main.go`; the no-op provider reads it too). Profiles sample at 100 Hz, so these are sums of 10 ms samples over "+
 			"%d rounds, divided by the rounds. The breakdown lists cumulative times (a function and its callees), so nested entries, marked ·, "+
 			"are part of the entry above them; `go tool pprof -top -cum` on the same files gives the rest.", profileEnv, h.rounds)}
-	builds := []*profiledBuild{{label: "tokens", cliConfig: h.cliConfig, tokens: true}}
-	if h.baselineCLIConfig != "" {
-		builds = append([]*profiledBuild{{label: "tokens at " + h.baseline, cliConfig: h.baselineCLIConfig, tokens: true}}, builds...)
+	shapeJSON, err := tokenShape(ctx)
+	if err != nil {
+		sec.notes = append(sec.notes, "Not measured: "+err.Error())
+		return sec
 	}
-	builds = append(builds, &profiledBuild{label: "no-op provider", cliConfig: h.cliConfig})
+	builds := []*profiledBuild{{label: "tokens", cliConfig: h.cliConfig, kind: "tokens"}}
+	if h.baselineCLIConfig != "" {
+		builds = append([]*profiledBuild{{label: "tokens at " + h.baseline, cliConfig: h.baselineCLIConfig, kind: "tokens"}}, builds...)
+	}
+	builds = append(builds,
+		&profiledBuild{label: "no-op, token's shape", cliConfig: h.cliConfig, kind: "shaped"},
+		&profiledBuild{label: "no-op, one attribute", cliConfig: h.cliConfig, kind: "noop"})
+	// current is the index of the current build, the first after a baseline.
+	current := len(builds) - 3
 
 	var failures []string
 	for bi, b := range builds {
@@ -171,7 +184,7 @@ func (h *harness) benchProfile(ctx context.Context) section {
 	for round := range h.rounds {
 		h.logf("item 6: round %d of %d", round+1, h.rounds)
 		for bi, b := range builds {
-			if err := h.profileCycle(ctx, b, fmt.Sprintf("profile-ws-%d-%d", bi, round)); err != nil {
+			if err := h.profileCycle(ctx, b, fmt.Sprintf("profile-ws-%d-%d", bi, round), shapeJSON); err != nil {
 				failures = append(failures, fmt.Sprintf("round %d, %s: %s", round+1, b.label, firstLine(err)))
 			}
 		}
@@ -182,8 +195,8 @@ func (h *harness) benchProfile(ctx context.Context) section {
 		perCommand.header = append(perCommand.header, "provider CPU: "+b.label)
 		perCommand.right = append(perCommand.right, true)
 	}
-	perCommand.header = append(perCommand.header, "tokens − no-op, per token")
-	perCommand.right = append(perCommand.right, true)
+	perCommand.header = append(perCommand.header, "tokens − one-attribute no-op, per token", "tokens − shaped no-op, per token")
+	perCommand.right = append(perCommand.right, true, true)
 	tops := make([]pprofTop, len(builds))
 	var cycle []time.Duration
 	for range builds {
@@ -202,15 +215,14 @@ func (h *harness) benchProfile(ctx context.Context) section {
 			cycle[bi] += top.total / rounds
 			row = append(row, fmtDuration(top.total/rounds))
 		}
-		current, noop := totals[len(totals)-2], totals[len(totals)-1]
-		row = append(row, fmtDuration((current-noop)/benchTokens))
+		row = append(row, perTokenGaps(totals, current)...)
 		perCommand.addRow(row...)
 	}
 	cycleRow := []string{"**" + wholeCycle + "**"}
 	for _, c := range cycle {
 		cycleRow = append(cycleRow, fmtDuration(c))
 	}
-	cycleRow = append(cycleRow, fmtDuration((cycle[len(cycle)-2]-cycle[len(cycle)-1])/benchTokens))
+	cycleRow = append(cycleRow, perTokenGaps(cycle, current)...)
 	perCommand.addRow(cycleRow...)
 	sec.tables = append(sec.tables, perCommand)
 
@@ -234,7 +246,7 @@ func (h *harness) benchProfile(ctx context.Context) section {
 	sec.tables = append(sec.tables, breakdown)
 
 	for bi, b := range builds {
-		if !b.tokens {
+		if b.kind != "tokens" {
 			continue
 		}
 		flat := table{header: []string{"function (" + b.label + ")", "own time per cycle", "share"}, right: []bool{false, true, true}}
@@ -257,6 +269,13 @@ func (h *harness) benchProfile(ctx context.Context) section {
 	return sec
 }
 
+// perTokenGaps formats, per token, the current build's CPU minus the
+// one-attribute no-op's (the last) and minus the shaped no-op's (before it).
+func perTokenGaps(totals []time.Duration, current int) []string {
+	n := len(totals)
+	return []string{fmtDuration((totals[current] - totals[n-1]) / benchTokens), fmtDuration((totals[current] - totals[n-2]) / benchTokens)}
+}
+
 // profileCell formats one bucket of one build: time per cycle and share.
 func profileCell(top pprofTop, function string, rounds time.Duration) string {
 	d, ok := top.cum(function)
@@ -269,17 +288,25 @@ func profileCell(top pprofTop, function string, rounds time.Duration) string {
 // profileCycle runs plan, apply, steady plan and destroy of one build in a
 // fresh working directory, each command's provider processes profiling into
 // that command's directory.
-func (h *harness) profileCycle(ctx context.Context, b *profiledBuild, name string) error {
+func (h *harness) profileCycle(ctx context.Context, b *profiledBuild, name, shapeJSON string) error {
 	var ws *workspace
 	var err error
-	if b.tokens {
+	switch b.kind {
+	case "tokens":
 		srv, serr := startServer(emulator.Options{})
 		if serr != nil {
 			return serr
 		}
 		defer srv.close()
 		ws, err = h.newWorkspace(name, srv, tokensConfig(benchInstances, tokensPerInstance))
-	} else {
+	case "shaped":
+		if ws, err = h.newWorkspace(name, nil, shapedConfig(benchInstances, tokensPerInstance)); err == nil {
+			err = ws.setEnv(maps.Clone(sdkLogsOff))
+		}
+		if err == nil {
+			err = ws.setEnv(map[string]string{shape.Env: shapeJSON})
+		}
+	default:
 		if ws, err = h.newWorkspace(name, nil, noopConfig(benchInstances, tokensPerInstance)); err == nil {
 			err = ws.setEnv(sdkLogsOff)
 		}

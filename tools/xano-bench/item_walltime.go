@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
 // The scale of items 2 and 3: 50 tokens, 10 on each of 5 instances.
@@ -42,7 +43,8 @@ var wallPhases = []phase{
 }
 
 // side is one configuration compared: the provider's tokens (A), the same
-// count of no-op framework resources (N, the fair floor), or of
+// count of no-op resources with the token's schema shape (S), of no-op
+// resources storing a name (N, the floor the target is set against), or of
 // terraform_data (B, Terraform alone).
 type side struct {
 	label string
@@ -64,14 +66,17 @@ const maxCycleRatio = 1.2
 // terraform_data, rotating which side goes first in each round so that none
 // always runs on a warmer machine.
 func (h *harness) benchWallTime(ctx context.Context) section {
-	sec := section{item: 2, title: "Wall time: 50 tokens against a no-op framework provider and terraform_data",
+	sec := section{item: 2, title: "Wall time: 50 tokens against no-op framework providers and terraform_data",
 		intro: fmt.Sprintf("A is %d `xano_metadata_token` (10 on each of 5 instances) against the emulator (no latency, no rate limit). "+
 			"N is %d `noop_thing` of a provider built by the harness in a temporary module from the provider's own go.mod, so on the same "+
-			"plugin framework version: one resource that stores a `name` and makes no I/O. N is the fair floor, the cost of any provider on this "+
-			"framework; it runs with the plugin SDK's loggers OFF, as the Xano provider turns them off itself when no `TF_LOG*` variable is set. "+
+			"plugin framework version: one resource that stores a `name` and makes no I/O, the floor of any provider on this framework. "+
+			"S is %d `noop_shaped` of the same provider: a resource with `xano_metadata_token`'s schema shape (the same attributes, flags and "+
+			"scope block, described from the live schema, without plan modifiers, validators, defaults or custom types) that stores its plan and "+
+			"makes no I/O, configured like A; A − S is what the Xano provider's own code and API calls add, S − N what the framework charges "+
+			"for the schema. N and S run with the plugin SDK's loggers OFF, as the Xano provider turns them off itself when no `TF_LOG*` variable is set. "+
 			"B is %d `terraform_data`, built into Terraform with no plugin process: the cost of Terraform itself. "+
 			"Each command runs once per side per round, the first side rotating between rounds; %d rounds; figures are medians.",
-			benchTokens, benchTokens, benchTokens, h.rounds)}
+			benchTokens, benchTokens, benchTokens, benchTokens, h.rounds)}
 	var sides []*side
 	defer func() {
 		for _, s := range sides {
@@ -80,7 +85,8 @@ func (h *harness) benchWallTime(ctx context.Context) section {
 			}
 		}
 	}()
-	for _, label := range []string{"A", "N", "B"} {
+	shapeJSON, shapeErr := tokenShape(ctx)
+	for _, label := range []string{"A", "S", "N", "B"} {
 		s := &side{label: label, costs: make([][]cost, len(wallPhases)), reqs: make([][]int, len(wallPhases)), conns: make([][]int, len(wallPhases))}
 		sides = append(sides, s)
 		var err error
@@ -90,6 +96,17 @@ func (h *harness) benchWallTime(ctx context.Context) section {
 			// instances' limit of 10 active tokens.
 			if s.srv, err = startServer(emulator.Options{}); err == nil {
 				s.ws, err = h.newWorkspace("wall-tokens", s.srv, tokensConfig(benchInstances, tokensPerInstance))
+			}
+		case "S":
+			err = shapeErr
+			if err == nil {
+				s.ws, err = h.newWorkspace("wall-shaped", nil, shapedConfig(benchInstances, tokensPerInstance))
+			}
+			if err == nil {
+				err = s.ws.setEnv(sdkLogsOff)
+			}
+			if err == nil {
+				err = s.ws.setEnv(map[string]string{shape.Env: shapeJSON})
 			}
 		case "N":
 			if s.ws, err = h.newWorkspace("wall-noop", nil, noopConfig(benchInstances, tokensPerInstance)); err == nil {
@@ -138,7 +155,7 @@ func (h *harness) benchWallTime(ctx context.Context) section {
 		}
 	}
 
-	a, n, b := sides[0], sides[1], sides[2]
+	a, sh, n, b := sides[0], sides[1], sides[2], sides[3]
 	names := append(phaseNames(), wholeCycle)
 	// series returns one side's samples of a row, wall or CPU; the whole
 	// cycle is summed per round before taking the median.
@@ -177,29 +194,35 @@ func (h *harness) benchWallTime(ctx context.Context) section {
 		}
 		return total
 	}
-	wall := table{header: []string{"command", "A: tokens", "N: no-op framework provider", "B: terraform_data", "A / N", "A − N", "A / B", "A requests per run", "A TCP connections per run"},
+	wall := table{header: []string{"command", "A: tokens", "S: no-op, token's shape", "N: no-op, one attribute", "B: terraform_data",
+		"A / N", "A − N", "A / S", "A / B", "A requests per run", "A TCP connections per run"},
+		right: []bool{false, true, true, true, true, true, true, true, true, true, true}}
+	cpu := table{header: []string{"command", "A CPU", "S CPU", "N CPU", "B CPU", "A / N CPU", "A − N CPU per token", "A / S CPU", "A − S CPU per token"},
 		right: []bool{false, true, true, true, true, true, true, true, true}}
-	cpu := table{header: []string{"command", "A CPU", "N CPU", "B CPU", "A / N CPU", "A − N CPU", "A − N CPU per token"},
-		right: []bool{false, true, true, true, true, true, true}}
-	samples := table{header: []string{"command", "A samples", "N samples", "B samples"}}
+	samples := table{header: []string{"command", "A samples", "S samples", "N samples", "B samples"}}
 	cpuKnown := true
-	var cycleRatio float64
+	var cycleRatio, shapedCycleRatio float64
 	for pi, name := range names {
-		ma, mn, mb := median(series(a, pi, false)), median(series(n, pi, false)), median(series(b, pi, false))
+		ma, ms, mn, mb := median(series(a, pi, false)), median(series(sh, pi, false)), median(series(n, pi, false)), median(series(b, pi, false))
 		label := name
 		if pi == len(wallPhases) {
 			label = "**" + name + "**"
 			if mn > 0 {
 				cycleRatio = float64(ma) / float64(mn)
 			}
+			if ms > 0 {
+				shapedCycleRatio = float64(ma) / float64(ms)
+			}
 		}
-		wall.addRow(label, fmtDuration(ma), fmtDuration(mn), fmtDuration(mb), ratio(ma, mn), fmtDuration(ma-mn), ratio(ma, mb), fmt.Sprint(perRun(a.reqs, pi)), fmt.Sprint(perRun(a.conns, pi)))
-		ca, cn, cb := median(series(a, pi, true)), median(series(n, pi, true)), median(series(b, pi, true))
-		if ca < 0 || cn < 0 || cb < 0 {
+		wall.addRow(label, fmtDuration(ma), fmtDuration(ms), fmtDuration(mn), fmtDuration(mb), ratio(ma, mn), fmtDuration(ma-mn), ratio(ma, ms), ratio(ma, mb),
+			fmt.Sprint(perRun(a.reqs, pi)), fmt.Sprint(perRun(a.conns, pi)))
+		ca, cs, cn, cb := median(series(a, pi, true)), median(series(sh, pi, true)), median(series(n, pi, true)), median(series(b, pi, true))
+		if ca < 0 || cs < 0 || cn < 0 || cb < 0 {
 			cpuKnown = false
 		}
-		cpu.addRow(label, fmtDuration(ca), fmtDuration(cn), fmtDuration(cb), ratio(ca, cn), fmtDuration(ca-cn), fmtDuration((ca-cn)/benchTokens))
-		samples.addRow(name, fmtDurations(series(a, pi, false)), fmtDurations(series(n, pi, false)), fmtDurations(series(b, pi, false)))
+		cpu.addRow(label, fmtDuration(ca), fmtDuration(cs), fmtDuration(cn), fmtDuration(cb), ratio(ca, cn), fmtDuration((ca-cn)/benchTokens),
+			ratio(ca, cs), fmtDuration((ca-cs)/benchTokens))
+		samples.addRow(name, fmtDurations(series(a, pi, false)), fmtDurations(series(sh, pi, false)), fmtDurations(series(n, pi, false)), fmtDurations(series(b, pi, false)))
 	}
 	sec.tables = append(sec.tables, wall)
 	if cpuKnown {
@@ -207,8 +230,9 @@ func (h *harness) benchWallTime(ctx context.Context) section {
 	}
 	sec.tables = append(sec.tables, samples)
 	sec.notes = append(sec.notes,
-		"A − N is what the Xano provider adds to any provider on the same framework: its own per-resource work, its start-up and the API round trips; "+
-			"N − B is the plugin protocol itself (Terraform starts the plugin several times per command, and every resource crosses gRPC).",
+		"A − N is what the Xano provider adds to the smallest provider on the same framework: the framework's per-resource work for a larger schema (S − N), "+
+			"then the provider's own code, its start-up and the API round trips (A − S); N − B is the plugin protocol itself "+
+			"(Terraform starts the plugin several times per command, and every resource crosses gRPC).",
 		"CPU is user plus system time of terraform and every plugin process it started during the command (getrusage of the reaped children), "+
 			"so it is less sensitive than wall time to other work on the machine; the emulator runs inside the harness and is not counted.",
 		"Terraform runs 10 operations in parallel (its default); the emulator answers in well under a millisecond, so real-network latency comes on top of A.")
@@ -219,7 +243,9 @@ func (h *harness) benchWallTime(ctx context.Context) section {
 		check{item: 2, what: "wall-time runs without failure", target: "0 failures",
 			measured: fmt.Sprintf("%d failures", len(failures)), met: len(failures) == 0},
 		check{item: 2, what: "whole cycle of 50 tokens against the no-op framework provider", target: fmt.Sprintf("≤ %.2f×", maxCycleRatio),
-			measured: fmt.Sprintf("%.2f×", cycleRatio), met: cycleRatio > 0 && cycleRatio <= maxCycleRatio})
+			measured: fmt.Sprintf("%.2f×", cycleRatio), met: cycleRatio > 0 && cycleRatio <= maxCycleRatio},
+		check{item: 2, what: "whole cycle of 50 tokens against a no-op resource of the token's schema shape", target: fmt.Sprintf("≤ %.2f×", maxCycleRatio),
+			measured: fmt.Sprintf("%.2f×", shapedCycleRatio), met: shapedCycleRatio > 0 && shapedCycleRatio <= maxCycleRatio})
 	return sec
 }
 

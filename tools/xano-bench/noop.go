@@ -2,19 +2,29 @@ package main
 
 import (
 	"context"
-	_ "embed"
+	"embed"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	xprovider "github.com/terraform-provider-xano/terraform-provider-xano/internal/provider"
+	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
-// noopSource is the no-op provider's main.go; the package beside this file
-// keeps it compiling and vetted with the harness.
+// noopSources are the no-op provider and the package it builds shapes
+// with; as packages of this module they compile and are tested with it.
 //
-//go:embed noopprovider/main.go
-var noopSource []byte
+//go:embed noopprovider/main.go shape/shape.go
+var noopSources embed.FS
+
+// benchModule is this module's path, which the temporary module takes so
+// that the no-op provider's import of package shape resolves there too.
+const benchModule = providerModule + "/tools/xano-bench"
 
 // noopProviderSource is the no-op provider's address, served through
 // dev_overrides from the same directory as the Xano provider.
@@ -23,7 +33,7 @@ const noopProviderSource = "terraform-provider-xano/noop"
 // buildNoopProvider compiles the no-op provider into dir in a temporary
 // module whose requirements are the provider's own go.mod and go.sum, so
 // both binaries link the same plugin framework, plugin-go and gRPC versions,
-// with the release link flags.
+// with the release link flags. The module holds nothing of the provider.
 func buildNoopProvider(ctx context.Context, root, scratch, dir string) (string, error) {
 	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil {
@@ -33,21 +43,28 @@ func buildNoopProvider(ctx context.Context, root, scratch, dir string) (string, 
 	if err != nil {
 		return "", err
 	}
-	mod, err := renameModule(string(gomod), "noopprovider")
+	mod, err := renameModule(string(gomod), benchModule)
 	if err != nil {
 		return "", err
 	}
-	src := filepath.Join(scratch, "noopprovider")
-	if err := os.MkdirAll(src, 0o755); err != nil {
-		return "", err
+	src := filepath.Join(scratch, "noop-module")
+	files := map[string][]byte{"go.mod": []byte(mod), "go.sum": gosum}
+	for _, name := range []string{"noopprovider/main.go", "shape/shape.go"} {
+		if files[name], err = noopSources.ReadFile(name); err != nil {
+			return "", err
+		}
 	}
-	for name, data := range map[string][]byte{"go.mod": []byte(mod), "go.sum": gosum, "main.go": noopSource} {
-		if err := os.WriteFile(filepath.Join(src, name), data, 0o644); err != nil {
+	for name, data := range files {
+		path := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return "", err
 		}
 	}
 	bin := filepath.Join(dir, "terraform-provider-noop")
-	args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "."}
+	args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./noopprovider"}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = src
 	// The temporary module is not in a workspace, and its requirements are
@@ -92,6 +109,51 @@ resource "noop_thing" "bench_%d" {
   name  = "bench-${count.index}"
 }
 `, i, perInstance)
+	}
+	return b.String()
+}
+
+// tokenShape is xano_metadata_token's schema shape as JSON, for the no-op
+// provider's noop_shaped (through shape.Env).
+func tokenShape(ctx context.Context) (string, error) {
+	var sr resource.SchemaResponse
+	xprovider.NewMetadataTokenResource().Schema(ctx, resource.SchemaRequest{}, &sr)
+	sh, err := shape.Describe(sr.Schema)
+	if err != nil {
+		return "", fmt.Errorf("describing xano_metadata_token's schema: %w", err)
+	}
+	data, err := json.Marshal(sh)
+	return string(data), err
+}
+
+// shapedConfig is tokensConfig on noop_shaped: the same counted resources
+// with the same configured attributes and scope block.
+func shapedConfig(instances, perInstance int) string {
+	var b strings.Builder
+	b.WriteString(`terraform {
+  required_providers {
+    noop = {
+      source = "` + noopProviderSource + `"
+    }
+  }
+}
+
+provider "noop" {}
+`)
+	for i := 1; i <= instances; i++ {
+		fmt.Fprintf(&b, `
+resource "noop_shaped" "bench_%d" {
+  count      = %d
+  instance   = %q
+  name       = "bench-${count.index}"
+  expires_in = "7d"
+
+  scope {
+    name = "workspace_content"
+    read = true
+  }
+}
+`, i, perInstance, benchInstance(i))
 	}
 	return b.String()
 }

@@ -1,9 +1,12 @@
 // Command noopprovider is the floor of make bench: a provider on the same
-// plugin framework version as terraform-provider-xano whose one resource
-// stores a name and makes no I/O. The harness copies this file into a
-// temporary module that pins the provider's own go.mod, so the comparison
-// measures what the Xano provider adds over the framework itself; it is
-// never part of the shipped binary.
+// plugin framework version as terraform-provider-xano that makes no I/O.
+// noop_thing stores a name. noop_shaped, present when the harness sets
+// XANO_BENCH_SHAPE, takes the shape of xano_metadata_token's schema (the
+// same attributes and blocks, with no plan modifier, validator, default or
+// custom type) and stores its plan, so it measures what the framework costs
+// for that shape. The harness copies this package and package shape into a
+// temporary module that pins the provider's own go.mod; neither is ever
+// part of the shipped binary.
 package main
 
 import (
@@ -21,6 +24,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
 func main() {
@@ -53,6 +59,7 @@ func run() error {
 var (
 	_ provider.Provider = noopProvider{}
 	_ resource.Resource = noopResource{}
+	_ resource.Resource = shapedResource{}
 )
 
 // noopProvider has no configuration and one resource, noop_thing.
@@ -70,7 +77,11 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return noopResource{} }}
+	resources := []func() resource.Resource{func() resource.Resource { return noopResource{} }}
+	if os.Getenv(shape.Env) != "" {
+		resources = append(resources, func() resource.Resource { return shapedResource{} })
+	}
+	return resources
 }
 
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
@@ -113,3 +124,57 @@ func (noopResource) Update(ctx context.Context, req resource.UpdateRequest, resp
 
 // Delete has nothing to undo: the framework removes the resource from state.
 func (noopResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// shapedResource has the token resource's schema shape and stores its plan.
+type shapedResource struct{}
+
+func (shapedResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_shaped"
+}
+
+// Schema builds the shape the harness describes in XANO_BENCH_SHAPE.
+func (shapedResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	sh, err := shape.Parse([]byte(os.Getenv(shape.Env)))
+	if err == nil {
+		resp.Schema, err = sh.Schema()
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("No shape for noop_shaped", err.Error())
+	}
+}
+
+// Create stores the plan with every value left unknown made known: empty
+// strings, zeros and false.
+func (shapedResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	known, err := tftypes.Transform(req.Plan.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if v.IsKnown() {
+			return v, nil
+		}
+		switch {
+		case v.Type().Is(tftypes.String):
+			return tftypes.NewValue(tftypes.String, ""), nil
+		case v.Type().Is(tftypes.Number):
+			return tftypes.NewValue(tftypes.Number, 0), nil
+		case v.Type().Is(tftypes.Bool):
+			return tftypes.NewValue(tftypes.Bool, false), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot store the plan", err.Error())
+		return
+	}
+	resp.State.Raw = known
+}
+
+// Read keeps the prior state.
+func (shapedResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+// Update stores the plan, whose unknowns can only be computed values kept
+// from state by Terraform.
+func (shapedResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.Plan.Raw
+}
+
+// Delete has nothing to undo.
+func (shapedResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
