@@ -177,6 +177,21 @@ func BenchmarkPlanUnchangedToken(b *testing.B) {
 	newBenchPlan(b, config, &state).run(b, false)
 }
 
+// BenchmarkPlanUnchangedTokenFourScopes is the same with the four scope
+// blocks of the admin_dashboard recipe: against BenchmarkPlanUnchangedToken,
+// it shows what each element of the scope set costs the framework.
+func BenchmarkPlanUnchangedTokenFourScopes(b *testing.B) {
+	p, err := scopes.LookupPreset("admin_dashboard")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(p.Grants) != 4 {
+		b.Fatalf("the admin_dashboard recipe has %d scopes; this benchmark is named for 4", len(p.Grants))
+	}
+	config, state := benchModels(b, p.Grants)
+	newBenchPlan(b, config, &state).run(b, false)
+}
+
 // BenchmarkPlanRenamedToken is a token whose name changes in place.
 func BenchmarkPlanRenamedToken(b *testing.B) {
 	config, state := benchModels(b, benchRead)

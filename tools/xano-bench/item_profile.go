@@ -44,6 +44,10 @@ var profileBuckets = []profileBucket{
 	{"· semantic equality of the new state", "github.com/hashicorp/terraform-plugin-framework/internal/fwserver.SchemaSemanticEquality"},
 	{"UpgradeResourceState (framework)", "github.com/hashicorp/terraform-plugin-framework/internal/proto6server.(*Server).UpgradeResourceState"},
 	{"API client (xano.Client.do, HTTP included)", "github.com/terraform-provider-xano/terraform-provider-xano/internal/xano.(*Client).do"},
+	{"provider Configure (settings, credentials file, client)", "github.com/terraform-provider-xano/terraform-provider-xano/internal/provider.(*xanoProvider).Configure"},
+	{"risk review (policy findings to diagnostics)", "github.com/terraform-provider-xano/terraform-provider-xano/internal/provider.riskReview"},
+	{"duration type: semantic equality", "github.com/terraform-provider-xano/terraform-provider-xano/internal/provider.DurationValue.StringSemanticEquals"},
+	{"duration type: validation", "github.com/terraform-provider-xano/terraform-provider-xano/internal/provider.DurationValue.ValidateAttribute"},
 	{"framework reflection into models (tfsdk Get)", "github.com/hashicorp/terraform-plugin-framework/internal/reflect.Into"},
 	{"framework reflection from models (tfsdk Set)", "github.com/hashicorp/terraform-plugin-framework/internal/reflect.FromValue"},
 	{"· regexp compiled per struct field (framework issue #725)", "github.com/hashicorp/terraform-plugin-framework/internal/reflect.isValidFieldName"},
@@ -245,6 +249,8 @@ func (h *harness) benchProfile(ctx context.Context) section {
 	}
 	sec.tables = append(sec.tables, breakdown)
 
+	sec.tables = append(sec.tables, candidatesTable(tops[current], rounds))
+
 	for bi, b := range builds {
 		if b.kind != "tokens" {
 			continue
@@ -256,7 +262,8 @@ func (h *harness) benchProfile(ctx context.Context) section {
 		sec.tables = append(sec.tables, flat)
 	}
 	sec.notes = append(sec.notes,
-		"Provider CPU is the sampled CPU time of the provider processes only; terraform's own CPU is in item 2.",
+		"Provider CPU is the sampled CPU time of the provider processes only; terraform's own CPU is in item 2. "+
+			"— means no sample: under 10 ms over all rounds.",
 		"The framework's cost grows with the schema: every call walks every attribute and block of the resource "+
 			"(decoding, defaults, plan modifiers, semantic equality), looking each one up in an attribute map that "+
 			"`resource/schema` rebuilds per lookup, while the no-op resource has one attribute.")
@@ -267,6 +274,56 @@ func (h *harness) benchProfile(ctx context.Context) section {
 		sec.notes = append(sec.notes, "Failure: "+f)
 	}
 	return sec
+}
+
+// candidatesTable weighs the causes the performance issue suspected against
+// this run's profile of the current build; the verdicts say what the code
+// does about each, the figures come from the run.
+func candidatesTable(top pprofTop, rounds time.Duration) table {
+	fig := func(functions ...string) string {
+		var parts []string
+		for _, f := range functions {
+			for _, b := range profileBuckets {
+				if b.function == f {
+					parts = append(parts, strings.TrimPrefix(b.label, "· ")+": "+profileCell(top, f, rounds))
+				}
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	const prov = "github.com/terraform-provider-xano/terraform-provider-xano/internal/provider."
+	const fw = "github.com/hashicorp/terraform-plugin-framework/internal/"
+	t := table{header: []string{"suspected cause", "this run (tokens, per cycle)", "verdict"}}
+	t.addRow("decoding plan and state more than once per call",
+		fig(prov+"(*metadataTokenResource).ModifyPlan", fw+"reflect.Into", fw+"reflect.isValidFieldName"),
+		"Dismissed as a double decode, confirmed as a cost: the framework decodes each value once, and ModifyPlan decoded the plan and the state "+
+			"into the model once each, through reflection that compiles a regexp per field. getModel now decodes without it "+
+			"(an unchanged token's plan made 12,379 allocations before; item 5 has today's figure).")
+	t.addRow("set-nested blocks and their semantic equality",
+		fig(fw+"fromproto6.DynamicValue", fw+"fwserver.SchemaModifyPlan", fw+"fwserver.SchemaSemanticEquality"),
+		"Confirmed, in the framework: the scope block is most of the per-token cost, and each further block adds about as much again "+
+			"(item 5, BenchmarkPlanUnchangedTokenFourScopes against BenchmarkPlanUnchangedToken), because every walk converts the whole element "+
+			"to find each of its attributes (terraform-plugin-framework issue #775); semantic equality is small. Item 2's S side pays the same "+
+			"with no provider code. A list-nested block costs about a fifth less but compares by position, so reordered blocks would plan changes.")
+	t.addRow("the duration custom type",
+		fig(prov+"DurationValue.StringSemanticEquals", prov+"DurationValue.ValidateAttribute"),
+		"Dismissed: parsing a duration takes nanoseconds; custom type, plan modifiers, validators and ModifyPlan together add a few per cent "+
+			"of allocations to the framework's cost for the schema (item 5, the floor of the token's shape against BenchmarkPlanUnchangedToken).")
+	t.addRow("the risk review running on unchanged tokens",
+		fig(prov+"riskReview"),
+		"Dismissed: a plan that neither creates nor replaces a token skips the review unless the policy can fail it (deny, enforce), "+
+			"and a review is microseconds (item 5).")
+	t.addRow("building a client or reading the credentials file more than once per process",
+		fig(prov+"(*xanoProvider).Configure"),
+		"Dismissed: Terraform configures each provider process once, and Configure builds one client (item 1 counts the processes per command).")
+	t.addRow("a new TCP connection per request",
+		fig("github.com/terraform-provider-xano/terraform-provider-xano/internal/xano.(*Client).do"),
+		"Dismissed: connections are kept alive; item 2 counts the connections per command, about one per request in flight under "+
+			"Terraform's parallelism of 10 rather than one per request, although the idle pool keeps only GOMAXPROCS+1 (3 on 2 cores).")
+	t.addRow("the garbage collector",
+		fig("runtime.gcBgMarkWorker", "runtime.mallocgc"),
+		"Confirmed and tuned: the framework allocates about 0.8 MB per token per plan; the provider now collects at GOGC=400 unless GOGC is set.")
+	return t
 }
 
 // perTokenGaps formats, per token, the current build's CPU minus the

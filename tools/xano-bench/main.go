@@ -44,6 +44,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "also write the report to this file (make bench: docs/benchmarks.md)")
 	rounds := fs.Int("rounds", defaultRounds(os.Getenv("BENCH_ROUNDS")), "rounds of each timed comparison (default: $BENCH_ROUNDS, else 3)")
 	only := fs.String("only", "", "comma-separated items to run, by number (1-6) or name ("+strings.Join(slices.Sorted(maps.Keys(itemNames)), ", ")+"); default all")
+	keep := fs.Bool("keep", false, "keep the scratch directory (workspaces, builds, item 6's profiles) and print its path")
 	baseline := fs.String("baseline", os.Getenv("BENCH_BASELINE"), "a commit whose provider item 6 also profiles, for a before/after comparison (default: $BENCH_BASELINE)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,7 +67,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	if *keep {
+		defer fmt.Fprintf(stderr, "xano-bench: kept %s\n", h.tmp)
+	} else {
+		defer cleanup()
+	}
 
 	runners := map[int]func(context.Context) section{
 		1: h.benchRequests, 2: h.benchWallTime, 3: h.benchRateLimit, 4: h.benchStartup, 5: h.benchGo, 6: h.benchProfile,
