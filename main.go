@@ -28,6 +28,9 @@ func main() {
 	}
 }
 
+// run serves the provider until Terraform stops it, then revokes the
+// ephemeral tokens left open; it returns so that deferred work (the CPU
+// profile) completes before the process exits.
 func run(debugMode bool) error {
 	if !debugMode {
 		quietSDKLogs(os.Getenv, os.Setenv)
@@ -40,11 +43,19 @@ func run(debugMode bool) error {
 		}
 		defer stop()
 	}
-	return providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/terraform-provider-xano/xano",
 		Debug:           debugMode,
 		ProtocolVersion: 6,
 	})
+	// Serve returns when Terraform stops the plugin, which it does after a
+	// failed run too, when it may not have closed every ephemeral token.
+	ctx, cancel := context.WithTimeout(context.Background(), provider.ShutdownTimeout)
+	if serr := provider.Shutdown(ctx); serr != nil {
+		log.Printf("[WARN] revoking the ephemeral tokens left open: %v", serr)
+	}
+	cancel()
+	return err
 }
 
 // gcPercent is the collector's target when GOGC is unset. A provider process

@@ -10,8 +10,9 @@ trap destroy EXIT
 echo "==> terraform plan (the risk review prints its warnings here)"
 terraform plan -no-color -out=demo.tfplan
 
+# The plan above printed the review in full; the apply lists its summaries.
 echo "==> terraform apply"
-terraform apply -no-color -auto-approve demo.tfplan
+terraform apply -no-color -auto-approve -compact-warnings demo.tfplan
 
 echo "==> outputs"
 terraform output -no-color
@@ -19,18 +20,26 @@ terraform output -no-color
 # The secret travels in an environment variable, never on a command line.
 XANO_PROBE_TOKEN=$(terraform output -raw monitoring_token)
 export XANO_PROBE_TOKEN
-probe() { "$EMULATOR_BIN" probe "$1"; }
+# The token is used where Xano says: its instance's own Metadata API.
+meta_api=$(terraform output -raw monitoring_meta_api)
+probe() { "$EMULATOR_BIN" probe "$meta_api$1"; }
 
-echo "==> the monitoring token reaches what it declares, and nothing else"
+echo "==> the monitoring token, at its meta_api ($meta_api), reaches what it declares and nothing else"
 history=$(probe /workspace/1/request_history)
 table=$(probe /workspace/1/table)
-echo "GET /workspace/1/request_history -> $history (workspace_request_history: read)"
-echo "GET /workspace/1/table           -> $table (workspace_database: not granted)"
+echo "GET <meta_api>/workspace/1/request_history -> $history (workspace_request_history: read)"
+echo "GET <meta_api>/workspace/1/table           -> $table (workspace_database: not granted)"
 if [[ "$history" != 200 || "$table" != 403 ]]; then
   echo "unexpected answer: request_history must be 200 and table 403" >&2
   exit 1
 fi
 
+# The destroy plan repeats every attribute of the three tokens: show its
+# outcome, or all of it when it fails.
 echo "==> terraform destroy"
 trap - EXIT
-terraform destroy -no-color -auto-approve
+if ! terraform destroy -no-color -auto-approve -compact-warnings >destroy.log 2>&1; then
+  cat destroy.log
+  exit 1
+fi
+grep -E 'Destruction complete|Destroy complete' destroy.log

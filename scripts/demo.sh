@@ -31,5 +31,7 @@ export TF_IN_AUTOMATION=1
 export DEMO_DIR="$work/demo"
 export EMULATOR_BIN="$work/bin/xano-emulator"
 
-"$work/bin/xano-emulator" run -- bash "$root/scripts/demo-run.sh"
+# The emulated account has one instance, the demo's: a mistyped instance
+# would fail the plan, as it would against Xano.
+"$work/bin/xano-emulator" run --instance "demo=Demo instance" -- bash "$root/scripts/demo-run.sh"
 echo "==> demo finished: the emulator is stopped and the temporary files are removed"

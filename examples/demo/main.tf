@@ -94,3 +94,8 @@ output "monitoring_token" {
   value     = xano_metadata_token.monitoring.token
   sensitive = true
 }
+
+# Where the monitoring token is used: its instance's own Metadata API.
+output "monitoring_meta_api" {
+  value = xano_metadata_token.monitoring.meta_api
+}

@@ -13,6 +13,10 @@ provider "xano" {
   base_url = "https://x1234-abcd-5678.n7.xano.io/api:meta"
   instance = "x1234-abcd-5678"
 
+  # The access token is checked once when the provider is configured, and the
+  # instance at plan time. Set this to plan offline, without either check.
+  # skip_credentials_validation = true
+
   # Guardrails for every token this configuration declares.
   policy {
     warn_at             = "high"

@@ -1,6 +1,8 @@
 // Package emulator is a strict, in-memory server for the provider's Metadata
-// API token contract (DESIGN.md, "API contract"). Tests and the demo point the
-// provider at it; its Go API injects the faults a real network produces.
+// API contract (the API contract page, docs/guides/api-contract.md): Xano's
+// documented account endpoints and the token endpoints this provider
+// assumes. Tests and the demo point the provider at it; its Go API injects
+// the faults a real network produces.
 package emulator
 
 import (
@@ -10,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -38,6 +41,11 @@ type Options struct {
 	Seed int64
 	// Latency is added to every request.
 	Latency time.Duration
+	// Instances declares the account's instances. When set, only these exist
+	// and any other instance name answers 404 ERROR_CODE_NOT_FOUND on every
+	// instance-scoped route; when empty, an instance exists from the first
+	// request that names it.
+	Instances []InstanceSpec
 }
 
 // Emulator implements the token contract as an http.Handler whose paths start
@@ -58,6 +66,7 @@ type Emulator struct {
 	fails     []injectedFailure
 	drops     []bool // one entry per DropNext request: true means after commit
 	store     store
+	instances instanceRegistry
 	idem      map[idemKey]idemEntry
 	stats     map[statKey]int
 }
@@ -82,6 +91,7 @@ func New(opts Options) *Emulator {
 		faultRate: opts.FaultRate,
 		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed)),
 		store:     newStore(),
+		instances: newInstanceRegistry(opts.Instances),
 		idem:      map[idemKey]idemEntry{},
 		stats:     map[statKey]int{},
 	}
@@ -327,11 +337,28 @@ func (e *Emulator) dispatch(r *http.Request, rt route, body []byte) reply {
 	if rt.scope != "" {
 		return e.serveRead(r, rt)
 	}
+	if rt.kind == routeInstanceSwagger {
+		if rep, ok := e.checkInstance(rt); !ok {
+			return rep
+		}
+		return e.instanceSwagger(r, rt.params["instance"])
+	}
 	admin, rep, ok := e.authAdmin(r)
 	if !ok {
 		return rep
 	}
+	if rep, ok := e.checkInstance(rt); !ok {
+		return rep
+	}
+	if r.Method == http.MethodPost && !isJSON(r.Header.Get("Content-Type")) {
+		return errorReply(http.StatusUnsupportedMediaType, fmt.Sprintf(
+			"Content-Type %q is not JSON: send the body as a JSON object with \"Content-Type: application/json\".", r.Header.Get("Content-Type")))
+	}
 	switch rt.kind {
+	case routeInstances:
+		return e.listInstances(r)
+	case routeInstance:
+		return e.getInstance(r, rt.params["name"])
 	case routeMe:
 		return jsonReply(http.StatusOK, xano.Me{ID: int64(admin), Name: "Emulator Admin", Email: fmt.Sprintf("admin%d@xano-emulator.invalid", admin)})
 	case routeTokens:
@@ -349,6 +376,13 @@ func (e *Emulator) dispatch(r *http.Request, rt route, body []byte) reply {
 		return e.get(rt.params["instance"], rt.params["id"])
 	}
 	return errorReply(http.StatusNotFound, "No such route.")
+}
+
+// isJSON reports whether a Content-Type names JSON: application/json or a
+// +json type, with any parameters such as charset.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")))
 }
 
 // bearer returns the token of an "Authorization: Bearer" header, or "".
@@ -455,7 +489,7 @@ func errorReply(status int, message string) reply {
 // codeFor maps a status to the Xano error code that goes with it.
 func codeFor(status int) string {
 	switch status {
-	case http.StatusBadRequest:
+	case http.StatusBadRequest, http.StatusUnsupportedMediaType:
 		return xano.CodeInputError
 	case http.StatusUnauthorized:
 		return xano.CodeUnauthorized
@@ -489,6 +523,9 @@ const (
 	routeAPIGroups
 	routeRequestHistory
 	routeStats
+	routeInstances
+	routeInstance
+	routeInstanceSwagger
 )
 
 // Paths of the scope-guarded read endpoints and of the emulator's own stats,
@@ -505,6 +542,8 @@ const (
 // endpoints, the scope whose read permission a minted token needs.
 var routes = []routeSpec{
 	{xano.PathMe, routeMe, []string{http.MethodGet}, ""},
+	{xano.PathInstances, routeInstances, []string{http.MethodGet}, ""},
+	{xano.PathInstance, routeInstance, []string{http.MethodGet}, ""},
 	{xano.PathTokens, routeTokens, []string{http.MethodGet, http.MethodPost}, ""},
 	{xano.PathToken, routeToken, []string{http.MethodGet, http.MethodPost, http.MethodDelete}, ""},
 	{PathWorkspaces, routeWorkspaces, []string{http.MethodGet}, "instance:workspace"},
@@ -531,9 +570,14 @@ type route struct {
 
 func (rt route) allows(method string) bool { return slices.Contains(rt.methods, method) }
 
-// management reports the routes that FailNext and the mutating faults apply to.
+// management reports the routes that FailNext and the mutating faults apply
+// to: those of the account's Metadata API, which need an admin token.
 func (rt route) management() bool {
-	return rt.kind == routeMe || rt.kind == routeTokens || rt.kind == routeToken
+	switch rt.kind {
+	case routeMe, routeTokens, routeToken, routeInstances, routeInstance:
+		return true
+	}
+	return false
 }
 
 // unknownRoute is what match returns for a path no pattern serves.
@@ -543,11 +587,25 @@ var unknownRoute = route{routeSpec: routeSpec{pattern: "*"}}
 // name may contain any character; unknown paths get the pattern "*".
 func match(u *url.URL) route {
 	segs, ok := splitPath(u.EscapedPath())
-	if !ok || len(segs) == 0 || segs[0] != "api:meta" {
+	if !ok {
 		return unknownRoute
 	}
-	segs = segs[1:]
+	if rt, ok := matchInstanceAPI(segs); ok {
+		return rt
+	}
+	if len(segs) == 0 || segs[0] != metaSegment {
+		return unknownRoute
+	}
+	return matchSegments(segs[1:], func(routeSpec) bool { return true })
+}
+
+// matchSegments finds the route, among those keep accepts, whose pattern
+// matches the path segments after the Metadata API's base.
+func matchSegments(segs []string, keep func(routeSpec) bool) route {
 	for _, cand := range routes {
+		if !keep(cand) {
+			continue
+		}
 		pat := strings.Split(strings.TrimPrefix(cand.pattern, "/"), "/")
 		if len(pat) != len(segs) {
 			continue

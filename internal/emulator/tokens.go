@@ -84,10 +84,12 @@ func newStore() store {
 func (s *store) list(instance string) []*record { return s.byInstance[instance] }
 
 // find returns the token id of instance, or nil when id is not a token of
-// that instance (unknown, deleted, another instance's, or not a number).
+// that instance (unknown, deleted, another instance's, or not a number). Only
+// the canonical decimal form names a token: "+1" or "01" would give one
+// resource several paths, so they are not found.
 func (s *store) find(instance, id string) *record {
 	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
+	if err != nil || strconv.FormatInt(n, 10) != id {
 		return nil
 	}
 	for _, r := range s.byInstance[instance] {

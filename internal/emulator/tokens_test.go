@@ -160,9 +160,17 @@ func TestGetAndDelete(t *testing.T) {
 	if strings.Contains(string(r.body), `"token"`) || strings.Contains(string(r.body), tok.Secret) {
 		t.Fatalf("list carries the secret: %s", r.body)
 	}
-	for _, p := range []string{"/instance/a/token/999", fmt.Sprintf("/instance/b/token/%d", tok.ID), "/instance/a/token/abc"} {
-		for _, m := range []string{http.MethodGet, http.MethodDelete} {
-			expectError(t, c.do(m, p, nil), http.StatusNotFound, xano.CodeNotFound)
+	// Only the canonical decimal id names the token: a sign, leading zeros
+	// or an escaped digit would give one token several paths.
+	for _, p := range []string{"/instance/a/token/999", fmt.Sprintf("/instance/b/token/%d", tok.ID), "/instance/a/token/abc",
+		fmt.Sprintf("/instance/a/token/+%d", tok.ID), fmt.Sprintf("/instance/a/token/%%2B%d", tok.ID),
+		fmt.Sprintf("/instance/a/token/0%d", tok.ID), fmt.Sprintf("/instance/a/token/00%d", tok.ID), fmt.Sprintf("/instance/a/token/%d%%20", tok.ID)} {
+		for _, m := range []string{http.MethodGet, http.MethodDelete, http.MethodPost} {
+			var body any
+			if m == http.MethodPost {
+				body = map[string]any{"name": "renamed"}
+			}
+			expectError(t, c.do(m, p, body), http.StatusNotFound, xano.CodeNotFound)
 		}
 	}
 	r = c.do(http.MethodDelete, path, nil)
@@ -308,4 +316,51 @@ func TestIdempotency(t *testing.T) {
 		t.Errorf("%d tokens on i, want 3", n)
 	}
 	expectError(t, c.do(http.MethodPost, "/instance/i/token", body, xano.HeaderIdempotency, strings.Repeat("k", 256)), http.StatusBadRequest, xano.CodeInputError, xano.HeaderIdempotency)
+}
+
+// TestContentType checks that a POST must say its body is JSON: a form or a
+// text body is refused with 415 and the contract's error body, before the
+// body is read as JSON, while JSON with parameters or a +json type is fine.
+func TestContentType(t *testing.T) {
+	t.Parallel()
+	_, c, _ := newTestEmulator(t, Options{})
+	tok := c.mustCreate("ct", createBody("t", 3600, readAPI))
+	body := `{"name":"n","description":"","expires_in":3600,"scopes":{"workspace:api":["read"]}}`
+	update := fmt.Sprintf("/instance/ct/token/%d", tok.ID)
+	tests := []struct {
+		path, contentType string
+		ok                bool
+	}{
+		{"/instance/ct/token", "application/json", true},
+		{"/instance/ct/token", "application/json; charset=utf-8", true},
+		{"/instance/ct/token", "Application/JSON", true},
+		{"/instance/ct/token", "application/vnd.xano+json", true},
+		{"/instance/ct/token", "text/plain", false},
+		{"/instance/ct/token", "application/x-www-form-urlencoded", false},
+		{"/instance/ct/token", "application/jsonx", false},
+		{"/instance/ct/token", "json", false},
+		{"/instance/ct/token", "", false},
+		{update, "text/plain; charset=utf-8", false},
+		{update, "multipart/form-data; boundary=x", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+" "+tt.contentType, func(t *testing.T) {
+			r := c.do(http.MethodPost, tt.path, body, "Content-Type", tt.contentType)
+			if tt.ok {
+				if r.status != http.StatusOK {
+					t.Fatalf("status %d, body %s", r.status, r.body)
+				}
+				var got xano.Token
+				r.decode(t, &got)
+				if got.ID != tok.ID {
+					c.do(http.MethodDelete, fmt.Sprintf("/instance/ct/token/%d", got.ID), nil)
+				}
+				return
+			}
+			expectError(t, r, http.StatusUnsupportedMediaType, xano.CodeInputError, "not JSON", "application/json")
+			if ct := r.header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("the 415 is sent as %q, want application/json", ct)
+			}
+		})
+	}
 }

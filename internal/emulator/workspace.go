@@ -71,13 +71,22 @@ var fixtures = []fixture{{
 	},
 }}
 
-// serveRead answers the scope-guarded read endpoints. Admin tokens read
-// everything; a minted token needs read on the endpoint's scope. The caller
-// holds e.mu.
+// serveRead answers the scope-guarded read endpoints, under /api:meta and
+// under each instance's own Metadata API. Admin tokens read everything; a
+// minted token needs read on the endpoint's scope and, under an instance's
+// Metadata API, must belong to that instance. The caller holds e.mu.
 func (e *Emulator) serveRead(r *http.Request, rt route) reply {
 	_, rec, rep, ok := e.authenticate(r)
 	if !ok {
 		return rep
+	}
+	if rep, ok := e.checkInstance(rt); !ok {
+		return rep
+	}
+	if instance, scoped := rt.params["instance"]; scoped && rec != nil && rec.instance != instance {
+		// Each instance has its own Metadata API, which knows only its own
+		// tokens.
+		return errorReply(http.StatusUnauthorized, "Invalid access token: it is unknown, revoked or malformed.")
 	}
 	if rec != nil {
 		now := e.clock()

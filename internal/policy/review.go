@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -10,8 +9,8 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
 
-// QuarterlyRotation is the longest lifetime that still fits the seeds'
-// "rotate tokens on a schedule (monthly/quarterly)" advice.
+// QuarterlyRotation is the longest lifetime that still fits the advice of
+// Xano's scope guide to rotate tokens monthly or quarterly.
 const QuarterlyRotation = 90 * duration.Day
 
 // Rule identifiers, as carried in Finding.Rule.
@@ -26,6 +25,12 @@ const (
 	RuleWidening            = "widening"
 	RuleNarrowing           = "narrowing"
 )
+
+// Rules lists every rule identifier, in the order a report prints them.
+var Rules = []string{
+	RuleGrant, RuleDeny, RuleAdminKey, RuleNeverExpires, RuleLongLifetime,
+	RuleMaxLifetime, RuleDescriptionRequired, RuleWidening, RuleNarrowing,
+}
 
 // Resource attributes a finding can point at, as carried in Finding.Attribute.
 const (
@@ -50,7 +55,8 @@ type Spec struct {
 	Acknowledgement string
 }
 
-// Finding is one reviewed risk.
+// Finding is one reviewed risk. Scope and Permission are empty when the
+// finding is about the token as a whole.
 type Finding struct {
 	Severity scopes.Severity
 	// Rule is one of the Rule* constants.
@@ -61,11 +67,9 @@ type Finding struct {
 	Permission scopes.Permission
 	// Attribute is the resource attribute concerned, one of the Attr* constants.
 	Attribute string
-	// Summary is one line, e.g. "workspace_database.delete (critical): can
-	// delete records and drop tables across all data sources".
+	// Summary says in one line what the token can do or what is wrong, such
+	// as "can delete records and drop tables across all data sources".
 	Summary string
-	// Detail explains what is exposed, why it matters and how to narrow it.
-	Detail string
 }
 
 // Review returns every finding for spec, all severities, in a stable order:
@@ -85,19 +89,28 @@ func Review(spec Spec, pol Policy) []Finding {
 			Scope:      pair.Scope,
 			Permission: pair.Perm,
 			Attribute:  AttrScope,
-			Summary:    t.summary,
-			Detail:     t.detail,
+			Summary:    "can " + t.exposure,
 		})
 		if f, ok := denyFinding(pair, t, pol.Deny); ok {
 			out = append(out, f)
 		}
 	}
 	if isAdminKey(spec.Grants) {
-		out = append(out, adminKeyFinding())
+		out = append(out, Finding{
+			Severity:  scopes.SeverityCritical,
+			Rule:      RuleAdminKey,
+			Attribute: AttrScope,
+			Summary:   "every permission on every scope: an admin key in disguise",
+		})
 	}
 	out = append(out, lifetimeFindings(spec, pol)...)
 	if pol.RequireDescription && strings.TrimSpace(spec.Description) == "" {
-		out = append(out, descriptionFinding())
+		out = append(out, Finding{
+			Severity:  scopes.SeverityHigh,
+			Rule:      RuleDescriptionRequired,
+			Attribute: AttrDescription,
+			Summary:   "has no description, and the provider policy requires one",
+		})
 	}
 	return out
 }
@@ -142,23 +155,13 @@ func denyFinding(pair scopes.Pair, t grantText, deny []Pattern) (Finding, bool) 
 	if len(matched) == 0 {
 		return Finding{}, false
 	}
-	quoted := joinAnd(matched)
-	which := "deny pattern " + quoted
-	if len(matched) > 1 {
-		which = "deny patterns " + quoted
-	}
 	return Finding{
 		Severity:   t.severity,
 		Rule:       RuleDeny,
 		Scope:      pair.Scope,
 		Permission: pair.Perm,
 		Attribute:  AttrScope,
-		Summary:    fmt.Sprintf("%s (%s): denied by the provider policy (%s)", pair, t.severity, which),
-		Detail: fmt.Sprintf("The provider's policy block denies %s, and this token grants %s: whoever holds it could %s. "+
-			"%s. A deny rule always fails the plan: neither enforce = false nor risk_acknowledgement lifts it. "+
-			"%s, or ask whoever owns the provider policy to change it.",
-			quoted, pair, t.exposure,
-			instanceReachSentence, t.drop),
+		Summary:    "denied by the provider policy (" + strings.Join(matched, ", ") + ")",
 	}, true
 }
 
@@ -172,41 +175,22 @@ func isAdminKey(gs scopes.Grants) bool {
 	return true
 }
 
-func adminKeyFinding() Finding {
-	return Finding{
-		Severity:  scopes.SeverityCritical,
-		Rule:      RuleAdminKey,
-		Attribute: AttrScope,
-		Summary:   "scopes (critical): create, read, update and delete on every scope, an admin key in disguise",
-		Detail: "This token grants every permission on every scope Xano offers, so it can do whatever the Metadata API allows: " +
-			"read, change and delete all database records, files, code, tasks and request logs. " +
-			instanceReachSentence + ", so this is the whole instance. " +
-			"Xano's guide warns against over-permissioning and token sharing: give each integration its own token with only the scopes it needs " +
-			"(the presets " + joinAnd(scopes.PresetNames()) + " cover the common cases).",
-	}
-}
-
 func lifetimeFindings(spec Spec, pol Policy) []Finding {
 	var out []Finding
+	maxLife := duration.Format(pol.MaxLifetime)
 	if spec.NeverExpires {
 		out = append(out, Finding{
 			Severity:  scopes.SeverityHigh,
 			Rule:      RuleNeverExpires,
 			Attribute: AttrNeverExpires,
-			Summary:   "never_expires (high): the token never expires and stays valid until someone revokes it",
-			Detail: "never_expires = true mints a token without an expiry date: if its secret leaks, it stays usable until someone notices and revokes it, " +
-				"and " + instanceReach + ". Xano's guide lists indefinite tokens among the common mistakes and recommends rotating tokens monthly or quarterly. " +
-				"Remove never_expires and set expires_in (90d or less for a quarterly rotation); rotate_before then plans the replacement in time.",
+			Summary:   "never expires, so a leaked secret works until someone revokes it",
 		})
 		if pol.MaxLifetime > 0 {
-			maxLife := duration.Format(pol.MaxLifetime)
 			out = append(out, Finding{
 				Severity:  scopes.SeverityHigh,
 				Rule:      RuleMaxLifetime,
 				Attribute: AttrNeverExpires,
-				Summary:   fmt.Sprintf("never_expires (high): the policy's max_lifetime of %s rules out a token that never expires", maxLife),
-				Detail: fmt.Sprintf("The provider's policy block sets max_lifetime = %q, and this token asks never to expire. "+
-					"Remove never_expires and set expires_in to %s or less, or ask whoever owns the provider policy to change it.", maxLife, maxLife),
+				Summary:   "never expires, and the provider policy's max_lifetime is " + maxLife,
 			})
 		}
 		return out
@@ -220,66 +204,40 @@ func lifetimeFindings(spec Spec, pol Policy) []Finding {
 			Severity:  scopes.SeverityMedium,
 			Rule:      RuleLongLifetime,
 			Attribute: AttrExpiresIn,
-			Summary:   fmt.Sprintf("expires_in (medium): a lifetime of %s is longer than the 90 days of a quarterly rotation", life),
-			Detail: fmt.Sprintf("Xano's guide recommends rotating tokens monthly or quarterly. A token living %s outlives a quarterly rotation, "+
-				"and if its secret leaks it stays usable that long; %s. "+
-				"Set expires_in to 90d or less; rotate_before plans the replacement before the token expires.", life, instanceReach),
+			Summary:   "lives " + life + ", longer than the 90 days of a quarterly rotation",
 		})
 	}
 	if pol.MaxLifetime > 0 && spec.Lifetime > pol.MaxLifetime {
-		maxLife := duration.Format(pol.MaxLifetime)
 		out = append(out, Finding{
 			Severity:  scopes.SeverityHigh,
 			Rule:      RuleMaxLifetime,
 			Attribute: AttrExpiresIn,
-			Summary:   fmt.Sprintf("expires_in (high): a lifetime of %s exceeds the policy's max_lifetime of %s", life, maxLife),
-			Detail: fmt.Sprintf("The provider's policy block sets max_lifetime = %q, and this token asks for expires_in = %q. "+
-				"Set expires_in to %s or less, or ask whoever owns the provider policy to change it.", maxLife, life, maxLife),
+			Summary:   "lives " + life + ", over the provider policy's max_lifetime of " + maxLife,
 		})
 	}
 	return out
 }
 
-func descriptionFinding() Finding {
-	return Finding{
-		Severity:  scopes.SeverityHigh,
-		Rule:      RuleDescriptionRequired,
-		Attribute: AttrDescription,
-		Summary:   "description (high): the policy requires a description and this token has none",
-		Detail: "The provider's policy block sets require_description = true. Say what the token is for and who owns it, " +
-			"for example description = \"WeWeb Xano plugin: API discovery for data binding\": Xano's guide asks for clear records of each token's purpose and scopes, " +
-			"and a reviewer cannot judge the grants without one.",
-	}
-}
-
 // changeFinding describes the pairs a replacement adds or removes as one
 // finding, pointing at a scope or permission only when all pairs share it.
+// A widening is as severe as the riskiest grant it adds; a narrowing is low.
 func changeFinding(rule string, pairs []scopes.Pair) (Finding, bool) {
+	f := Finding{Rule: rule, Attribute: AttrScope, Severity: scopes.SeverityLow}
 	var listed []scopes.Pair
-	var sev scopes.Severity
-	var lines strings.Builder
 	for _, p := range pairs {
 		t, ok := textFor(p)
 		if !ok {
 			continue
 		}
 		listed = append(listed, p)
-		sev = max(sev, t.severity)
-		fmt.Fprintf(&lines, "\n- %s (%s): %s", p, t.severity, t.exposure)
+		if rule == RuleWidening {
+			f.Severity = max(f.Severity, t.severity)
+		}
 	}
 	if len(listed) == 0 {
 		return Finding{}, false
 	}
-	var gs scopes.Grants
-	for _, p := range listed {
-		if i := slices.IndexFunc(gs, func(g scopes.Grant) bool { return g.Scope == p.Scope }); i >= 0 {
-			gs[i] = gs[i].Set(p.Perm, true)
-		} else {
-			gs = append(gs, scopes.Grant{Scope: p.Scope}.Set(p.Perm, true))
-		}
-	}
-	what := describeGrants(gs)
-	f := Finding{Rule: rule, Attribute: AttrScope, Scope: listed[0].Scope}
+	f.Scope = listed[0].Scope
 	for _, p := range listed {
 		if p.Scope != f.Scope {
 			f.Scope = ""
@@ -288,20 +246,20 @@ func changeFinding(rule string, pairs []scopes.Pair) (Finding, bool) {
 	if len(listed) == 1 {
 		f.Permission = listed[0].Perm
 	}
-	if rule == RuleWidening {
-		f.Severity = sev
-		f.Summary = fmt.Sprintf("scopes (%s): the replacement token adds %s", sev, what)
-		f.Detail = "Changing the scopes makes Terraform mint a replacement token with a new secret, and the replacement can do more than the current one. " +
-			"Whoever holds it could newly:" + lines.String() + "\n" +
-			instanceReachSentence + ", so each added grant applies in every workspace there. " +
-			"Check that the integration needs each one; the grant findings for these permissions say how to narrow them."
-		return f, true
+	verb := "adds"
+	if rule == RuleNarrowing {
+		verb = "drops"
 	}
-	f.Severity = scopes.SeverityLow
-	f.Summary = fmt.Sprintf("scopes (low): the replacement token drops %s", what)
-	f.Detail = "Changing the scopes makes Terraform mint a replacement token with a new secret, and the replacement can do less than the current one. " +
-		"It can no longer:" + lines.String() + "\n" +
-		instanceReachSentence + ", so the integration loses this access in every workspace there once the old token is revoked: " +
-		"make sure it does not rely on it."
+	f.Summary = "the replacement " + verb + " " + pairList(listed)
 	return f, true
+}
+
+// pairList names pairs as given, such as "workspace_files.read,
+// workspace_files.delete"; scopes.Diff hands them over in catalog order.
+func pairList(pairs []scopes.Pair) string {
+	names := make([]string, len(pairs))
+	for i, p := range pairs {
+		names[i] = p.String()
+	}
+	return strings.Join(names, ", ")
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -188,15 +189,15 @@ func TestBadInputAPIErrors(t *testing.T) {
 		{"c-400", faultRule{status: 400, body: xanoError(xano.CodeInputError, "name contains characters Xano refuses")},
 			`Xano API error.*create token "c-400".*400 ERROR_CODE_INPUT_ERROR: name contains characters Xano refuses`, false},
 		{"c-limit", faultRule{status: 400, body: xanoError(xano.CodeInputError, xano.LimitMessage)},
-			`Xano token limit reached.*allows 10 active tokens.*Free one before applying again`, false},
+			`Xano token limit reached.*at most 10 active tokens.*Free one before applying again`, false},
 		{"c-401", faultRule{status: 401, body: xanoError(xano.CodeUnauthorized, "Invalid access token.")},
-			`Xano rejected the access token.*Check the provider's access_token`, false},
+			`Xano rejected the access token.*401 ERROR_CODE_UNAUTHORIZED.*Check the access token`, false},
 		{"c-403", faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied.")},
-			`The access token lacks the rights for this.*use a token of an account that administers it`, false},
+			`The access token lacks the rights for this.*403.*use a token of an account that manages this instance`, false},
 		{"c-404", faultRule{status: 404, body: xanoError(xano.CodeNotFound, "Instance not found.")},
 			`Not found in Xano.*create token "c-404".*Check the instance name and base_url.*404 ERROR_CODE_NOT_FOUND: Instance not found`, false},
 		{"c-429", faultRule{status: 429, body: xanoError(xano.CodeTooManyRequests, "Slow down.")},
-			`Xano rate limit.*` + wantRetriesRanOut + `.*raise max_retries`, false},
+			`Xano rate limit.*raise max_retries.*` + wantRetriesRanOut, false},
 		{"c-500", faultRule{status: 500, body: xanoError(xano.CodeFatal, "Something broke.")},
 			`Xano API error.*500 ERROR_FATAL: Something broke.*` + wantRetriesRanOut + `.*` + wantTryLater + `.*xano_metadata_tokens data source`, false},
 		{"c-502", faultRule{status: 502, body: `<html><body><h1>502 Bad Gateway</h1></body></html>`, html: true},
@@ -242,7 +243,7 @@ func TestBadInputAPIErrors(t *testing.T) {
 		{"r-empty", faultRule{status: 200},
 			`Xano API error.*read token.*not a valid token.*` + wantCheckBaseURL, false},
 		{"r-gone", faultRule{},
-			`Token revoked outside Terraform.*will be created again`, true},
+			`Token revoked outside Terraform.*Possible causes: .*Xano dashboard.*another tool.*lost its data.*emulator.*will be created again`, true},
 	}
 	updates := []apiCase{
 		{"u-400", faultRule{status: 400, body: xanoError(xano.CodeInputError, "name is too long for Xano")},
@@ -462,4 +463,48 @@ ephemeral "xano_metadata_token" %q {
 	if n := emu.Count("POST", "/instance/{instance}/token"); n != 0 {
 		t.Errorf("%d creates reached the emulator, though every mint was answered by a fault", n)
 	}
+}
+
+// TestBadInputUnreachable points the provider at a port nobody listens on:
+// no request leaves the machine, so the create and the mint certainly did
+// not happen, and the error says so instead of sending the user to look for
+// a token that may exist. A create that reached the server and failed keeps
+// that warning (case c-500 of TestBadInputAPIErrors).
+func TestBadInputUnreachable(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseURL := "http://" + l.Addr().String() + "/api:meta"
+	l.Close()
+	const notCarriedOut = `could not reach the Xano API.*refused.*No attempt reached the Xano API.*was not carried out: nothing was created`
+	// The mint fails the plan, so the create needs a step of its own.
+	steps := [][]badCase{
+		{{name: "create", key: `create token "down"`, hcl: apiToken("down", "down"), want: `Xano API error.*` + notCarriedOut}},
+		{{name: "mint", key: `mint ephemeral token "down-e-`, hcl: `
+ephemeral "xano_metadata_token" "down" {
+  instance = "down"
+  name     = "down-e"
+` + readAPIGroups + `}
+`, want: `Xano API error.*` + notCarriedOut}},
+	}
+	// The credentials check would stop the plan at configure time (see
+	// TestE2ECredentialsCheck); skipped, the create and the mint meet the
+	// refused connection themselves.
+	provider := strings.Replace(apiProvider(baseURL), "provider \"xano\" {", "provider \"xano\" {\n  skip_credentials_validation = true", 1)
+	rec := &diagRecorder{}
+	marks := make([]int, len(steps))
+	var tsteps []resource.TestStep
+	for i, cases := range steps {
+		tsteps = append(tsteps, resource.TestStep{
+			PreConfig:   func() { marks[i] = rec.mark() },
+			Config:      provider + batchHCL("", cases),
+			ExpectError: expectFirst(cases),
+		})
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: rec.factories(), Steps: tsteps})
+	checkBatch(t, "unreachable create", rec.since(marks[0], marks[1]), steps[0])
+	checkBatch(t, "unreachable mint", rec.since(marks[1], -1), steps[1])
+	checkClean(t, rec, "may have carried out", "a token may exist")
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"strings"
@@ -361,9 +362,12 @@ func TestBadInputValidation(t *testing.T) {
 	emu, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	cases := []badCase{
 		{name: "empty name", hcl: badToken("empty_name", `  name = ""`+"\n"+readAPIGroups),
-			want: `length must be between 1 and 100, got: 0`, attr: "AttributeName(\"name\")"},
+			want: `character count must be between 1 and 100, got: 0`, attr: "AttributeName(\"name\")"},
 		{name: "long name", hcl: badToken("long_name", `  name = "`+strings.Repeat("n", 101)+`"`+"\n"+readAPIGroups),
-			want: `length must be between 1 and 100, got: 101`},
+			want: `character count must be between 1 and 100, got: 101`},
+		// Names count characters, as Xano does: 150 "é" are 150, not 300.
+		{name: "long name of accented characters", hcl: badToken("long_accented", `  name = "`+strings.Repeat("é", 150)+`"`+"\n"+readAPIGroups),
+			want: `character count must be between 1 and 100, got: 150`},
 		{name: "scope typo", hcl: badToken("typo", badScope("workspace_databse", "read = true")),
 			want: `Unknown Xano scope.*"workspace_databse".*Did you mean "workspace_database"\?.*Valid names`},
 		{name: "display name", hcl: badToken("display", badScope("Workspace Files", "read = true")),
@@ -387,7 +391,7 @@ func TestBadInputValidation(t *testing.T) {
 		{name: "empty duration", hcl: badToken("empty_duration", `  expires_in = ""`+"\n"+readAPIGroups),
 			want: `Invalid duration.*empty.*write a number and a unit`},
 		{name: "too short", hcl: badToken("short", `  expires_in = "30m"`+"\n"+readAPIGroups),
-			want: `Duration too short.*"30m".*use "1h" or longer`},
+			want: `Duration too short.*"30m".*Xano refuses tokens.*Use "1h" or longer`},
 		{name: "fraction of a second", hcl: badToken("fraction", `  expires_in = "2h0.5s"`+"\n"+readAPIGroups),
 			want: `Lifetime not in whole seconds.*"2h0.5s".*Use`},
 		{name: "rotate_before malformed", hcl: badToken("rotate_bad", `  rotate_before = "soon"`+"\n"+readAPIGroups),
@@ -400,18 +404,43 @@ func TestBadInputValidation(t *testing.T) {
 			want: `Conflicting lifetime.*Remove one of them`},
 		{name: "empty instance", hcl: badToken("empty_instance", `  instance = ""`+"\n"+readAPIGroups),
 			want: `length must be at least 1, got: 0`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_token"},
+		{name: "instance with a leading space", hcl: badToken("spaced_instance", `  instance = " p2"`+"\n"+readAPIGroups),
+			want: `Invalid Xano instance.*" p2".*white space at its start or end.*such as "p2"`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_token", key: `" p2"`},
+		{name: "ephemeral instance with a trailing space", hcl: `ephemeral "xano_metadata_token" "spaced" {
+  name     = "spaced"
+  instance = "p3 "
+` + readAPIGroups + `}
+`, want: `Invalid Xano instance.*"p3 ".*white space`, attr: "AttributeName(\"instance\")", key: `"p3 "`},
+		{name: "audit instance with a newline", hcl: `data "xano_metadata_tokens" "newline" {
+  instance = "p4\n"
+}
+`, want: `Invalid Xano instance.*white space`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_tokens", key: `"p4\n"`},
 		{name: "empty acknowledgement", hcl: badToken("empty_ack", `  risk_acknowledgement = ""`+"\n"+readAPIGroups),
 			want: `length must be at least 1, got: 0`, attr: "AttributeName(\"risk_acknowledgement\")"},
 
 		{name: "ephemeral long name", hcl: `ephemeral "xano_metadata_token" "long" {
   name = "` + strings.Repeat("e", maxEphemeralNameLen+1) + `"
 ` + readAPIGroups + `}
-`, want: fmt.Sprintf(`length must be between 1 and %d, got: %d`, maxEphemeralNameLen, maxEphemeralNameLen+1)},
+`, want: fmt.Sprintf(`character count must be between 1 and %d, got: %d`, maxEphemeralNameLen, maxEphemeralNameLen+1)},
+		{name: "ephemeral long name of accented characters", hcl: `ephemeral "xano_metadata_token" "long_accented" {
+  name = "` + strings.Repeat("ü", maxEphemeralNameLen+5) + `"
+` + readAPIGroups + `}
+`, want: fmt.Sprintf(`character count must be between 1 and %d, got: %d`, maxEphemeralNameLen, maxEphemeralNameLen+5)},
 		{name: "ephemeral too short", hcl: `ephemeral "xano_metadata_token" "short" {
   name       = "short"
   expires_in = "45m"
 ` + readAPIGroups + `}
 `, want: `Duration too short.*"45m"`},
+		{name: "ephemeral lease too short", hcl: `ephemeral "xano_metadata_token" "short_lease" {
+  name  = "short-lease"
+  lease = "4m"
+` + readAPIGroups + `}
+`, want: `Duration too short.*"4m".*another run revoke the token.*Use "5m" or longer`, attr: `AttributeName("lease")`},
+		{name: "ephemeral lease malformed", hcl: `ephemeral "xano_metadata_token" "bad_lease" {
+  name  = "bad-lease"
+  lease = "forever"
+` + readAPIGroups + `}
+`, want: `Invalid duration.*"forever"`, attr: `AttributeName("lease")`},
 		{name: "ephemeral scope typo", hcl: `ephemeral "xano_metadata_token" "typo" {
   name = "typo"
 ` + badScope("workspace_functons", "read = true") + `}
@@ -452,6 +481,20 @@ func TestBadInputValidation(t *testing.T) {
 	}
 }
 
+// closedPortURL returns a base URL on a loopback port where nothing listens.
+func closedPortURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr + "/api:meta"
+}
+
 // TestBadInputProviderConfig batches the invalid provider arguments, one
 // provider alias each: first those validation catches, then those only
 // Configure can see.
@@ -474,6 +517,12 @@ data "xano_scope_catalog" %q {
 	validation := []badCase{
 		{name: "base_url not a URL", hcl: alias("url_text", `  base_url = "not a url"`),
 			want: `Invalid Xano base URL.*not an absolute http or https URL.*Metadata API root`, attr: `AttributeName("base_url")`},
+		// The validation uses the client's parser: what the client would
+		// refuse fails on base_url, before the client is built.
+		{name: "base_url with credentials", hcl: alias("url_creds", `  base_url = "https://usr-SECRET-66:pw-SECRET-77@example.com/api:meta"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `Invalid Xano base URL.*"https://\*\*\*@example.com/api:meta" carries credentials.*access_token`, attr: `AttributeName("base_url")`},
+		{name: "base_url with a query", hcl: alias("url_query", `  base_url = "https://example.com/api:meta?key=q-SECRET-55"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `Invalid Xano base URL.*"https://example.com/api:meta" has a query or fragment`, attr: `AttributeName("base_url")`},
 		{name: "request_timeout text", hcl: alias("timeout_text", conn+`  request_timeout = "fast"`),
 			want: `Invalid request_timeout.*"fast".*positive duration`, attr: `AttributeName("request_timeout")`},
 		{name: "request_timeout zero", hcl: alias("timeout_zero", conn+`  request_timeout = "0s"`),
@@ -486,6 +535,8 @@ data "xano_scope_catalog" %q {
 			want: `length must be at least 1, got: 0`, attr: `AttributeName("access_token")`},
 		{name: "instance empty", hcl: alias("instance_empty", conn+`  instance = ""`),
 			want: `length must be at least 1, got: 0`, attr: `AttributeName("instance")`},
+		{name: "instance with a leading space", hcl: alias("instance_space", conn+`  instance = " p2"`),
+			want: `Invalid Xano instance.*" p2".*white space at its start or end.*such as "p2"`, attr: `AttributeName("instance")`},
 		{name: "profile empty", hcl: alias("profile_empty", conn+`  profile = ""`),
 			want: `length must be at least 1, got: 0`, attr: `AttributeName("profile")`},
 		{name: "warn_at low", hcl: alias("warn_low", conn+`  policy {
@@ -511,21 +562,22 @@ data "xano_scope_catalog" %q {
   }`), want: `Invalid policy max_lifetime.*"0d".*zero`},
 	}
 	configure := []badCase{
-		{name: "base_url with credentials", hcl: alias("url_creds", `  base_url = "https://user:pw-SECRET-77@example.com/api:meta"`+"\n"+`  access_token = "`+badAdminToken+`"`),
-			want: `Cannot create the Xano API client.*carries credentials.*access_token`},
 		{name: "access token with a newline", hcl: alias("token_newline", `  base_url = "`+baseURL+`"`+"\n"+`  access_token = "abc\ndef-SECRET-88"`),
 			want: `Cannot create the Xano API client.*newline or control character`},
 		{name: "profile not found", hcl: alias("profile_missing", `  base_url = "`+baseURL+`"`+"\n"+`  profile = "bad-input-no-such-profile"`),
 			want: `Xano CLI profile not found.*"bad-input-no-such-profile"`, attr: `AttributeName("profile")`},
+		// The credentials check: one error each, on the setting to fix.
+		{name: "wrong access token", hcl: alias("token_wrong", `  base_url = "`+baseURL+`"`+"\n"+`  access_token = "wrong-SECRET-99"`),
+			want: `Xano rejected the access token.*401 ERROR_CODE_UNAUTHORIZED.*access_token argument of the provider block`,
+			attr: `AttributeName("access_token")`},
+		{name: "unreachable base_url", hcl: alias("url_closed", `  base_url = "`+closedPortURL(t)+`"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `Cannot reach the Xano API.*connection refused.*base_url argument of the provider block`, attr: `AttributeName("base_url")`},
+		{name: "base_url not a Metadata API", hcl: alias("url_nothing", `  base_url = "`+strings.TrimSuffix(baseURL, "/api:meta")+`/nothing"`+"\n"+`  access_token = "`+badAdminToken+`"`),
+			want: `No Xano Metadata API at base_url.*404`, attr: `AttributeName("base_url")`},
 	}
-	if os.Getenv(envAccessToken) == "" && os.Getenv(envConfig) == "" && os.Getenv(envProfile) == "" {
-		if home, err := os.UserHomeDir(); err == nil {
-			if _, err := os.Stat(home + "/" + ".xano/credentials.yaml"); err != nil {
-				configure = append(configure, badCase{name: "no access token anywhere", hcl: alias("token_missing", `  base_url = "`+baseURL+`"`),
-					want: `Missing Xano access token.*access_token argument.*` + envAccessToken, attr: `AttributeName("access_token")`})
-			}
-		}
-	}
+	// A missing token is not here: this test's in-process server is shared by
+	// every alias, and a data source may see another alias's configuration.
+	// TestAccProviderMissingCredentials and the end-to-end tests cover it.
 
 	rec := &diagRecorder{}
 	marks := make([]int, 2)
@@ -548,7 +600,7 @@ data "xano_scope_catalog" %q {
 	})
 	checkBatch(t, "provider validation", rec.since(marks[0], marks[1]), validation)
 	checkBatch(t, "provider configure", rec.since(marks[1], -1), configure)
-	checkClean(t, rec, "pw-SECRET-77", "def-SECRET-88")
+	checkClean(t, rec, "pw-SECRET-77", "usr-SECRET-66", "q-SECRET-55", "def-SECRET-88", "wrong-SECRET-99")
 }
 
 // TestBadInputPolicy checks the plans a provider policy refuses and the
@@ -581,17 +633,16 @@ provider "xano" {
   }`),
 			cases: []badCase{
 				{name: "deny match", hcl: badToken("denied", badScope("workspace_database", "read = true\n    delete = true")),
-					want: `Grant denied by the provider policy: workspace_database.delete.*Set delete = false`},
+					want: `Token "denied": grant denied by the provider policy.*workspace_database - - - D critical denied by "workspace_database.delete"`},
 				{name: "deny wildcard", hcl: badToken("denied_live", badScope("workspace_live_data_source", "read = true")),
-					want: `Grant denied by the provider policy: workspace_live_data_source.read.*"workspace_live_data_source.\*"`},
+					want: `Token "denied_live": grant denied by the provider policy.*denied by "workspace_live_data_source.\*"`},
 				{name: "deny under an acknowledgement", hcl: badToken("denied_ack", `  risk_acknowledgement = "Approved by nobody"
 `+badScope("workspace_files", "read = true")+badScope("workspace_database", "delete = true")),
-					want: `Grant denied by the provider policy: workspace_database.delete.*neither enforce = false nor risk_acknowledgement`,
-					key:  "delete = false in the workspace_database scope block, or"},
+					want: `Token "denied_ack": grant denied by the provider policy.*whatever enforce and risk_acknowledgement say: remove workspace_database.delete,`},
 				{name: "ephemeral deny match", typ: "xano_metadata_token", hcl: `ephemeral "xano_metadata_token" "denied" {
   name = "denied"
 ` + badScope("workspace_live_data_source", "update = true") + `}
-`, want: `Grant denied by the provider policy: workspace_live_data_source.update`},
+`, want: `Ephemeral token "denied": grant denied by the provider policy.*workspace_live_data_source - - U -`},
 			},
 		},
 		{
@@ -605,17 +656,17 @@ provider "xano" {
 			cases: []badCase{
 				{name: "enforced high grant", hcl: badToken("files", `  description = "Reads private files"
   expires_in  = "7d"
-`+badScope("workspace_files", "read = true")), want: `workspace_files.read \(high\).*Enforced.*risk_acknowledgement`},
+`+badScope("workspace_files", "read = true")), want: `Token "files": high risk refused by the provider policy.*workspace_files - R - - high.*Enforced:.*risk_acknowledgement`},
 				{name: "enforced missing description", hcl: badToken("undescribed", `  expires_in = "7d"
-`+readAPIGroups), want: `Description required by the provider policy.*Enforced`},
+`+readAPIGroups), want: `Token "undescribed": high risk refused by the provider policy.*Description: the provider policy requires one.*Enforced:`},
 				{name: "enforced max_lifetime", hcl: badToken("long_lived", `  description = "Lives too long"
   expires_in  = "60d"
-`+readAPIGroups), want: `Token lifetime exceeds the policy's max_lifetime.*60d.*Set expires_in to 30d or less.*Enforced`},
+`+readAPIGroups), want: `Token "long_lived": high risk refused by the provider policy.*Max lifetime: 60d is over the provider policy's cap of 30d; set expires_in to 30d or less.*Enforced:`},
 				{name: "enforced never_expires", hcl: badToken("forever", `  description   = "Never expires"
   never_expires = true
-`+readAPIGroups), want: `Token never expires \(high\).*Remove never_expires.*Enforced`},
-				// The same token breaks a second rule, and says so separately.
-				{name: "never_expires beyond max_lifetime", want: `Token lifetime exceeds the policy's max_lifetime.*asks never to expire.*Enforced`},
+`+readAPIGroups), want: `Token "forever": high risk refused by the provider policy.*Lifetime: never expires.*Enforced:`},
+				// The same token breaks a second rule, and says so on a line of the same error.
+				{name: "never_expires beyond max_lifetime", want: `Token "forever":.*Max lifetime: the provider policy caps tokens at 30d; replace never_expires with expires_in.*Enforced:`},
 			},
 		},
 		{

@@ -7,11 +7,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
@@ -43,23 +42,16 @@ type metadataTokensModel struct {
 
 // tokenAuditModel is one token of the listing.
 type tokenAuditModel struct {
-	ID           string              `tfsdk:"id"`
-	TokenID      int64               `tfsdk:"token_id"`
-	Name         string              `tfsdk:"name"`
-	Description  string              `tfsdk:"description"`
-	CreatedAt    string              `tfsdk:"created_at"`
-	ExpiresAt    types.String        `tfsdk:"expires_at"`
-	Expired      bool                `tfsdk:"expired"`
-	NeverExpires bool                `tfsdk:"never_expires"`
-	Scopes       []scopeGrantModel   `tfsdk:"scopes"`
-	Findings     []tokenFindingModel `tfsdk:"findings"`
-}
-
-// tokenFindingModel is one policy finding about a listed token.
-type tokenFindingModel struct {
-	Severity string `tfsdk:"severity"`
-	Rule     string `tfsdk:"rule"`
-	Summary  string `tfsdk:"summary"`
+	ID           string            `tfsdk:"id"`
+	TokenID      int64             `tfsdk:"token_id"`
+	Name         string            `tfsdk:"name"`
+	Description  string            `tfsdk:"description"`
+	CreatedAt    string            `tfsdk:"created_at"`
+	ExpiresAt    types.String      `tfsdk:"expires_at"`
+	Expired      bool              `tfsdk:"expired"`
+	NeverExpires bool              `tfsdk:"never_expires"`
+	Scopes       []scopeGrantModel `tfsdk:"scopes"`
+	Findings     []findingModel    `tfsdk:"findings"`
 }
 
 func (d *metadataTokensDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -84,7 +76,7 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 				MarkdownDescription: "Xano instance whose tokens are listed. Defaults to the provider's `instance`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          instanceValidators(),
 			},
 			"tokens": schema.ListNestedAttribute{
 				MarkdownDescription: "The instance's tokens, expired ones included, ordered by token id.",
@@ -112,17 +104,12 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 							NestedObject: schema.NestedAttributeObject{Attributes: scopeAttrs},
 						},
 						"findings": schema.ListNestedAttribute{
-							MarkdownDescription: "What the provider's policy says about the token, in the words of " +
-								"the plan warnings: findings at or above the policy's `warn_at` (`high` by default) " +
-								"and every `deny` match. Empty when nothing is worth a warning.",
+							MarkdownDescription: "Every finding of the provider's risk review for the token, whatever the " +
+								"policy's `warn_at`, shaped like the `findings` of `xano_metadata_token`: filter on " +
+								"`severity` or `rule` to apply a threshold.",
 							Computed: true,
 							NestedObject: schema.NestedAttributeObject{
-								Attributes: map[string]schema.Attribute{
-									"severity": computed("`low`, `medium`, `high` or `critical`."),
-									"rule": computed("The rule that found it: `grant`, `deny`, `admin_key`, " +
-										"`never_expires`, `long_lifetime`, `max_lifetime` or `description_required`."),
-									"summary": computed("One line saying what the token can do or what is wrong."),
-								},
+								Attributes: findingDataSourceAttributes(),
 							},
 						},
 					},
@@ -155,6 +142,15 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	tokens, err := d.data.client.ListTokens(ctx, instance)
 	if err != nil {
+		if xano.IsNotFound(err) {
+			// A mistyped instance deserves a did-you-mean, not a bare 404.
+			var check diag.Diagnostics
+			d.data.checkInstance(ctx, instance, d.data.originOf(!model.Instance.IsNull()), path.Root("instance"), &check)
+			if check.HasError() {
+				resp.Diagnostics.Append(check...)
+				return
+			}
+		}
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("list the tokens of instance %q", instance), err)
 		return
 	}
@@ -195,7 +191,6 @@ func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time
 		ExpiresAt:    types.StringNull(),
 		NeverExpires: times.expires == nil,
 		Scopes:       scopeGrantModels(grants),
-		Findings:     []tokenFindingModel{},
 	}
 	spec := policy.Spec{Grants: grants, NeverExpires: out.NeverExpires, Description: t.Description}
 	if times.expires != nil {
@@ -203,24 +198,15 @@ func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time
 		out.Expired = !now.Before(*times.expires)
 		spec.Lifetime = times.expires.Sub(times.created)
 	}
-	for _, f := range reportedFindings(policy.Review(spec, pol), pol) {
-		out.Findings = append(out.Findings, tokenFindingModel{
-			Severity: f.Severity.String(),
-			Rule:     f.Rule,
-			Summary:  f.Summary,
-		})
-	}
+	out.Findings = findingModels(policy.Review(spec, pol))
 	return out, nil
 }
 
-// reportedFindings keeps, in review order, what a plan would show for the
-// token: findings at or above the policy's warn_at, and every deny match.
-func reportedFindings(fs []policy.Finding, pol policy.Policy) []policy.Finding {
-	var out []policy.Finding
-	for _, f := range fs {
-		if pol.Reports(f) {
-			out = append(out, f)
-		}
+// findingDataSourceAttributes is the schema of one finding.
+func findingDataSourceAttributes() map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(findingFields))
+	for name, desc := range findingFields {
+		out[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
 	return out
 }

@@ -25,7 +25,7 @@ func auditStrPtr(s string) *string { return &s }
 
 // findingKeys renders findings as "rule:scope.permission" (or just the rule)
 // so a table can list what it expects in order.
-func findingKeys(fs []tokenFindingModel) []string {
+func findingKeys(fs []findingModel) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = f.Rule + "/" + f.Severity
@@ -68,7 +68,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 				{Name: "workspace_content", Read: true},
 				{Name: "workspace_api_groups", Read: true},
 			},
-			wantFindings: []string{},
+			wantFindings: []string{"grant/low", "grant/low"},
 		},
 		{
 			name: "database read that never expires",
@@ -89,7 +89,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
 			wantExpired:  true,
 			wantScopes:   []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
-			wantFindings: []string{},
+			wantFindings: []string{"grant/low", "grant/low"},
 		},
 		{
 			name: "one second before expiry is not expired",
@@ -102,7 +102,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			wantFindings: []string{"grant/high", "grant/high"},
 		},
 		{
-			name: "warn_at medium adds medium grants and the long lifetime",
+			name: "every finding whatever warn_at says",
 			token: xano.Token{ID: 11, Name: "logs", Description: "logs", CreatedAt: auditAPITime(created),
 				ExpiresAt: auditStrPtr(auditAPITime(created.Add(120 * 24 * time.Hour))),
 				Scopes:    map[string][]string{"workspace:requesthistory": {"read"}, "instance:workspace": {"read"}}},
@@ -110,10 +110,10 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			now:          created,
 			wantExpires:  types.StringValue("2027-03-22T11:31:20Z"),
 			wantScopes:   []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_request_history", Read: true}},
-			wantFindings: []string{"grant/medium", "long_lifetime/medium"},
+			wantFindings: []string{"grant/low", "grant/medium", "long_lifetime/medium"},
 		},
 		{
-			name:        "deny matches are reported below warn_at",
+			name:        "deny matches follow their grant",
 			token:       xano.Token{ID: 12, Name: "weweb", Description: "WeWeb", CreatedAt: auditAPITime(created), ExpiresAt: auditStrPtr(auditAPITime(month)), Scopes: weweb},
 			pol:         mustPolicy("critical", []string{"workspace_content.*"}, "", false),
 			now:         created,
@@ -122,7 +122,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 				{Name: "workspace_content", Read: true},
 				{Name: "workspace_api_groups", Read: true},
 			},
-			wantFindings: []string{"deny/low"},
+			wantFindings: []string{"grant/low", "deny/low", "grant/low"},
 		},
 		{
 			name:         "policy max_lifetime and require_description",
@@ -131,7 +131,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			now:          created,
 			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
 			wantScopes:   []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
-			wantFindings: []string{"max_lifetime/high", "description_required/high"},
+			wantFindings: []string{"grant/low", "grant/low", "max_lifetime/high", "description_required/high"},
 		},
 		{
 			name:    "malformed created_at",
@@ -186,13 +186,16 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 				if f.Summary == "" || strings.Contains(f.Summary, "\n") {
 					t.Errorf("finding %s has summary %q, want one line", f.Rule, f.Summary)
 				}
+				if (f.Rule == policy.RuleGrant || f.Rule == policy.RuleDeny) != (f.Scope != "" && f.Permission != "") {
+					t.Errorf("finding %s names scope %q and permission %q", f.Rule, f.Scope, f.Permission)
+				}
 			}
 		})
 	}
 }
 
-// TestMetadataTokensSummariesMatchReview checks that the listing speaks the plan's
-// words: each summary is the one the policy review gives for the same spec.
+// TestMetadataTokensSummariesMatchReview checks that the listing holds the
+// review's findings, shaped as the resource's findings attribute holds them.
 func TestMetadataTokensSummariesMatchReview(t *testing.T) {
 	t.Parallel()
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -207,13 +210,8 @@ func TestMetadataTokensSummariesMatchReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	review := policy.Review(policy.Spec{Grants: grants, NeverExpires: true}, policy.Default())
-	if len(got.Findings) != len(review) {
-		t.Fatalf("got %d findings, the review has %d (all high or critical)", len(got.Findings), len(review))
-	}
-	for i, f := range review {
-		if got.Findings[i].Summary != f.Summary || got.Findings[i].Rule != f.Rule || got.Findings[i].Severity != f.Severity.String() {
-			t.Errorf("finding %d = %+v, want %s %s %q", i, got.Findings[i], f.Rule, f.Severity, f.Summary)
-		}
+	if want := findingModels(review); fmt.Sprint(got.Findings) != fmt.Sprint(want) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got.Findings, want)
 	}
 }
 
@@ -261,7 +259,10 @@ data "xano_metadata_tokens" "all" {
 }
 
 output "risky" {
-  value = [for t in data.xano_metadata_tokens.all.tokens : t.name if length(t.findings) > 0]
+  value = [
+    for t in data.xano_metadata_tokens.all.tokens : t.name
+    if anytrue([for f in t.findings : contains(["high", "critical"], f.severity)])
+  ]
 }
 `
 	tokens := tfjsonpath.New("tokens")
@@ -281,7 +282,9 @@ output "risky" {
 					"expires_at":    knownvalue.StringExact("2026-03-01T10:00:00Z"),
 					"expired":       knownvalue.Bool(true),
 					"never_expires": knownvalue.Bool(false),
-					"findings":      knownvalue.ListExact([]knownvalue.Check{}),
+					"findings": knownvalue.ListExact([]knownvalue.Check{
+						findingCheck("workspace_api_groups", "read", "low", "grant", "can read API endpoint"),
+					}),
 				})),
 				statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tokens.AtSliceIndex(1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"name":    knownvalue.StringExact("weweb"),
@@ -298,17 +301,17 @@ output "risky" {
 					"never_expires": knownvalue.Bool(true),
 					"scopes":        knownvalue.ListExact([]knownvalue.Check{scopeCheck("workspace_database", "CRUD")}),
 					"findings": knownvalue.ListExact([]knownvalue.Check{
-						findingCheck("critical", "grant", "workspace_database.create (critical): "),
-						findingCheck("critical", "grant", "workspace_database.read (critical): "),
-						findingCheck("critical", "grant", "workspace_database.update (critical): "),
-						findingCheck("critical", "grant", "workspace_database.delete (critical): "),
-						findingCheck("high", "never_expires", "never_expires (high): "),
+						findingCheck("workspace_database", "create", "critical", "grant", "can insert records"),
+						findingCheck("workspace_database", "read", "critical", "grant", "can read every table record"),
+						findingCheck("workspace_database", "update", "critical", "grant", "can change any record"),
+						findingCheck("workspace_database", "delete", "critical", "grant", "can delete records"),
+						findingCheck("", "", "high", "never_expires", "never expires"),
 					}),
 				})),
 				statecheck.ExpectKnownValue("data.xano_metadata_tokens.all", tokens.AtSliceIndex(3), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"id":       knownvalue.StringExact("main/4"),
 					"name":     knownvalue.StringExact("monitoring"),
-					"findings": knownvalue.ListExact([]knownvalue.Check{}),
+					"findings": knownvalue.ListSizeExact(3),
 				})),
 				statecheck.ExpectKnownOutputValue("risky", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("automation")})),
 			},
@@ -374,10 +377,12 @@ func scopeCheck(name, letters string) knownvalue.Check {
 }
 
 // findingCheck expects one finding whose summary starts with prefix.
-func findingCheck(severity, rule, prefix string) knownvalue.Check {
+func findingCheck(scope, permission, severity, rule, prefix string) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"severity": knownvalue.StringExact(severity),
-		"rule":     knownvalue.StringExact(rule),
-		"summary":  knownvalue.StringRegexp(regexp.MustCompile("^" + regexp.QuoteMeta(prefix))),
+		"scope":      knownvalue.StringExact(scope),
+		"permission": knownvalue.StringExact(permission),
+		"severity":   knownvalue.StringExact(severity),
+		"rule":       knownvalue.StringExact(rule),
+		"summary":    knownvalue.StringRegexp(regexp.MustCompile("^" + regexp.QuoteMeta(prefix))),
 	})
 }

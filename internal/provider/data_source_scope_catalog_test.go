@@ -19,8 +19,14 @@ import (
 )
 
 // offlineProviderConfig configures the provider for data sources that make
-// no API call: the URL is never contacted.
-var offlineProviderConfig = testAccProviderConfig("http://127.0.0.1:9/api:meta", "unused-token")
+// no API call: the URL is never contacted, not even to check the token.
+var offlineProviderConfig = `
+provider "xano" {
+  base_url                    = "http://127.0.0.1:9/api:meta"
+  access_token                = "unused-token"
+  skip_credentials_validation = true
+}
+`
 
 func severities(c, r, u, d string) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -39,7 +45,7 @@ func TestAccScopeCatalogDataSource(t *testing.T) {
 	}
 	all := "data.xano_scope_catalog.all"
 	// Every row carries its catalog entry unchanged; the hand-written checks
-	// below pin a few facts from DESIGN.md's table.
+	// below pin a few facts from Xano's scope reference.
 	rows := make([]knownvalue.Check, 0, 9)
 	for _, s := range scopes.All() {
 		includes := make([]knownvalue.Check, 0, len(s.Includes))
@@ -70,7 +76,7 @@ output "names" {
   value = [for s in data.xano_scope_catalog.all.scopes : s.name]
 }
 `,
-			// Expected rows are DESIGN.md's scope table.
+			// Expected rows are the scopes of Xano's scope reference.
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(all, tfjsonpath.New("scopes"), knownvalue.ListExact(rows)),
 				statecheck.ExpectKnownOutputValue("names", knownvalue.ListExact(keys)),

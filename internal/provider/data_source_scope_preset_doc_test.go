@@ -32,7 +32,7 @@ func TestScopePresetTemplateMatchesCatalog(t *testing.T) {
 		for _, g := range p.Grants {
 			want = append(want, "`"+g.Scope+"` "+strings.ReplaceAll(g.Letters(), "-", ""))
 		}
-		// The table lists scopes in the seed's order; compare as sets.
+		// The table lists scopes in the order of Xano's scope guide; compare as sets.
 		gotParts := strings.Split(got, "; ")
 		if len(gotParts) != len(want) {
 			t.Errorf("preset %q: template lists %q, catalog has %q", p.Name, got, want)

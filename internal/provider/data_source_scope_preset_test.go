@@ -61,7 +61,7 @@ output "counts" {
   value = { for p in data.xano_scope_preset.each : p.name => length(p.scopes) }
 }
 `,
-			// Expected grants are DESIGN.md's preset table, in catalog order.
+			// Expected grants are the recipes of Xano's scope guide, in catalog order.
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.xano_scope_preset.weweb", tfjsonpath.New("scopes"), knownvalue.ListExact([]knownvalue.Check{
 					grant("workspace_content", "R"),

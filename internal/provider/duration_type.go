@@ -132,9 +132,11 @@ func (v DurationValue) ValidateAttribute(_ context.Context, req xattr.ValidateAt
 	}
 }
 
-// durationAtLeast is a validator refusing durations shorter than min.
+// durationAtLeast is a validator refusing durations shorter than min. why
+// explains the minimum; empty, it is Xano's shortest token lifetime.
 type durationAtLeast struct {
 	min time.Duration
+	why string
 }
 
 var _ validator.String = durationAtLeast{}
@@ -157,8 +159,12 @@ func (d durationAtLeast) ValidateString(_ context.Context, req validator.StringR
 		return
 	}
 	if got < d.min {
+		why := d.why
+		if why == "" {
+			why = "Xano refuses tokens that live less than an hour."
+		}
 		resp.Diagnostics.AddAttributeError(req.Path, "Duration too short",
-			fmt.Sprintf("%q is shorter than the minimum of %s. Xano refuses tokens that live less than an hour: use %q or longer.",
-				req.ConfigValue.ValueString(), duration.Format(d.min), duration.Format(d.min)))
+			fmt.Sprintf("%q is shorter than the minimum of %s. %s Use %q or longer.",
+				req.ConfigValue.ValueString(), duration.Format(d.min), why, duration.Format(d.min)))
 	}
 }

@@ -122,22 +122,6 @@ resource "xano_metadata_token" "automation" {
 `
 }
 
-// automationSummaries are the nine findings of the automation recipe under
-// the default policy, each once; suffix follows the severity.
-func automationSummaries(suffix string) []string {
-	return []string{
-		"Risky grant: workspace_database.create (critical" + suffix + ")",
-		"Risky grant: workspace_database.read (critical" + suffix + ")",
-		"Risky grant: workspace_database.update (critical" + suffix + ")",
-		"Risky grant: workspace_database.delete (critical" + suffix + ")",
-		"Risky grant: workspace_tasks.create (high" + suffix + ")",
-		"Risky grant: workspace_tasks.update (high" + suffix + ")",
-		"Risky grant: workspace_files.create (high" + suffix + ")",
-		"Risky grant: workspace_files.read (high" + suffix + ")",
-		"Risky grant: workspace_files.update (high" + suffix + ")",
-	}
-}
-
 func requireSummaries(t *testing.T, what string, ds []e2eDiag, want []string) {
 	t.Helper()
 	got := summaries(ds)
@@ -167,13 +151,19 @@ func TestE2ERiskReviewAutomationWarns(t *testing.T) {
 	run := e.Plan()
 	requirePlanned(t, run, map[string]string{"xano_metadata_token.automation": "create"})
 	ws := run.Warnings()
-	requireSummaries(t, "warnings", ws, automationSummaries(""))
-	for _, w := range ws {
-		if w.Address != "xano_metadata_token.automation" {
-			t.Errorf("warning %q is on %q, want the token's address", w.Summary, w.Address)
-		}
-		if !strings.Contains(w.Detail, "all workspaces of its instance") {
-			t.Errorf("warning %q does not say the token reaches every workspace:\n%s", w.Summary, w.Detail)
+	requireSummaries(t, "warnings", ws, []string{`Token "n8n-staging": critical risk`})
+	if ws[0].Address != "xano_metadata_token.automation" {
+		t.Errorf("the warning is on %q, want the token's address", ws[0].Address)
+	}
+	for _, want := range []string{
+		"  workspace_database  C R U D  critical  ",
+		"  workspace_tasks     C R U -  high      ",
+		"  workspace_files     C R U -  high      ",
+		`Reach: the token works in every workspace of instance "e2e"`,
+		"Narrow workspace_database: ",
+	} {
+		if !strings.Contains(ws[0].Detail, want) {
+			t.Errorf("the warning lacks %q:\n%s", want, ws[0].Detail)
 		}
 	}
 }
@@ -185,8 +175,8 @@ func TestE2ERiskReviewNeverExpiresWarns(t *testing.T) {
 	run := e.Plan()
 	requirePlanned(t, run, map[string]string{"xano_metadata_token.forever": "create"})
 	ws := run.Warnings()
-	requireSummaries(t, "warnings", ws, []string{"Token never expires (high)"})
-	if !strings.Contains(ws[0].Detail, "expires_in") {
+	requireSummaries(t, "warnings", ws, []string{`Token "forever": high risk`})
+	if !strings.Contains(ws[0].Detail, "set expires_in") {
 		t.Errorf("the warning should say how to set a lifetime:\n%s", ws[0].Detail)
 	}
 }
@@ -199,8 +189,9 @@ func TestE2ERiskReviewEnforceFailsPlan(t *testing.T) {
 	if run.Err == nil {
 		t.Fatalf("plan should fail under enforce:\n%s", diagText(run.Diags))
 	}
-	requireSummaries(t, "errors", run.Errors(), automationSummaries(""))
-	if !strings.Contains(run.Errors()[0].Detail, "enforce = true") {
+	requireSummaries(t, "errors", run.Errors(), []string{`Token "n8n-staging": critical risk refused by the provider policy`})
+	requireSummaries(t, "warnings", run.Warnings(), nil)
+	if !strings.Contains(run.Errors()[0].Detail, "Enforced: ") {
 		t.Errorf("the error should say enforce made it one:\n%s", run.Errors()[0].Detail)
 	}
 }
@@ -216,8 +207,8 @@ func TestE2ERiskReviewDenyBeatsAcknowledgement(t *testing.T) {
 	if run.Err == nil {
 		t.Fatalf("plan should fail on a denied grant:\n%s", diagText(run.Diags))
 	}
-	requireSummaries(t, "errors", run.Errors(), []string{"Grant denied by the provider policy: workspace_database.delete (critical)"})
-	requireSummaries(t, "warnings", run.Warnings(), automationSummaries(", acknowledged"))
+	requireSummaries(t, "errors", run.Errors(), []string{`Token "n8n-staging": grant denied by the provider policy`})
+	requireSummaries(t, "warnings", run.Warnings(), nil)
 }
 
 func TestE2ERiskReviewAcknowledgedPassesUnderEnforce(t *testing.T) {
@@ -228,11 +219,9 @@ func TestE2ERiskReviewAcknowledgedPassesUnderEnforce(t *testing.T) {
 	run := e.Plan()
 	requirePlanned(t, run, map[string]string{"xano_metadata_token.automation": "create"})
 	ws := run.Warnings()
-	requireSummaries(t, "warnings", ws, automationSummaries(", acknowledged"))
-	for _, w := range ws {
-		if !strings.Contains(w.Detail, "Acknowledged: Staging only; approved by the platform team") {
-			t.Errorf("warning %q does not quote the acknowledgement:\n%s", w.Summary, w.Detail)
-		}
+	requireSummaries(t, "warnings", ws, []string{`Token "n8n-staging": critical risk, acknowledged`})
+	if !strings.HasSuffix(ws[0].Detail, "\nAcknowledged: Staging only; approved by the platform team") {
+		t.Errorf("the warning does not end with the acknowledgement:\n%s", ws[0].Detail)
 	}
 }
 
@@ -266,13 +255,9 @@ resource "xano_metadata_token" "weweb" {
 `)))
 	run := e.Plan()
 	requirePlanned(t, run, map[string]string{"xano_metadata_token.weweb": "replace"})
-	requireSummaries(t, "warnings", run.Warnings(), []string{
-		"Risky grant: workspace_files.read (high)",
-		"Risky grant: workspace_files.delete (high)",
-		"Replacement token widens access: adds workspace_files.read, workspace_files.delete (high)",
-	})
-	if d := run.Warnings()[2].Detail; !strings.Contains(d, "- workspace_files.read (high)") || !strings.Contains(d, "- workspace_files.delete (high)") {
-		t.Errorf("the widening warning should list each added grant:\n%s", d)
+	requireSummaries(t, "warnings", run.Warnings(), []string{`Token "weweb-production": high risk`})
+	if d := run.Warnings()[0].Detail; !strings.Contains(d, "\nThe replacement adds workspace_files.read, workspace_files.delete.") {
+		t.Errorf("the warning should name the grants the replacement adds:\n%s", d)
 	}
 }
 
@@ -298,7 +283,7 @@ func TestE2ERiskReviewUnchangedTokenSilent(t *testing.T) {
 	if run.Err == nil {
 		t.Fatalf("plan should fail once the policy denies a grant of the existing token:\n%s", diagText(run.Diags))
 	}
-	requireSummaries(t, "errors", run.Errors(), []string{"Grant denied by the provider policy: workspace_database.delete (critical)"})
+	requireSummaries(t, "errors", run.Errors(), []string{`Token "n8n-staging": grant denied by the provider policy`})
 	if ws := run.Warnings(); len(ws) > 0 {
 		t.Errorf("an unchanged token should not repeat its warnings:\n%s", diagText(ws))
 	}

@@ -258,3 +258,81 @@ func checkSensitiveInState(t *testing.T, raw []byte) {
 		t.Error("no xano_metadata_token in the state")
 	}
 }
+
+// TestE2EBaseURLCredentialsNeverEchoed configures base_url with credentials,
+// as a sensitive variable or as XANO_BASE_URL, malformed or not: the plan
+// must fail on base_url, and neither the user name nor the password may
+// appear in the output or the TF_LOG=trace log.
+func TestE2EBaseURLCredentialsNeverEchoed(t *testing.T) {
+	t.Parallel()
+	const config = `
+variable "url" {
+  type      = string
+  sensitive = true
+  default   = null
+}
+
+data "xano_scope_catalog" "all" {}
+`
+	tests := []struct {
+		name string
+		// variable is passed as TF_VAR_url (the provider's base_url), env
+		// as XANO_BASE_URL.
+		variable, env string
+		// secrets are the texts that must appear nowhere.
+		secrets []string
+		want    string
+	}{
+		{name: "scheme typo in a sensitive variable", variable: "https//usr-a1:pw-SECRET-a1@127.0.0.1/api:meta",
+			secrets: []string{"usr-a1", "pw-SECRET-a1"}, want: `"https//***@127.0.0.1/api:meta" is not an absolute http or https URL`},
+		{name: "valid URL with credentials in a sensitive variable", variable: "https://usr-b2:pw-SECRET-b2@127.0.0.1/api:meta",
+			secrets: []string{"usr-b2", "pw-SECRET-b2"}, want: `"https://***@127.0.0.1/api:meta" carries credentials`},
+		{name: "scheme typo in XANO_BASE_URL", env: "htps://tok-SECRET-c3@127.0.0.1/api:meta",
+			secrets: []string{"tok-SECRET-c3"}, want: `From the XANO_BASE_URL environment variable: the base URL "htps://***@127.0.0.1/api:meta"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newE2E(t, emulator.Options{})
+			providerBody := ""
+			if tt.variable != "" {
+				providerBody = "  base_url = var.url"
+			}
+			e.Write(e2eHCL(providerBody, config))
+			logPath := filepath.Join(t.TempDir(), "terraform.log")
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := e.Command(ctx, "plan", "-input=false", "-no-color")
+			cmd.Env = append(cmd.Env, "TF_IN_AUTOMATION=1", "TF_LOG=trace", "TF_LOG_PATH="+logPath)
+			if tt.variable != "" {
+				cmd.Env = append(cmd.Env, "TF_VAR_url="+tt.variable)
+			}
+			if tt.env != "" {
+				cmd.Env = append(cmd.Env, "XANO_BASE_URL="+tt.env)
+			}
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err == nil {
+				t.Fatalf("the plan succeeded with base_url %q:\n%s", tt.variable+tt.env, stdout.String())
+			}
+			out := stdout.String() + stderr.String()
+			if !strings.Contains(out, "Invalid Xano base URL") || !strings.Contains(strings.Join(strings.Fields(out), " "), tt.want) {
+				t.Errorf("the plan does not fail with %q:\n%s", tt.want, out)
+			}
+			if tt.variable != "" && !strings.Contains(out, "base_url = var.url") {
+				t.Errorf("the error does not point at base_url:\n%s", out)
+			}
+			logData, err := os.ReadFile(logPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(logData), "Invalid Xano base URL") {
+				t.Error("the trace log lacks the diagnostic: the scan below would prove nothing")
+			}
+			for _, s := range tt.secrets {
+				checkAbsent(t, "the plan's output", out, "a credential of the base URL", s)
+				checkAbsent(t, "the TF_LOG=trace log", string(logData), "a credential of the base URL", s)
+			}
+		})
+	}
+}

@@ -32,7 +32,8 @@ const (
 	// configuration sets none: the shortest Xano accepts, since Close
 	// revokes the token anyway and the expiry only matters if it cannot.
 	ephemeralDefaultExpiresIn = "1h"
-	// maxTokenNameLen is the longest token name the API accepts.
+	// maxTokenNameLen is the longest token name the API accepts, in
+	// characters.
 	maxTokenNameLen = 100
 	// mintedSuffixBytes random bytes, hex-encoded after a dash, make every
 	// minted name unique, so concurrent runs never collide.
@@ -64,12 +65,14 @@ type metadataTokenEphemeralModel struct {
 	Name                types.String  `tfsdk:"name"`
 	Description         types.String  `tfsdk:"description"`
 	ExpiresIn           DurationValue `tfsdk:"expires_in"`
+	Lease               DurationValue `tfsdk:"lease"`
 	RiskAcknowledgement types.String  `tfsdk:"risk_acknowledgement"`
 	Scope               types.Set     `tfsdk:"scope"`
 	TokenID             types.Int64   `tfsdk:"token_id"`
 	MintedName          types.String  `tfsdk:"minted_name"`
 	ExpiresAt           types.String  `tfsdk:"expires_at"`
 	Token               types.String  `tfsdk:"token"`
+	MetaAPI             types.String  `tfsdk:"meta_api"`
 }
 
 // mintedToken is what Open hands to Close through private data: enough to
@@ -97,25 +100,31 @@ func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 			"when it closes it, so its secret is never written to the plan or the state. Each token gets a unique name, " +
 			"`name` followed by a dash and 8 random hex characters, so concurrent runs never collide. " +
 			"The provider's risk review and policy apply as for the `xano_metadata_token` resource.\n\n" +
-			"While it is open the token counts toward Xano's limit of 10 active tokens per instance. If Terraform is killed " +
-			"before it closes the token, the token stays valid until `expires_in` runs out, which is why the default is Xano's " +
-			"shortest lifetime. Requires Terraform 1.10 or later.",
+			"While it is open the token counts toward Xano's limit of 10 active tokens per instance. Terraform does not close " +
+			"an ephemeral resource whose consumer failed (a provisioner exiting with an error, for example), so the provider also " +
+			"revokes every token it opened and did not close when Terraform stops it at the end of the run. If the provider " +
+			"is killed before it can, the token stays valid until its `lease` passes, after which the next run that opens an " +
+			"ephemeral token on the instance revokes it, and at the latest until `expires_in` runs out, which is why the default " +
+			"is Xano's shortest lifetime. Requires Terraform 1.10 or later.",
 		Attributes: map[string]schema.Attribute{
 			"instance": schema.StringAttribute{
 				MarkdownDescription: "The Xano instance to mint the token on. Defaults to the provider's `instance`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          instanceValidators(),
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Prefix of the token's name, 1 to %d characters; the minted token is named "+
 					"`<name>-<8 hex characters>` (see `minted_name`).", maxEphemeralNameLen),
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, maxEphemeralNameLen)},
+				Required: true,
+				// Counted in characters, as Xano counts the minted name; the
+				// suffix is ASCII, one character per byte.
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, maxEphemeralNameLen)},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: "What the token is for, shown in the Xano dashboard while the token exists.",
-				Optional:            true,
+				MarkdownDescription: "What the token is for, shown in the Xano dashboard while the token exists. The provider appends " +
+					"the lease marker, such as `[xano_metadata_token ephemeral lease until 2026-11-22T12:31:20Z]` (see `lease`).",
+				Optional: true,
 			},
 			"expires_in": schema.StringAttribute{
 				MarkdownDescription: "The token's lifetime, a number and a unit such as `\"1h\"` or `\"2h\"`. At least `\"1h\"`, " +
@@ -124,6 +133,13 @@ func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 				CustomType: DurationType{},
 				Optional:   true,
 				Validators: []validator.String{durationAtLeast{min: minExpiresIn}},
+			},
+			"lease": schema.StringAttribute{
+				MarkdownDescription: leaseDescription,
+				CustomType:          DurationType{},
+				Optional:            true,
+				Validators: []validator.String{durationAtLeast{min: minLease,
+					why: "A shorter lease would let another run revoke the token while this one still uses it."}},
 			},
 			"risk_acknowledgement": schema.StringAttribute{
 				MarkdownDescription: "Why the token's risky grants are acceptable and who approved them. The risk review " +
@@ -148,6 +164,10 @@ func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 					"and other ephemeral contexts, never stored.",
 				Computed:  true,
 				Sensitive: true,
+			},
+			"meta_api": schema.StringAttribute{
+				MarkdownDescription: metaAPIDescription,
+				Computed:            true,
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -182,7 +202,7 @@ func (r *metadataTokenEphemeral) ValidateConfig(ctx context.Context, req ephemer
 	spec, ok, d := cfg.policySpec(ctx, r.data.policy)
 	resp.Diagnostics.Append(d...)
 	if ok && !d.HasError() {
-		resp.Diagnostics.Append(riskReview(ctx, r.data.policy, nil, spec, true)...)
+		resp.Diagnostics.Append(riskReview(ctx, r.data.policy, cfg.subject(r.data), nil, spec, true)...)
 	}
 }
 
@@ -196,6 +216,11 @@ func (m *metadataTokenEphemeralModel) policySpec(ctx context.Context, pol policy
 		Description:     m.Description,
 		Acknowledgement: m.RiskAcknowledgement,
 	})
+}
+
+// subject names the token in the risk review's diagnostics.
+func (m *metadataTokenEphemeralModel) subject(data *providerData) policy.Subject {
+	return reviewSubject(m.Name, m.Instance, data.instance, true)
 }
 
 // expiresIn is the configured lifetime or the one-hour default.
@@ -225,6 +250,25 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	if !ok {
 		return
 	}
+	// Nothing is minted on an instance the account does not have.
+	metaAPI := types.StringNull()
+	if found := r.data.checkInstance(ctx, instance, r.data.originOf(!cfg.Instance.IsNull()), path.Root("instance"), &resp.Diagnostics); found != nil && found.MetaAPI != "" {
+		metaAPI = types.StringValue(found.MetaAPI)
+	} else if resp.Diagnostics.HasError() {
+		return
+	} else if u := r.data.metaAPIOf(ctx, instance); u != "" {
+		metaAPI = types.StringValue(u)
+	}
+	now := r.data.now()
+	leaseUntil, err := cfg.leaseUntil(now)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("lease"), "Invalid lease", err.Error())
+		return
+	}
+	// Tokens abandoned by killed runs count toward the instance's limit
+	// until they expire: revoke those whose lease has passed first.
+	r.revokeAbandoned(ctx, instance, now)
+	create.Description = withLease(create.Description, leaseUntil)
 
 	// As for the resource, the create is not cut short by Ctrl-C: the server
 	// may mint before the answer arrives, and only the answer lets the
@@ -237,13 +281,16 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	ctx = r.data.mask(ctx, tok.Secret)
 
 	// The token exists from here on: whatever fails next must revoke it, or
-	// it would outlive the run with nobody to close it.
+	// it would outlive the run with nobody to close it. Until Close revokes
+	// it, the process revokes it when Terraform stops the provider.
+	r.data.open.add(r.data, instance, tok.ID)
 	minted := mintedToken{Instance: instance, TokenID: tok.ID}
 	cfg.Instance = types.StringValue(instance)
 	cfg.TokenID = types.Int64Value(tok.ID)
 	cfg.MintedName = types.StringValue(tok.Name)
 	cfg.Token = types.StringValue(tok.Secret)
 	cfg.ExpiresAt = types.StringNull()
+	cfg.MetaAPI = metaAPI
 	var diags diag.Diagnostics
 	if ctx.Err() != nil {
 		// The run was interrupted while the token was minted: nobody would
@@ -285,9 +332,9 @@ func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataT
 	if diags.HasError() {
 		return xano.CreateTokenRequest{}, false
 	}
-	if !ok {
+	if !ok || cfg.Lease.IsUnknown() {
 		diags.AddError("Ephemeral token not fully known",
-			"Some of the token's scopes, lifetime or risk_acknowledgement are still unknown when Terraform opens it. "+
+			"Some of the token's scopes, lifetime, lease or risk_acknowledgement are still unknown when Terraform opens it. "+
 				"Use values known at plan time, or values from resources that already exist.")
 		return xano.CreateTokenRequest{}, false
 	}
@@ -295,7 +342,7 @@ func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataT
 		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
 	}
 	// Only errors: ValidateConfig already printed the warnings.
-	diags.Append(riskReview(ctx, r.data.policy, nil, spec, false)...)
+	diags.Append(riskReview(ctx, r.data.policy, cfg.subject(r.data), nil, spec, false)...)
 	if diags.HasError() {
 		return xano.CreateTokenRequest{}, false
 	}
@@ -351,10 +398,13 @@ func (r *metadataTokenEphemeral) Close(ctx context.Context, req ephemeral.CloseR
 	r.revoke(ctx, minted, &resp.Diagnostics)
 }
 
-// revoke deletes a minted token, treating one already gone as revoked.
+// revoke deletes a minted token, treating one already gone as revoked. A
+// token it could not revoke stays recorded, so the process tries again when
+// Terraform stops it.
 func (r *metadataTokenEphemeral) revoke(ctx context.Context, minted mintedToken, diags *diag.Diagnostics) {
 	err := r.data.revokeToken(ctx, minted.Instance, minted.TokenID)
 	if err == nil {
+		r.data.open.remove(r.data, minted.Instance, minted.TokenID)
 		return
 	}
 	until := "until it expires"

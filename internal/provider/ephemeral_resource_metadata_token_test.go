@@ -15,7 +15,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -114,14 +116,24 @@ func (m *mintRecorder) checkMints(prefix, description string, expiresIn int64, w
 			return fmt.Errorf("name %q was minted twice", mt.Name)
 		}
 		seen[mt.Name] = true
-		if mt.Request.Description != description || mt.Request.ExpiresIn != expiresIn {
-			return fmt.Errorf("token %d: description %q, expires_in %d; want %q, %d", mt.ID, mt.Request.Description, mt.Request.ExpiresIn, description, expiresIn)
+		if !leaseDescriptionRe(description).MatchString(mt.Request.Description) || mt.Request.ExpiresIn != expiresIn {
+			return fmt.Errorf("token %d: description %q, expires_in %d; want %q and a lease marker, %d", mt.ID, mt.Request.Description, mt.Request.ExpiresIn, description, expiresIn)
 		}
 		if fmt.Sprint(mt.Request.Scopes) != fmt.Sprint(wire) {
 			return fmt.Errorf("token %d: scopes %v, want %v", mt.ID, mt.Request.Scopes, wire)
 		}
 	}
 	return nil
+}
+
+// leaseDescriptionRe matches the description an ephemeral token is minted
+// with: the configured one followed by the lease marker.
+func leaseDescriptionRe(description string) *regexp.Regexp {
+	prefix := ""
+	if description != "" {
+		prefix = regexp.QuoteMeta(description) + " "
+	}
+	return regexp.MustCompile(`^` + prefix + `\[xano_metadata_token ephemeral lease until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\]$`)
 }
 
 // noTokensLeft fails when any token of instance still exists.
@@ -277,6 +289,53 @@ resource "echo" "ci" {}
 	})
 }
 
+// TestAccEphemeralMetadataTokenCharacterNames opens a token whose name
+// prefix is as long as allowed in two-byte characters: with its suffix the
+// minted name has exactly the 100 characters Xano accepts.
+func TestAccEphemeralMetadataTokenCharacterNames(t *testing.T) {
+	t.Parallel()
+	rec := startMintRecorder(t, emulator.Options{})
+	prefix := strings.Repeat("ü", maxEphemeralNameLen)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: testAccEphemeralFactories(),
+		Steps: []resource.TestStep{{
+			Config: mtProvider(rec.baseURL, "main") + fmt.Sprintf(`
+ephemeral "xano_metadata_token" "accented" {
+  name = %q
+  scope {
+    name = "workspace_api_groups"
+    read = true
+  }
+}
+
+provider "echo" {
+  data = {
+    minted_name = ephemeral.xano_metadata_token.accented.minted_name
+  }
+}
+
+resource "echo" "accented" {}
+`, prefix),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.accented", tfjsonpath.New("data").AtMapKey("minted_name"),
+					knownvalue.StringRegexp(regexp.MustCompile("^"+prefix+"-[0-9a-f]{8}$"))),
+				stateCheckFunc(func([]byte) error {
+					for _, m := range rec.Mints() {
+						if n := utf8.RuneCountInString(m.Name); n != maxTokenNameLen {
+							return fmt.Errorf("token %d was minted with a name of %d characters, want %d", m.ID, n, maxTokenNameLen)
+						}
+					}
+					if len(rec.Mints()) == 0 {
+						return fmt.Errorf("no token was minted")
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+}
+
 // TestAccEphemeralMetadataTokenRefused checks that validation and the
 // provider policy stop a token before anything is minted.
 func TestAccEphemeralMetadataTokenRefused(t *testing.T) {
@@ -318,7 +377,7 @@ resource "echo" "ci" {}
     read   = true
     delete = true
   }`),
-				ExpectError: regexp.MustCompile(`Grant denied by the provider policy: workspace_database.delete`),
+				ExpectError: regexp.MustCompile(`grant\s+denied\s+by\s+the\s+provider\s+policy(.|\n)*workspace_database\s+-\s+-\s+-\s+D`),
 			},
 			{
 				Config: token(`
@@ -342,7 +401,7 @@ resource "echo" "ci" {}
     name = "workspace_api_groups"
     read = true
   }`), `name = "ci"`, `name = "`+strings.Repeat("n", maxEphemeralNameLen+1)+`"`, 1),
-				ExpectError: regexp.MustCompile(fmt.Sprintf(`string length must be between 1 and %d`, maxEphemeralNameLen)),
+				ExpectError: regexp.MustCompile(fmt.Sprintf(`character\s+count\s+must\s+be\s+between\s+1\s+and\s+%d`, maxEphemeralNameLen)),
 			},
 		},
 	})
@@ -367,7 +426,14 @@ const ephemeralTypeName = "xano_metadata_token"
 // policy block attributes (nil: no policy block).
 func newEphemeralHarness(t *testing.T, baseURL string, configure bool, policy ...map[string]tftypes.Value) *ephemeralHarness {
 	t.Helper()
-	srv, err := providerserver.NewProtocol6WithError(New("test")())()
+	return newEphemeralHarnessFor(t, New("test")(), baseURL, configure, policy...)
+}
+
+// newEphemeralHarnessFor is newEphemeralHarness serving p, such as a
+// provider with its own clock and its own record of open tokens.
+func newEphemeralHarnessFor(t *testing.T, p provider.Provider, baseURL string, configure bool, policy ...map[string]tftypes.Value) *ephemeralHarness {
+	t.Helper()
+	srv, err := providerserver.NewProtocol6WithError(p)()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -539,11 +605,15 @@ func TestEphemeralMetadataTokenOpenClose(t *testing.T) {
 	if inst := valueString(t, got["instance"]); inst != "main" {
 		t.Errorf("instance = %q, want the provider's \"main\"", inst)
 	}
+	// The emulator creates instances on first use, so "main" has a meta_api.
+	if u, want := valueString(t, got["meta_api"]), strings.TrimSuffix(baseURL, "/api:meta")+"/_instance/main/api:meta"; u != want {
+		t.Errorf("meta_api = %q, want %q", u, want)
+	}
 	created, _ := xano.ParseTime(api.CreatedAt)
 	if exp := valueString(t, got["expires_at"]); exp != created.Add(time.Hour).UTC().Format(time.RFC3339) {
 		t.Errorf("expires_at = %q, want one hour after %s (the default)", exp, api.CreatedAt)
 	}
-	if api.Description != "deploy job" || fmt.Sprint(api.Scopes) != fmt.Sprint(map[string][]string{"instance:workspace": {"read"}, "workspace:api": {"read"}}) {
+	if !leaseDescriptionRe("deploy job").MatchString(api.Description) || fmt.Sprint(api.Scopes) != fmt.Sprint(map[string][]string{"instance:workspace": {"read"}, "workspace:api": {"read"}}) {
 		t.Errorf("minted description %q, scopes %v", api.Description, api.Scopes)
 	}
 	if bytes.Contains(opened.Private, []byte("xano_mt_")) {
@@ -564,6 +634,24 @@ func TestEphemeralMetadataTokenOpenClose(t *testing.T) {
 	again := h.result(h.open(cfg))
 	if valueString(t, again["minted_name"]) == valueString(t, got["minted_name"]) {
 		t.Errorf("two opens minted the same name %q", valueString(t, got["minted_name"]))
+	}
+}
+
+// TestEphemeralMetadataTokenUnknownInstance opens a token on an instance the
+// account does not have: nothing is minted, and the error suggests the
+// instance meant.
+func TestEphemeralMetadataTokenUnknownInstance(t *testing.T) {
+	t.Parallel()
+	emu, baseURL := emulator.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{{Name: "main"}, {Name: "x1a2-b3c4-d5e6", Display: "Production"}}})
+	h := newEphemeralHarness(t, baseURL, true)
+	opened := h.open(h.config(map[string]tftypes.Value{"name": str("job"), "instance": str("x1a2-b3c4-d5e7")},
+		map[string][]string{"workspace_api_groups": {"read"}}))
+	ds := errorDiags(opened.Diagnostics)
+	if len(ds) != 1 || ds[0].Summary != "Xano instance not found" || !strings.Contains(ds[0].Detail, `Did you mean "x1a2-b3c4-d5e6" (Production)?`) {
+		t.Fatalf("Open diagnostics: %s", protoDiags(opened.Diagnostics))
+	}
+	if n := emu.Count(http.MethodPost, "/instance/{instance}/token"); n != 0 {
+		t.Errorf("%d tokens minted for an unknown instance", n)
 	}
 }
 
@@ -637,9 +725,9 @@ func TestEphemeralMetadataTokenFailures(t *testing.T) {
 			scopes  map[string][]string
 			wantErr string
 		}{
-			{"enforced finding", map[string]tftypes.Value{"name": str("db")}, db, "Risky grant: workspace_database.read (critical)"},
+			{"enforced finding", map[string]tftypes.Value{"name": str("db")}, db, `Ephemeral token "db": critical risk refused by the provider policy`},
 			{"deny wins over an acknowledgement", map[string]tftypes.Value{"name": str("files"), "risk_acknowledgement": str("approved by sec")},
-				map[string][]string{"workspace_files": {"delete"}}, "Grant denied by the provider policy: workspace_files.delete (high)"},
+				map[string][]string{"workspace_files": {"delete"}}, `Ephemeral token "files": grant denied by the provider policy`},
 			{"acknowledged finding", map[string]tftypes.Value{"name": str("db"), "risk_acknowledgement": str("approved by sec")}, db, ""},
 		}
 		for _, c := range cases {
@@ -688,7 +776,7 @@ func TestEphemeralMetadataTokenValidateConfig(t *testing.T) {
 
 	h := newEphemeralHarness(t, baseURL, true)
 	ds := h.validate(h.config(map[string]tftypes.Value{"name": str("db")}, db))
-	if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityWarning || ds[0].Summary != "Risky grant: workspace_database.read (critical)" {
+	if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityWarning || ds[0].Summary != `Ephemeral token "db": critical risk` {
 		t.Errorf("database token: %s", protoDiags(ds))
 	}
 	if ds := h.validate(h.config(map[string]tftypes.Value{"name": str("weweb"), "expires_in": str("2h")}, weweb)); len(ds) > 0 {
@@ -738,7 +826,7 @@ locals {
 		t.Fatalf("plan: %v\n%s", run.Err, diagText(run.Diags))
 	}
 	warnings := run.Warnings()
-	if len(warnings) != 1 || warnings[0].Summary != "Risky grant: workspace_database.read (critical)" {
+	if len(warnings) != 1 || warnings[0].Summary != `Ephemeral token "ci": critical risk` {
 		t.Errorf("plan warnings, want one for workspace_database.read:\n%s", diagText(warnings))
 	}
 

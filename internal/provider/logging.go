@@ -28,6 +28,8 @@ var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)\bbearer\s+[^\s"',;}\]]+`),
 	regexp.MustCompile(`(?i)\bauthorization["']?\s*[:=]\s*["']?(?:[a-z]+\s+)?[^\s"',;}\]]+`),
 	regexp.MustCompile(`(?i)"(?:access_)?token"\s*:\s*"[^"]*"`),
+	// A secret minted by the emulator, whose value another process knows.
+	regexp.MustCompile(`xano_mt_[A-Za-z0-9_-]+`),
 }
 
 // secretFieldKeys are log field names whose values are always masked.

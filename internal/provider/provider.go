@@ -4,11 +4,11 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -62,6 +62,9 @@ type xanoProvider struct {
 	version string
 	now     func() time.Time
 	env     environment
+	// open is where ephemeral tokens are recorded until they are closed:
+	// the process's registry, which Shutdown empties, outside tests.
+	open *openTokens
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -73,7 +76,7 @@ func New(version string) func() provider.Provider {
 // rotation, so acceptance tests can move time without waiting.
 func NewWithClock(version string, now func() time.Time) func() provider.Provider {
 	return func() provider.Provider {
-		return &xanoProvider{version: version, now: now, env: osEnvironment()}
+		return &xanoProvider{version: version, now: now, env: osEnvironment(), open: processOpenTokens}
 	}
 }
 
@@ -85,6 +88,7 @@ type xanoProviderModel struct {
 	Profile        types.String `tfsdk:"profile"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
+	SkipCheck      types.Bool   `tfsdk:"skip_credentials_validation"`
 	Policy         types.Object `tfsdk:"policy"`
 }
 
@@ -134,10 +138,8 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Default Xano instance for resources and data sources that do not set their " +
 					"own. Can also be set with the `XANO_INSTANCE` environment variable, or comes from the profile's " +
 					"`instance`.",
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-				},
+				Optional:   true,
+				Validators: instanceValidators(),
 			},
 			"profile": schema.StringAttribute{
 				MarkdownDescription: "Profile of Xano's CLI credentials file to use. Can also be set with the " +
@@ -161,6 +163,15 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of each HTTP attempt, as a duration such as `30s` or `2m`. " +
 					"Defaults to `" + xano.DefaultRequestTimeout.String() + "`.",
+				Optional: true,
+			},
+			"skip_credentials_validation": schema.BoolAttribute{
+				MarkdownDescription: "Skip the checks the provider makes when it is configured and at plan time: " +
+					"`GET /auth/me` with the access token, so a wrong token or an unreachable `base_url` fails " +
+					"`terraform plan` once, on this block; and the instance check (`GET /instance`), which fails a " +
+					"plan whose `instance` is not one of the account's. Set it to `true` to plan offline. " +
+					"Defaults to `false`. Without an access token no check is made, so a configuration that uses only " +
+					"the offline data sources (`xano_scope_catalog`, `xano_scope_preset`) needs no token at all.",
 				Optional: true,
 			},
 		},
@@ -216,7 +227,7 @@ func (p *xanoProvider) ValidateConfig(ctx context.Context, req provider.Validate
 	}
 	if known(cfg.BaseURL) {
 		if err := checkBaseURL(cfg.BaseURL.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL", err.Error())
+			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL", capitalize(err.Error())+".")
 		}
 	}
 	if known(cfg.RequestTimeout) {
@@ -268,6 +279,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	ctx = maskSecrets(ctx, conn.accessToken)
+	skipChecks := cfg.SkipCheck.ValueBool()
 
 	timeout := xano.DefaultRequestTimeout
 	if !cfg.RequestTimeout.IsNull() {
@@ -281,18 +293,45 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	client, err := xano.New(xano.Config{
-		BaseURL:        conn.baseURL,
-		AccessToken:    conn.accessToken,
-		Version:        p.version,
-		MaxRetries:     retries,
-		RequestTimeout: timeout,
-		Logger:         tflogLogger{},
-	})
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot create the Xano API client",
-			fmt.Sprintf("The provider configuration was rejected: %s.", strings.TrimSuffix(err.Error(), ".")))
-		return
+	now := p.now
+	if now == nil {
+		now = time.Now
+	}
+	data := &providerData{
+		instance:        conn.instance,
+		instanceSource:  conn.instanceSource,
+		credentialsFile: conn.credentialsFile,
+		policy:          pol,
+		now:             now,
+		accessToken:     conn.accessToken,
+		skipChecks:      skipChecks,
+		missingToken:    conn.missingToken,
+		open:            cmp.Or(p.open, processOpenTokens),
+	}
+	// Without a token there is no client: the offline data sources still
+	// work, and whatever needs the API reports the missing token.
+	if conn.missingToken == nil {
+		client, err := xano.New(xano.Config{
+			BaseURL:        conn.baseURL,
+			AccessToken:    conn.accessToken,
+			Version:        p.version,
+			MaxRetries:     retries,
+			RequestTimeout: timeout,
+			Logger:         tflogLogger{},
+		})
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot create the Xano API client",
+				fmt.Sprintf("The provider configuration was rejected: %s.", strings.TrimSuffix(err.Error(), ".")))
+			return
+		}
+		data.client = client
+		data.instances = newInstanceDirectory(client)
+		if !skipChecks {
+			checkCredentials(ctx, client, conn, &resp.Diagnostics)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
 	}
 
 	tflog.Debug(ctx, "Configured the Xano API client", map[string]any{
@@ -302,19 +341,9 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"instance":        conn.instance,
 		"max_retries":     retries,
 		"request_timeout": timeout.String(),
+		"has_token":       data.client != nil,
+		"skip_checks":     skipChecks,
 	})
-
-	now := p.now
-	if now == nil {
-		now = time.Now
-	}
-	data := &providerData{
-		client:      client,
-		instance:    conn.instance,
-		policy:      pol,
-		now:         now,
-		accessToken: conn.accessToken,
-	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
@@ -331,6 +360,8 @@ func (p *xanoProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewScopeCatalogDataSource,
 		NewScopePresetDataSource,
 		NewMetadataTokensDataSource,
+		NewInstancesDataSource,
+		NewInstanceDataSource,
 	}
 }
 
@@ -349,15 +380,13 @@ func addUnknownError(diags *diag.Diagnostics, p path.Path, summary, hint string)
 			"or remove it to use the default.", p, hint))
 }
 
-// checkBaseURL rejects what cannot be the root of an HTTP API, so the error
-// points at base_url rather than surfacing on the first request.
+// checkBaseURL rejects what the API client would refuse, with the client's
+// own parser, so the error points at base_url rather than surfacing when the
+// client is built. Like the parser's, its message never shows the URL's
+// user information.
 func checkBaseURL(raw string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute http or https URL. Use the Metadata API root of your instance, "+
-			"such as %q or \"https://x1234-abcd-5678.n7.xano.io/api:meta\"", raw, xano.DefaultBaseURL)
-	}
-	return nil
+	_, err := xano.ParseBaseURL(raw)
+	return err
 }
 
 // parseRequestTimeout parses request_timeout, adding an attribute error when
@@ -485,14 +514,21 @@ type connectionInput struct {
 // connection is where the provider will connect, and with which token.
 type connection struct {
 	baseURL, accessToken, instance string
-	// Sources say where base_url and the token came from, for debug logs.
-	baseURLSource, accessTokenSource string
+	// Sources say where each setting came from ("argument", an environment
+	// variable's name, "profile <name>" or "default"), for diagnostics and
+	// debug logs; credentialsFile is the file a profile was read from.
+	baseURLSource, accessTokenSource, instanceSource string
+	credentialsFile                                  string
+	// missingToken is the error to report, where the API is needed, when no
+	// access token was found; nil when one was.
+	missingToken diag.Diagnostic
 }
 
 // resolveConnection applies the documented precedence to each setting:
 // provider argument, then environment variable, then the CLI profile. The
 // credentials file is read only when no token was given, or when a profile is
-// chosen explicitly.
+// chosen explicitly. A missing token is not added to diags but returned in
+// missingToken: only what needs the API fails without one.
 func resolveConnection(in connectionInput, env environment, diags *diag.Diagnostics) connection {
 	var out connection
 	pick := func(arg, envName string) (string, string) {
@@ -506,7 +542,7 @@ func resolveConnection(in connectionInput, env environment, diags *diag.Diagnost
 	}
 	out.baseURL, out.baseURLSource = pick(in.baseURL, envBaseURL)
 	out.accessToken, out.accessTokenSource = pick(in.accessToken, envAccessToken)
-	out.instance, _ = pick(in.instance, envInstance)
+	out.instance, out.instanceSource = pick(in.instance, envInstance)
 	profileName, profileSource := pick(in.profile, envProfile)
 	explicit := profileName != ""
 
@@ -577,6 +613,7 @@ func resolveConnection(in connectionInput, env environment, diags *diag.Diagnost
 				fileNote = fmt.Sprintf("The credentials file %s has no %q profile; %s.", file, name, available)
 				break
 			}
+			out.credentialsFile = file
 			if out.accessToken == "" {
 				out.accessToken, out.accessTokenSource = prof.AccessToken, "profile "+name
 				if prof.AccessToken == "" {
@@ -588,8 +625,8 @@ func resolveConnection(in connectionInput, env environment, diags *diag.Diagnost
 					out.baseURL, out.baseURLSource = u, "profile "+name
 				}
 			}
-			if out.instance == "" {
-				out.instance = prof.Instance
+			if out.instance == "" && prof.Instance != "" {
+				out.instance, out.instanceSource = prof.Instance, "profile "+name
 			}
 		}
 	}
@@ -598,7 +635,7 @@ func resolveConnection(in connectionInput, env environment, diags *diag.Diagnost
 		out.baseURL, out.baseURLSource = xano.DefaultBaseURL, "default"
 	} else if err := checkBaseURL(out.baseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid Xano base URL",
-			fmt.Sprintf("The base URL from %s: %s.", sourceText(out.baseURLSource), err))
+			fmt.Sprintf("From %s: %s.", sourceText(out.baseURLSource), strings.TrimSuffix(err.Error(), ".")))
 		return out
 	}
 	if out.accessToken == "" {
@@ -611,7 +648,7 @@ func resolveConnection(in connectionInput, env environment, diags *diag.Diagnost
 		if fileNote != "" {
 			detail += "\n\n" + fileNote
 		}
-		diags.AddAttributeError(path.Root("access_token"), "Missing Xano access token", detail)
+		out.missingToken = diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Missing Xano access token", detail)
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,14 +16,33 @@ import (
 // providerData is what Configure hands to every resource, data source and
 // ephemeral resource.
 type providerData struct {
-	client *xano.Client
-	// instance is the default instance; it may be "".
-	instance string
-	policy   policy.Policy
+	// client is nil when no access token was found; missingToken then holds
+	// the error that whatever needs the API reports.
+	client       *xano.Client
+	missingToken diag.Diagnostic
+	// missingTokenSaid is set once a plan-time caller has reported the
+	// missing token, so the others need not say it again.
+	missingTokenSaid atomic.Bool
+	// instance is the default instance; it may be "". instanceSource says
+	// where it came from, as connection does.
+	instance       string
+	instanceSource string
+	// credentialsFile is the Xano CLI file a profile was read from, if any.
+	credentialsFile string
+	// instances is the account's instance list, read at most once per
+	// provider process; nil without a client.
+	instances *instanceDirectory
+	// skipChecks is skip_credentials_validation: no request is made only to
+	// check the configuration.
+	skipChecks bool
+	policy     policy.Policy
 	// now is the clock used for expiry and rotation, time.Now outside tests.
 	now func() time.Time
 	// accessToken is kept only to mask it in logs.
 	accessToken string
+	// open records the ephemeral tokens opened and not closed, which the
+	// process revokes when Terraform stops it.
+	open *openTokens
 }
 
 // mask returns ctx with log masks for the provider's access token, the given
@@ -60,9 +80,34 @@ func (d *providerData) ready(what string, diags *diag.Diagnostics) bool {
 	if d != nil && d.client != nil {
 		return true
 	}
+	if d != nil && d.missingToken != nil {
+		d.missingTokenSaid.Store(true)
+		diags.Append(d.missingTokenError())
+		return false
+	}
 	diags.AddError("Provider not configured",
 		fmt.Sprintf("The xano provider was not configured before %s. This is a bug in the provider or Terraform; please report it.", what))
 	return false
+}
+
+// missingTokenError is the missing-token error as a resource or data source
+// reports it: without the provider's attribute path, which names nothing in
+// their schemas.
+func (d *providerData) missingTokenError() diag.Diagnostic {
+	return diag.NewErrorDiagnostic(d.missingToken.Summary(), d.missingToken.Detail())
+}
+
+// readyOnce is ready for the plan-time callers, a refresh and a plan, that
+// can leave what they were given unchanged: the missing token is reported
+// by the first of them only, as one error fails the whole plan.
+func (d *providerData) readyOnce(what string, diags *diag.Diagnostics) bool {
+	if d != nil && d.client == nil && d.missingToken != nil {
+		if d.missingTokenSaid.CompareAndSwap(false, true) {
+			diags.Append(d.missingTokenError())
+		}
+		return false
+	}
+	return d.ready(what, diags)
 }
 
 // instanceOr returns the configured instance when it is set, and the

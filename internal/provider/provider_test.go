@@ -404,6 +404,10 @@ profiles:
 
 			var diags diag.Diagnostics
 			got := resolveConnection(tt.in, fakeEnv(env, home), &diags)
+			if got.missingToken != nil {
+				// Reported later, by whatever needs the API.
+				diags.Append(got.missingToken)
+			}
 			if tt.wantErr != "" {
 				wantDiag(t, diags, tt.wantErr, tt.wantPath, tt.wantDetail...)
 				if strings.Contains(renderDiags(diags), "tok-") {
@@ -414,7 +418,7 @@ profiles:
 			if diags.HasError() {
 				t.Fatalf("unexpected diagnostics: %s", renderDiags(diags))
 			}
-			got.baseURLSource, got.accessTokenSource = "", ""
+			got.baseURLSource, got.accessTokenSource, got.instanceSource, got.credentialsFile = "", "", "", ""
 			if got != tt.want {
 				t.Errorf("resolveConnection() = %+v, want %+v", got, tt.want)
 			}
@@ -549,7 +553,9 @@ func TestProviderConfigurePolicy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			data, diags := configure(t, &xanoProvider{version: "test", env: env}, map[string]tftypes.Value{"policy": tt.policy})
+			data, diags := configure(t, &xanoProvider{version: "test", env: env}, map[string]tftypes.Value{
+				"policy": tt.policy, "skip_credentials_validation": tftypes.NewValue(tftypes.Bool, true),
+			})
 			if diags.HasError() {
 				t.Fatalf("Configure: %s", renderDiags(diags))
 			}
@@ -699,20 +705,33 @@ const catalogDataSource = `
 data "xano_scope_catalog" "all" {}
 `
 
+// TestAccProviderMissingCredentials plans without any access token: the
+// offline data sources work, and what needs the API says where to set one.
 func TestAccProviderMissingCredentials(t *testing.T) {
 	testAccIsolateEnv(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: catalogDataSource,
-			ExpectError: regexp.MustCompile(`Missing\s+Xano\s+access\s+token(.|\s)*access_token\s+argument` +
-				`(.|\s)*XANO_ACCESS_TOKEN(.|\s)*~/\.xano/credentials\.yaml(.|\s)*XANO_CONFIG`),
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config: catalogDataSource + `data "xano_scope_preset" "weweb" { name = "weweb" }`,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.xano_scope_catalog.all", "scopes.#", "9"),
+					resource.TestCheckResourceAttr("data.xano_scope_preset.weweb", "scopes.#", "2"),
+				),
+			},
+			{
+				Config: `data "xano_metadata_tokens" "audit" { instance = "main" }`,
+				ExpectError: regexp.MustCompile(`Missing\s+Xano\s+access\s+token(.|\s)*access_token\s+argument` +
+					`(.|\s)*XANO_ACCESS_TOKEN(.|\s)*~/\.xano/credentials\.yaml(.|\s)*XANO_CONFIG`),
+			},
+		},
 	})
 }
 
 func TestAccProviderEnvironmentToken(t *testing.T) {
 	testAccIsolateEnv(t)
+	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-environment"}})
+	t.Setenv(envBaseURL, baseURL)
 	t.Setenv(envAccessToken, "token-from-the-environment")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -725,8 +744,10 @@ func TestAccProviderEnvironmentToken(t *testing.T) {
 
 func TestAccProviderCredentialsFile(t *testing.T) {
 	testAccIsolateEnv(t)
-	file := writeFile(t, filepath.Join(t.TempDir(), "credentials.yaml"),
-		"default: work\nprofiles:\n  work:\n    access_token: token-from-the-file\n    instance_origin: https://x1.xano.io\n")
+	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-file"}})
+	file := writeFile(t, filepath.Join(t.TempDir(), "credentials.yaml"), fmt.Sprintf(
+		"default: work\nprofiles:\n  work:\n    access_token: token-from-the-file\n    instance_origin: %s\n",
+		strings.TrimSuffix(baseURL, "/api:meta")))
 	t.Setenv(envConfig, file)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

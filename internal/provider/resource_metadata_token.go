@@ -77,7 +77,7 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				MarkdownDescription: "The Xano instance the token belongs to. Defaults to the provider's `instance`. Changing it plans a replacement.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          instanceValidators(),
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.RequiresReplace(),
 					stringplanmodifier.UseStateForUnknown(),
@@ -89,9 +89,10 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "The token's name, 1 to 100 characters. Changes in place.",
+				MarkdownDescription: fmt.Sprintf("The token's name, 1 to %d characters. Changes in place.", maxTokenNameLen),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 100)},
+				// Xano counts characters, not bytes: a name of 100 "é" is valid.
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, maxTokenNameLen)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "What the token is for; reviewers read it in the plan. Changes in place.",
@@ -157,6 +158,21 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"meta_api": schema.StringAttribute{
+				MarkdownDescription: metaAPIDescription,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"findings": schema.ListNestedAttribute{
+				MarkdownDescription: "Every finding of the plan-time risk review, whatever the policy's `warn_at`, so a policy tool " +
+					"(OPA, conftest, Sentinel) or a pull-request bot reading `terraform show -json` of a saved plan applies its own " +
+					"threshold: they are known at plan time, in `resource_changes[].change.after.findings`. " +
+					"A change of findings alone (a new policy or provider version) updates state without calling Xano.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: findingResourceAttributes(),
+				},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -249,8 +265,17 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	ctx = r.data.mask(ctx)
 	r.planInstance(ctx, req, resp)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !r.data.readyOnce("the token was planned", &resp.Diagnostics) {
 		return
+	}
+	if req.State.Raw.IsNull() {
+		// A create, or the create half of a replacement, which Terraform
+		// plans again without the prior state: the instance must exist
+		// before anything is minted there.
+		r.planNewInstance(ctx, req, resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	// The plan is read once, after the instance is filled in; the steps
 	// below change only computed attributes the review does not read.
@@ -278,7 +303,18 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	// The framework starts this method with RequiresReplace empty, so it
 	// holds only what planInstance and planRotation added.
 	replaced := prior != nil && (len(resp.RequiresReplace) > 0 || tokenReplaced(prior, &plan))
-	resp.Diagnostics.Append(reviewTokenPlan(ctx, r.data.policy, prior, &plan, replaced)...)
+	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), findings)...)
+}
+
+// findingResourceAttributes is the schema of one finding.
+func findingResourceAttributes() map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(findingFields))
+	for name, desc := range findingFields {
+		out[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	return out
 }
 
 // planInstance plans the provider's instance when the resource sets none,
@@ -304,6 +340,35 @@ func (r *metadataTokenResource) planInstance(ctx context.Context, req resource.M
 	if !prior.IsNull() && prior.ValueString() != instance {
 		resp.RequiresReplace.Append(path.Root("instance"))
 	}
+}
+
+// planNewInstance checks the planned instance against the account's
+// instances and plans meta_api, when the list is known, as that instance's
+// Metadata API URL.
+func (r *metadataTokenResource) planNewInstance(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var configured, planned types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance"), &configured)...)
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("instance"), &planned)...)
+	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
+		return
+	}
+	found := r.data.checkInstance(ctx, planned.ValueString(), r.data.originOf(!configured.IsNull()), path.Root("instance"), &resp.Diagnostics)
+	if found != nil && found.MetaAPI != "" && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("meta_api"), found.MetaAPI)...)
+	}
+}
+
+// resolveMetaAPI returns a known meta_api for state: the planned value when
+// the plan knew it, else the instance's Metadata API URL, null when that
+// cannot be read.
+func (r *metadataTokenResource) resolveMetaAPI(ctx context.Context, planned types.String, instance string) types.String {
+	if !planned.IsUnknown() {
+		return planned
+	}
+	if u := r.data.metaAPIOf(ctx, instance); u != "" {
+		return types.StringValue(u)
+	}
+	return types.StringNull()
 }
 
 func missingInstance(diags *diag.Diagnostics) {
@@ -423,6 +488,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	// it. expires_in and never_expires keep their planned text.
 	state := plan
 	state.Token = types.StringValue(tok.Secret)
+	state.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
 	times, err := parseTokenTimes(tok)
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected token from the Xano API",
@@ -435,6 +501,11 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// Without a token the refresh keeps the prior state: the first caller
+	// reports the missing token, which fails the plan.
+	if !r.data.readyOnce("the token was refreshed", &resp.Diagnostics) {
+		return
+	}
 	var state metadataTokenModel
 	ctx, instance, id, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
 	if !ok {
@@ -448,7 +519,8 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	if gone {
 		resp.Diagnostics.AddWarning("Token revoked outside Terraform",
-			fmt.Sprintf("Token %q (id %d) no longer exists on instance %q: it was deleted in the Xano dashboard or by another tool. "+
+			fmt.Sprintf("Token %q (id %d) no longer exists on instance %q. Possible causes: someone deleted it in the Xano dashboard, "+
+				"another tool or configuration revoked it, or the server lost its data (an emulator that was restarted, for example). "+
 				"Terraform removed it from state; it will be created again, with a new secret.", state.Name.ValueString(), id, instance))
 		resp.State.RemoveResource(ctx)
 		return
@@ -468,6 +540,15 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	var never bool
 	state.ExpiresIn, never = deriveLifetime(times.created, times.expires)
 	state.NeverExpires = types.BoolValue(never)
+	if state.MetaAPI.IsNull() || state.MetaAPI.IsUnknown() {
+		// Imported, or created by a version without meta_api.
+		state.MetaAPI = r.resolveMetaAPI(ctx, types.StringUnknown(), instance)
+	}
+	if state.Findings.IsNull() {
+		// An import: review the token as found, so a configuration that
+		// matches it plans no change.
+		resp.Diagnostics.Append(state.reviewFindings(ctx, r.data.policy)...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	stamp, _ := json.Marshal(checked.UTC().Format(time.RFC3339Nano))
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCheckedAt, stamp)...)
@@ -520,6 +601,7 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 	// Everything minted stays as it was.
 	plan.ID, plan.Instance, plan.TokenID = state.ID, state.Instance, state.TokenID
 	plan.CreatedAt, plan.ExpiresAt, plan.Token = state.CreatedAt, state.ExpiresAt, state.Token
+	plan.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -302,18 +302,23 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 		wantDetail  []string
 	}{
 		{"limit", apiErr(400, xano.CodeInputError, xano.LimitMessage), "Xano token limit reached",
-			[]string{"10 active tokens per instance", "terraform destroy -target", "xano_metadata_tokens"}},
+			[]string{"at most 10 active tokens", "terraform destroy -target", "xano_metadata_tokens"}},
 		{"unauthorized", apiErr(401, xano.CodeUnauthorized, "Invalid token."), "Xano rejected the access token",
-			[]string{"access_token", "Invalid token."}},
+			[]string{"XANO_ACCESS_TOKEN", "Invalid token"}},
 		{"forbidden", apiErr(403, xano.CodeAccessDenied, "Access denied."), "The access token lacks the rights for this",
-			[]string{"403", "Access denied."}},
+			[]string{"403", "Access denied"}},
 		{"rate limited", apiErr(429, xano.CodeTooManyRequests, "Slow down."), "Xano rate limit",
-			[]string{"Retry later", "Slow down."}},
+			[]string{"max_retries", "Slow down"}},
 		{"other input error", apiErr(400, xano.CodeInputError, "name is too long"), "Xano API error",
 			[]string{"name is too long"}},
 		{"create that may have committed", &xano.APIError{StatusCode: 500, Code: xano.CodeFatal, Message: "boom", Uncertain: true},
 			"Xano API error", []string{"boom", "may have carried out the request", "xano_metadata_tokens"}},
+		{"create that never left", &xano.TransportError{Method: http.MethodPost, Path: "/instance/main/token", Message: "could not reach the Xano API: connection refused", NothingSent: true},
+			"Xano API error", []string{"connection refused", "No attempt reached the Xano API", "nothing was created"}},
 	}
+	// The client's own advice, which the diagnostics above replace with
+	// theirs: saying both would repeat it.
+	clientHints := []string{"it is missing, wrong or revoked", "not allowed to do this", "wait and try again"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var diags diag.Diagnostics
@@ -322,9 +327,19 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 				t.Fatalf("diagnostics = %v, want one %q", diags, tt.wantSummary)
 			}
 			for _, w := range tt.wantDetail {
-				if !strings.Contains(diags[0].Detail(), w) {
-					t.Errorf("detail %q lacks %q", diags[0].Detail(), w)
+				// Each piece of advice is said once, not by the provider and
+				// again by the error it quotes.
+				if n := strings.Count(diags[0].Detail(), w); n != 1 {
+					t.Errorf("detail %q holds %q %d times, want once", diags[0].Detail(), w, n)
 				}
+			}
+			for _, h := range clientHints {
+				if strings.Contains(diags[0].Detail(), h) {
+					t.Errorf("detail %q repeats the client's advice %q", diags[0].Detail(), h)
+				}
+			}
+			if xano.NothingSent(tt.err) && strings.Contains(diags[0].Detail(), "may have carried out") {
+				t.Errorf("detail %q says a request that never left may have been carried out", diags[0].Detail())
 			}
 		})
 	}

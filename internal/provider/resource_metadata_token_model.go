@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -41,6 +42,8 @@ type metadataTokenModel struct {
 	CreatedAt           types.String  `tfsdk:"created_at"`
 	ExpiresAt           types.String  `tfsdk:"expires_at"`
 	Token               types.String  `tfsdk:"token"`
+	MetaAPI             types.String  `tfsdk:"meta_api"`
+	Findings            types.List    `tfsdk:"findings"`
 }
 
 // tokenResourceID is the resource id, "<instance>/<token id>".
@@ -146,6 +149,19 @@ func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *t
 	return diags
 }
 
+// reviewFindings sets Findings to the review of the token as the state m
+// describes it, under pol; null when the review cannot run.
+func (m *metadataTokenModel) reviewFindings(ctx context.Context, pol policy.Policy) diag.Diagnostics {
+	spec, ok, diags := tokenPolicySpec(ctx, pol, m)
+	if !ok || diags.HasError() {
+		m.Findings = types.ListNull(findingObjectType)
+		return diags
+	}
+	list, d := findingsList(ctx, policy.Review(spec, pol))
+	m.Findings = list
+	return append(diags, d...)
+}
+
 // tokenLifetime returns the token lifetime expires_in and never_expires ask
 // for: 0 for never, otherwise expires_in or the 7-day default. ok is false
 // while unknown.
@@ -186,40 +202,49 @@ func createTokenRequest(name string, spec policy.Spec) (xano.CreateTokenRequest,
 // tokenAPIError turns a client error into one diagnostic saying what failed
 // and what to do. The client redacts secrets from its errors.
 func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
-	msg := err.Error()
-	if xano.MayHaveCommitted(err) {
+	// The special cases give their own advice, so they quote only what the
+	// API said, not the client's hint: each piece of advice is said once.
+	var note string
+	switch {
+	case xano.NothingSent(err):
+		// Nothing reached the server, so nothing happened there: saying so
+		// spares the user a search for a token that cannot exist.
+		note = "\n\nNo attempt reached the Xano API (each one failed before a connection was made), so the request " +
+			"was not carried out: nothing was created, changed or revoked."
+	case xano.MayHaveCommitted(err):
 		// The request may have been carried out even though its answer was
 		// lost: say so, or an orphaned token would go unnoticed.
-		msg += "\n\nThe API may have carried out the request before the failure. If this was a create, a token may " +
+		note = "\n\nThe API may have carried out the request before the failure. If this was a create, a token may " +
 			"exist that Terraform does not know: list the instance's tokens with the xano_metadata_tokens data source " +
 			"and revoke any you do not recognise (or import it)."
 	}
+	facts := apiFacts(err) + "." + note
 	switch {
 	case xano.IsLimitReached(err):
 		diags.AddError("Xano token limit reached",
 			fmt.Sprintf("Could not %s: Xano allows %d active tokens per instance, and this instance has them all. "+
 				"Free one before applying again: delete an unused token in the Xano dashboard, destroy a managed one with "+
 				"`terraform destroy -target=<address>`, or let one expire. The xano_metadata_tokens data source lists "+
-				"every token of the instance.\n\nAPI answer: %s", action, xano.MaxActiveTokens, msg))
+				"every token of the instance.\n\nAPI answer: %s", action, xano.MaxActiveTokens, facts))
 	case xano.IsUnauthorized(err):
 		diags.AddError("Xano rejected the access token",
 			fmt.Sprintf("Could not %s: the Metadata API answered 401. Check the provider's access_token (or XANO_ACCESS_TOKEN, "+
-				"or the Xano CLI profile): it is missing, wrong, expired or revoked.\n\nAPI answer: %s", action, msg))
+				"or the Xano CLI profile): it is missing, wrong, expired or revoked.\n\nAPI answer: %s", action, facts))
 	case xano.IsForbidden(err):
 		diags.AddError("The access token lacks the rights for this",
 			fmt.Sprintf("Could not %s: the Metadata API answered 403. The access token is valid but may not manage the "+
-				"tokens of this instance; use a token of an account that administers it.\n\nAPI answer: %s", action, msg))
+				"tokens of this instance; use a token of an account that administers it.\n\nAPI answer: %s", action, facts))
 	case isPlainNotFound(err):
 		diags.AddError("Not found in Xano",
 			fmt.Sprintf("Could not %s: the Metadata API answered 404 Not Found. Check the instance name and base_url. "+
 				"A token deleted outside Terraform is noticed by the next plan, which drops it from state and plans a new one."+
-				"\n\nAPI answer: %s", action, msg))
+				"\n\nAPI answer: %s", action, facts))
 	case xano.IsRateLimited(err):
 		diags.AddError("Xano rate limit",
 			fmt.Sprintf("Could not %s: the Metadata API kept answering 429 after the provider's retries. "+
-				"Retry later, or raise max_retries in the provider block.\n\nAPI answer: %s", action, msg))
+				"Retry later, or raise max_retries in the provider block.\n\nAPI answer: %s", action, facts))
 	default:
-		diags.AddError("Xano API error", fmt.Sprintf("Could not %s: %s", action, msg))
+		diags.AddError("Xano API error", fmt.Sprintf("Could not %s: %s%s", action, err.Error(), note))
 	}
 }
 

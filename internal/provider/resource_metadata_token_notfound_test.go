@@ -18,15 +18,15 @@ import (
 
 // A 404 is proof that a token is gone only when the API says the token is
 // not found and the instance's list agrees. A mistyped base_url answers 404
-// for everything: refresh must fail and keep the token, and destroy must not
+// for everything: the credentials check stops the plan at once, and with the
+// check skipped refresh must fail and keep the token, and destroy must not
 // report a revoke that never happened.
 func TestAccMetadataToken_notFoundIsNotProof(t *testing.T) {
 	t.Parallel()
 	emu, baseURL := emulator.Start(t, emulator.Options{})
 	wrongURL := strings.TrimSuffix(baseURL, "/api:meta") + "/api:metadata"
 	const addr = "xano_metadata_token.kept"
-	config := func(base string) string {
-		return mtProvider(base, "main") + `
+	const token = `
 resource "xano_metadata_token" "kept" {
   name = "kept"
   scope {
@@ -35,12 +35,24 @@ resource "xano_metadata_token" "kept" {
   }
 }
 `
+	config := func(base string) string {
+		provider := mtProvider(base, "main")
+		if base == wrongURL {
+			provider = strings.Replace(provider, "provider \"xano\" {", "provider \"xano\" {\n  skip_credentials_validation = true", 1)
+		}
+		return provider + token
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: config(baseURL)},
 			{
+				// The credentials check finds the wrong URL before anything.
+				Config:      mtProvider(wrongURL, "main") + token,
+				ExpectError: regexp.MustCompile(`No\s+Xano\s+Metadata\s+API\s+at\s+base_url(.|\s)*404`),
+			},
+			{
+				// Without it, the refresh fails on the 404 and keeps the token.
 				Config:      config(wrongURL),
 				ExpectError: regexp.MustCompile(`(?s)404.*base_url`),
 			},

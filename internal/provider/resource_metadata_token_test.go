@@ -677,7 +677,7 @@ resource "xano_metadata_token" "eleventh" {
   }
 }
 `),
-				ExpectError: regexp.MustCompile(`Xano\s+token\s+limit\s+reached[\s\S]*allows\s+10\s+active\s+tokens\s+per\s+instance`),
+				ExpectError: regexp.MustCompile(`Xano\s+token\s+limit\s+reached[\s\S]*at\s+most\s+10\s+active\s+tokens\s+per\s+instance[\s\S]*Free\s+one\s+before\s+applying\s+again`),
 			},
 			{
 				// The state survived the failed refresh: same token, no
@@ -759,7 +759,7 @@ resource "xano_metadata_token" "bad" {
   name = "` + strings.Repeat("n", 101) + `"
 ` + readAPI + `
 }
-`, `length\s+must\s+be\s+between\s+1\s+and\s+100`},
+`, `character\s+count\s+must\s+be\s+between\s+1\s+and\s+100`},
 	}
 	steps := make([]resource.TestStep, 0, len(tests)+2)
 	for _, tt := range tests {
@@ -931,4 +931,44 @@ provider "xano" {}
 			}
 		}
 	}
+}
+
+// TestAccMetadataToken_characterNames writes and imports a token whose name
+// is 100 two-byte characters: Xano counts characters, so the provider must
+// not refuse it as 200 long.
+func TestAccMetadataToken_characterNames(t *testing.T) {
+	t.Parallel()
+	emu, baseURL := emulator.Start(t, emulator.Options{})
+	const addr = "xano_metadata_token.accented"
+	name := strings.Repeat("é", maxTokenNameLen)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			return mtHolds(emu, "main")
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: mtProvider(baseURL, "main") + fmt.Sprintf(`
+resource "xano_metadata_token" "accented" {
+  name = %q
+  scope {
+    name = "workspace_api_groups"
+    read = true
+  }
+}
+`, name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+				},
+				Check: func(*terraform.State) error { return mtHolds(emu, "main", name) },
+			},
+			{
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateIdFunc:       mtImportID(addr),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"token"},
+			},
+		},
+	})
 }

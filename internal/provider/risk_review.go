@@ -2,24 +2,25 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
-	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/tfcli"
 )
 
 // The plan-time risk review: a token's configuration becomes a policy.Spec,
-// internal/policy turns it into findings, and this file turns findings into
-// diagnostics. Warnings are raised only when a plan creates or replaces a
-// token, so a reviewer sees each risk once, when it is introduced; policy
-// errors are raised on every plan, so tightening the policy takes effect on
-// tokens that already exist.
+// internal/policy turns it into findings and a report per token, and this
+// file turns the report into diagnostics and the findings into the computed
+// `findings` attribute. Warnings are raised only when a plan creates or
+// replaces a token, so a reviewer sees each risk once, when it is introduced;
+// policy errors are raised on every plan except a destroy's, so tightening
+// the policy takes effect on tokens that already exist while removing one is
+// always possible.
 
 // specValues are the attributes the review reads, as Terraform values, so the
 // managed and the ephemeral token share one conversion.
@@ -71,112 +72,66 @@ func tokenPolicySpec(ctx context.Context, pol policy.Policy, m *metadataTokenMod
 	})
 }
 
-// riskReview reviews next under pol and returns its diagnostics. prev is the
-// token being replaced, nil for a new token; with it, the grants the
-// replacement adds are named in one widening warning. warn says whether the
-// plan creates or replaces the token: only then are warnings returned, while
-// policy errors (deny matches, and findings enforce refuses) are returned on
-// every call. Each diagnostic points at the attribute its finding concerns.
-func riskReview(ctx context.Context, pol policy.Policy, prev *policy.Spec, next policy.Spec, warn bool) diag.Diagnostics {
+// reviewSubject names a token in its diagnostics: its name, and its instance
+// when that is not the provider's default one. An unknown name, taken from a
+// resource not yet created, is said to be so.
+func reviewSubject(name, instance types.String, defaultInstance string, ephemeral bool) policy.Subject {
+	sub := policy.Subject{Name: name.ValueString(), Instance: instance.ValueString(), Ephemeral: ephemeral}
+	if name.IsUnknown() {
+		sub.Name = "(name known after apply)"
+	}
+	sub.ShowInstance = sub.Instance != "" && sub.Instance != defaultInstance
+	if instance.IsNull() {
+		sub.Instance = defaultInstance
+	}
+	return sub
+}
+
+// riskReview reviews next under pol and returns its diagnostics: at most one
+// warning and the policy errors. prev is the token being replaced, nil for a
+// new token; with it, the report names the grants the replacement adds and
+// drops. warn says whether the plan creates or replaces the token: only then
+// is the warning returned, while policy errors are returned on every call.
+func riskReview(ctx context.Context, pol policy.Policy, sub policy.Subject, prev *policy.Spec, next policy.Spec, warn bool) diag.Diagnostics {
+	return reportDiagnostics(ctx, policy.Assess(sub, policy.ReviewChange(prev, next, pol), next, pol), warn)
+}
+
+// reportDiagnostics converts a token's report, logging what it held.
+func reportDiagnostics(ctx context.Context, rep policy.Report, warn bool) diag.Diagnostics {
 	var diags diag.Diagnostics
-	out := policy.Evaluate(policy.ReviewChange(prev, next, pol), next, pol)
-	acknowledged := strings.TrimSpace(next.Acknowledgement) != ""
-	if warn {
-		for _, f := range out.Warnings {
-			diags.AddAttributeWarning(findingPath(f), findingTitle(f, prev, next, acknowledged), findingDetail(f))
+	if warn && rep.Warning != nil {
+		if m := rep.Warning; m.Attribute == "" {
+			diags.AddWarning(m.Summary, m.Detail)
+		} else {
+			diags.AddAttributeWarning(path.Root(m.Attribute), m.Summary, m.Detail)
 		}
 	}
-	for _, f := range out.Errors {
-		diags.AddAttributeError(findingPath(f), findingTitle(f, prev, next, false), findingDetail(f))
+	for _, m := range rep.Errors {
+		if m.Attribute == "" {
+			diags.AddError(m.Summary, m.Detail)
+		} else {
+			diags.AddAttributeError(path.Root(m.Attribute), m.Summary, m.Detail)
+		}
 	}
 	tflog.Debug(ctx, "Reviewed token risks", map[string]any{
-		"replacement": prev != nil,
-		"warn":        warn,
-		"warnings":    len(out.Warnings),
-		"errors":      len(out.Errors),
+		"warn":    warn,
+		"warning": rep.Warning != nil,
+		"errors":  len(rep.Errors),
 	})
 	return diags
 }
 
-// findingPath is the attribute a finding concerns; findings about grants
-// point at the scope blocks.
-func findingPath(f policy.Finding) path.Path {
-	if f.Attribute == "" {
-		return path.Root(policy.AttrScope)
-	}
-	return path.Root(f.Attribute)
-}
-
-// findingTitle is the diagnostic summary: what kind of risk, on what, and how
-// severe, short enough to scan in a long plan.
-func findingTitle(f policy.Finding, prev *policy.Spec, next policy.Spec, acknowledged bool) string {
-	sev := f.Severity.String()
-	if acknowledged {
-		sev += ", acknowledged"
-	}
-	pair := scopes.Pair{Scope: f.Scope, Perm: f.Permission}
-	switch f.Rule {
-	case policy.RuleGrant:
-		return fmt.Sprintf("Risky grant: %s (%s)", pair, sev)
-	case policy.RuleDeny:
-		return fmt.Sprintf("Grant denied by the provider policy: %s (%s)", pair, sev)
-	case policy.RuleAdminKey:
-		return fmt.Sprintf("Admin key in disguise: every permission on every scope (%s)", sev)
-	case policy.RuleNeverExpires:
-		return fmt.Sprintf("Token never expires (%s)", sev)
-	case policy.RuleLongLifetime:
-		return fmt.Sprintf("Token lifetime longer than 90 days (%s)", sev)
-	case policy.RuleMaxLifetime:
-		return fmt.Sprintf("Token lifetime exceeds the policy's max_lifetime (%s)", sev)
-	case policy.RuleDescriptionRequired:
-		return fmt.Sprintf("Description required by the provider policy (%s)", sev)
-	case policy.RuleWidening, policy.RuleNarrowing:
-		var added, removed []scopes.Pair
-		if prev != nil {
-			added, removed = scopes.Diff(prev.Grants, next.Grants)
-		}
-		if f.Rule == policy.RuleWidening {
-			return changeTitle("widens", "adds", added, sev)
-		}
-		return changeTitle("narrows", "drops", removed, sev)
-	}
-	return fmt.Sprintf("Token risk: %s (%s)", f.Rule, sev)
-}
-
-// changeTitle names the grants a replacement adds or drops, in catalog order.
-func changeTitle(verb, action string, pairs []scopes.Pair, sev string) string {
-	names := make([]string, 0, len(pairs))
-	for _, p := range pairs {
-		if _, ok := scopes.ByKey(p.Scope); ok {
-			names = append(names, p.String())
-		}
-	}
-	if len(names) == 0 {
-		return fmt.Sprintf("Replacement token %s access (%s)", verb, sev)
-	}
-	return fmt.Sprintf("Replacement token %s access: %s %s (%s)", verb, action, strings.Join(names, ", "), sev)
-}
-
-// findingDetail is the finding's one-line summary followed by its
-// explanation, as Terraform prints the detail under the summary.
-func findingDetail(f policy.Finding) string {
-	return f.Summary + "\n\n" + f.Detail
-}
-
 // reviewTokenPlan is the risk review step of the xano_metadata_token
 // resource's ModifyPlan. prior is the state, nil when the plan creates the
-// token; replaced says the plan replaces it. Warnings come only with a create
-// or a replacement, and a replacement also names the grants it adds or drops;
-// other plans report only the errors of deny and enforce.
-func reviewTokenPlan(ctx context.Context, pol policy.Policy, prior, plan *metadataTokenModel, replaced bool) diag.Diagnostics {
-	warn := prior == nil || replaced
-	if !warn && !pol.CanFail() {
-		// Without warnings, only deny and enforce yield diagnostics.
-		return nil
-	}
+// token; replaced says the plan replaces it. It returns the planned value of
+// `findings`, unknown while a value the review needs is, and the
+// diagnostics: a warning only with a create or a replacement, policy errors
+// on every plan but a destroy's.
+func reviewTokenPlan(ctx context.Context, data *providerData, prior, plan *metadataTokenModel, replaced bool) (types.List, diag.Diagnostics) {
+	pol := data.policy
 	next, ok, diags := tokenPolicySpec(ctx, pol, plan)
 	if !ok || diags.HasError() {
-		return diags
+		return types.ListUnknown(findingObjectType), diags
 	}
 	var prev *policy.Spec
 	if replaced {
@@ -186,7 +141,17 @@ func reviewTokenPlan(ctx context.Context, pol policy.Policy, prior, plan *metada
 			prev = &old
 		}
 	}
-	return append(diags, riskReview(ctx, pol, prev, next, warn)...)
+	all := policy.ReviewChange(prev, next, pol)
+	findings, d := findingsList(ctx, all)
+	diags.Append(d...)
+	warn := prior == nil || replaced
+	// Before a destroy, Terraform makes a normal plan to refresh the state,
+	// and any error in it fails the destroy; warnings from it are dropped.
+	if tfcli.Destroying() || (!warn && !pol.CanFail()) {
+		return findings, diags
+	}
+	sub := reviewSubject(plan.Name, plan.Instance, data.instance, false)
+	return findings, append(diags, reportDiagnostics(ctx, policy.Assess(sub, all, next, pol), warn)...)
 }
 
 // tokenReplaced reports whether the plan changes what is fixed when a token
@@ -200,4 +165,59 @@ func tokenReplaced(state, plan *metadataTokenModel) bool {
 		!plan.ExpiresIn.Equal(state.ExpiresIn) ||
 		!plan.NeverExpires.Equal(state.NeverExpires) ||
 		!plan.Scope.Equal(state.Scope)
+}
+
+// findingModel is one finding as the resource's and the audit data source's
+// `findings` attributes hold it.
+type findingModel struct {
+	Scope      string `tfsdk:"scope"`
+	Permission string `tfsdk:"permission"`
+	Severity   string `tfsdk:"severity"`
+	Rule       string `tfsdk:"rule"`
+	Summary    string `tfsdk:"summary"`
+}
+
+// findingObjectType is the Terraform type of one findingModel.
+var findingObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"scope":      types.StringType,
+	"permission": types.StringType,
+	"severity":   types.StringType,
+	"rule":       types.StringType,
+	"summary":    types.StringType,
+}}
+
+// findingFields describes the fields of a finding, for both schemas.
+var findingFields = map[string]string{
+	"scope":      "HCL name of the scope concerned, such as `workspace_database`; empty when the finding is about the token as a whole.",
+	"permission": "`create`, `read`, `update` or `delete`; empty when the finding is not about one permission.",
+	"severity":   "`low`, `medium`, `high` or `critical`.",
+	"rule": "The rule that found it: `grant`, `deny`, `admin_key`, `never_expires`, `long_lifetime`, `max_lifetime` " +
+		"or `description_required`. The risk review guide describes each.",
+	"summary": "One line saying what the token can do or what is wrong, such as " +
+		"`can delete records and drop tables across all data sources`.",
+}
+
+// findingModels converts the token's own findings: a replacement's widening
+// and narrowing describe the change, not the token, so state leaves them out
+// and the next plan finds nothing to update.
+func findingModels(fs []policy.Finding) []findingModel {
+	out := make([]findingModel, 0, len(fs))
+	for _, f := range fs {
+		if f.Rule == policy.RuleWidening || f.Rule == policy.RuleNarrowing {
+			continue
+		}
+		out = append(out, findingModel{
+			Scope:      f.Scope,
+			Permission: string(f.Permission),
+			Severity:   f.Severity.String(),
+			Rule:       f.Rule,
+			Summary:    f.Summary,
+		})
+	}
+	return out
+}
+
+// findingsList is findingModels as the resource's list value.
+func findingsList(ctx context.Context, fs []policy.Finding) (types.List, diag.Diagnostics) {
+	return types.ListValueFrom(ctx, findingObjectType, findingModels(fs))
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -69,6 +68,8 @@ func newRiskServer(t *testing.T, pol map[string]any) *riskServer {
 		"base_url":     "http://127.0.0.1:9/api:meta",
 		"access_token": "admin-token-for-tests",
 		"instance":     "e2e",
+		// Nothing listens at base_url: these plans are reviewed offline.
+		"skip_credentials_validation": true,
 	}
 	if pol != nil {
 		cfg["policy"] = pol
@@ -370,43 +371,20 @@ func reviewViews(ds []*tfprotov6.Diagnostic) []diagView {
 	return out
 }
 
-// wantWarning and wantError are expected diagnostics on a root attribute.
-func wantWarning(summary, attr string) diagView {
-	return diagView{tfprotov6.DiagnosticSeverityWarning, summary, attrPath(attr)}
-}
-
-func wantError(summary, attr string) diagView {
-	return diagView{tfprotov6.DiagnosticSeverityError, summary, attrPath(attr)}
-}
-
+// attrPath is the path of a root attribute, as diagnostics carry it.
 func attrPath(attr string) string {
 	return tftypes.NewAttributePath().WithAttributeName(attr).String()
 }
 
-// automationWarnings are the warnings of a token built from the automation
-// preset: database CRUD, files CRU and tasks CRU, with a suffix such as
-// ", acknowledged" after each severity.
-func automationWarnings(suffix string) []diagView {
-	return []diagView{
-		wantWarning("Risky grant: workspace_database.create (critical"+suffix+")", "scope"),
-		wantWarning("Risky grant: workspace_database.read (critical"+suffix+")", "scope"),
-		wantWarning("Risky grant: workspace_database.update (critical"+suffix+")", "scope"),
-		wantWarning("Risky grant: workspace_database.delete (critical"+suffix+")", "scope"),
-		wantWarning("Risky grant: workspace_tasks.create (high"+suffix+")", "scope"),
-		wantWarning("Risky grant: workspace_tasks.update (high"+suffix+")", "scope"),
-		wantWarning("Risky grant: workspace_files.create (high"+suffix+")", "scope"),
-		wantWarning("Risky grant: workspace_files.read (high"+suffix+")", "scope"),
-		wantWarning("Risky grant: workspace_files.update (high"+suffix+")", "scope"),
-	}
+// tokenWarning and tokenError are the one review diagnostic of the token
+// tokenConfig names, with the given summary after the token's name, on a
+// root attribute.
+func tokenWarning(rest, attr string) diagView {
+	return diagView{tfprotov6.DiagnosticSeverityWarning, `Token "integration": ` + rest, attrPath(attr)}
 }
 
-// asErrors turns expected warnings into the errors enforce makes of them.
-func asErrors(ws []diagView) []diagView {
-	out := make([]diagView, len(ws))
-	for i, w := range ws {
-		out[i] = diagView{tfprotov6.DiagnosticSeverityError, w.summary, w.path}
-	}
-	return out
+func tokenError(rest, attr string) diagView {
+	return diagView{tfprotov6.DiagnosticSeverityError, `Token "integration": ` + rest, attrPath(attr)}
 }
 
 func TestRiskReviewPlanResourceChange(t *testing.T) {
@@ -414,6 +392,9 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 	automation := func(t *testing.T) scopes.Grants { return presetGrants(t, "automation") }
 	weweb := func(t *testing.T) scopes.Grants { return presetGrants(t, "weweb") }
 	enforce := map[string]any{"enforce": true}
+	one := func(d diagView) func(*testing.T) []diagView {
+		return func(*testing.T) []diagView { return []diagView{d} }
+	}
 
 	tests := []struct {
 		name   string
@@ -423,7 +404,7 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 		prior  func(t *testing.T) map[string]any
 		want   func(t *testing.T) []diagView
 		// check, when set, asserts more about the response.
-		check func(t *testing.T, resp *tfprotov6.PlanResourceChangeResponse)
+		check func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse)
 	}{
 		{
 			name:   "weweb preset plans silently",
@@ -436,49 +417,49 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			},
 		},
 		{
-			name:   "automation preset warns on each risky grant",
+			name:   "automation preset is one warning",
 			config: func(t *testing.T) map[string]any { return tokenConfig(automation(t), nil) },
-			want:   func(*testing.T) []diagView { return automationWarnings("") },
+			want:   one(tokenWarning("critical risk", "scope")),
 		},
 		{
 			name: "never_expires warns on its attribute",
 			config: func(t *testing.T) map[string]any {
 				return tokenConfig(weweb(t), map[string]any{"never_expires": true})
 			},
-			want: func(*testing.T) []diagView {
-				return []diagView{wantWarning("Token never expires (high)", "never_expires")}
-			},
+			want: one(tokenWarning("high risk", "never_expires")),
 		},
 		{
-			name:   "enforce turns findings into errors",
+			name:   "enforce turns the warning into an error",
 			policy: enforce,
 			config: func(t *testing.T) map[string]any { return tokenConfig(automation(t), nil) },
-			want:   func(*testing.T) []diagView { return asErrors(automationWarnings("")) },
+			want:   one(tokenError("critical risk refused by the provider policy", "scope")),
 		},
 		{
-			name:   "an acknowledgement keeps findings as warnings under enforce",
+			name:   "an acknowledgement keeps the warning under enforce",
 			policy: enforce,
 			config: func(t *testing.T) map[string]any {
 				return tokenConfig(automation(t), map[string]any{"risk_acknowledgement": "Staging only; approved by the platform team"})
 			},
-			want: func(*testing.T) []diagView { return automationWarnings(", acknowledged") },
+			want: one(tokenWarning("critical risk, acknowledged", "scope")),
 		},
 		{
-			name:   "deny fails even with an acknowledgement",
+			name:   "deny is an error only, even with an acknowledgement",
 			policy: map[string]any{"deny": []string{"workspace_database.delete"}},
 			config: func(t *testing.T) map[string]any {
 				return tokenConfig(automation(t), map[string]any{"risk_acknowledgement": "Approved"})
 			},
-			want: func(*testing.T) []diagView {
-				return append(automationWarnings(", acknowledged"),
-					wantError("Grant denied by the provider policy: workspace_database.delete (critical)", "scope"))
-			},
+			want: one(tokenError("grant denied by the provider policy", "scope")),
 		},
 		{
-			name:   "warn_at critical hides high findings",
+			name:   "warn_at critical keeps the critical scope only",
 			policy: map[string]any{"warn_at": "critical"},
 			config: func(t *testing.T) map[string]any { return tokenConfig(automation(t), nil) },
-			want:   func(*testing.T) []diagView { return automationWarnings("")[:4] },
+			want:   one(tokenWarning("critical risk", "scope")),
+			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
+				if d := resp.Diagnostics[0].Detail; strings.Contains(d, "workspace_files") || !strings.Contains(d, "workspace_database") {
+					t.Errorf("the table should hold workspace_database alone:\n%s", d)
+				}
+			},
 		},
 		{
 			name:   "warn_at medium reports a long lifetime",
@@ -486,17 +467,13 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			config: func(t *testing.T) map[string]any {
 				return tokenConfig(weweb(t), map[string]any{"expires_in": "180d"})
 			},
-			want: func(*testing.T) []diagView {
-				return []diagView{wantWarning("Token lifetime longer than 90 days (medium)", "expires_in")}
-			},
+			want: one(tokenWarning("medium risk", "expires_in")),
 		},
 		{
 			name:   "max_lifetime applies to the 7-day default",
 			policy: map[string]any{"max_lifetime": "3d"},
 			config: func(t *testing.T) map[string]any { return tokenConfig(weweb(t), nil) },
-			want: func(*testing.T) []diagView {
-				return []diagView{wantWarning("Token lifetime exceeds the policy's max_lifetime (high)", "expires_in")}
-			},
+			want:   one(tokenWarning("high risk", "expires_in")),
 		},
 		{
 			name:   "require_description reports a missing description",
@@ -504,12 +481,10 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			config: func(t *testing.T) map[string]any {
 				return tokenConfig(weweb(t), map[string]any{"description": nil})
 			},
-			want: func(*testing.T) []diagView {
-				return []diagView{wantWarning("Description required by the provider policy (high)", "description")}
-			},
+			want: one(tokenWarning("high risk", "description")),
 		},
 		{
-			name: "every scope with full CRUD is an admin key",
+			name: "every scope with full CRUD is an admin key, in the same warning",
 			config: func(t *testing.T) map[string]any {
 				var gs scopes.Grants
 				for _, k := range scopes.Keys() {
@@ -517,19 +492,11 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 				}
 				return tokenConfig(gs, nil)
 			},
-			want: func(t *testing.T) []diagView {
-				// Every grant rated high or above warns, then the admin key.
-				var gs scopes.Grants
-				for _, k := range scopes.Keys() {
-					gs = append(gs, scopes.Grant{Scope: k, Create: true, Read: true, Update: true, Delete: true})
+			want: one(tokenWarning("critical risk", "scope")),
+			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
+				if d := resp.Diagnostics[0].Detail; !strings.Contains(d, "\nAdmin key: ") {
+					t.Errorf("the warning should carry the admin key line:\n%s", d)
 				}
-				var out []diagView
-				for _, f := range policy.Review(policy.Spec{Grants: gs}, policy.Default()) {
-					if f.Rule == policy.RuleGrant && f.Severity >= scopes.SeverityHigh {
-						out = append(out, wantWarning(fmt.Sprintf("Risky grant: %s.%s (%s)", f.Scope, f.Permission, f.Severity), "scope"))
-					}
-				}
-				return append(out, wantWarning("Admin key in disguise: every permission on every scope (critical)", "scope"))
 			},
 		},
 		{
@@ -555,7 +522,7 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			prior: func(t *testing.T) map[string]any {
 				return tokenState(tokenConfig(automation(t), nil), time.Hour)
 			},
-			want: func(*testing.T) []diagView { return asErrors(automationWarnings("")) },
+			want: one(tokenError("critical risk refused by the provider policy", "scope")),
 		},
 		{
 			name:   "an unchanged token fails a deny rule",
@@ -564,9 +531,7 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			prior: func(t *testing.T) map[string]any {
 				return tokenState(tokenConfig(automation(t), nil), time.Hour)
 			},
-			want: func(*testing.T) []diagView {
-				return []diagView{wantError("Grant denied by the provider policy: workspace_database.delete (critical)", "scope")}
-			},
+			want: one(tokenError("grant denied by the provider policy", "scope")),
 		},
 		{
 			name: "a widening replacement names the grants it adds",
@@ -574,11 +539,10 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 				return tokenConfig(append(weweb(t), scopes.Grant{Scope: "workspace_files", Read: true, Delete: true}), nil)
 			},
 			prior: func(t *testing.T) map[string]any { return tokenState(tokenConfig(weweb(t), nil), time.Hour) },
-			want: func(*testing.T) []diagView {
-				return []diagView{
-					wantWarning("Risky grant: workspace_files.read (high)", "scope"),
-					wantWarning("Risky grant: workspace_files.delete (high)", "scope"),
-					wantWarning("Replacement token widens access: adds workspace_files.read, workspace_files.delete (high)", "scope"),
+			want:  one(tokenWarning("high risk", "scope")),
+			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
+				if d := resp.Diagnostics[0].Detail; !strings.Contains(d, "\nThe replacement adds workspace_files.read, workspace_files.delete.") {
+					t.Errorf("the warning should name the grants the replacement adds:\n%s", d)
 				}
 			},
 		},
@@ -588,9 +552,7 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 				return tokenConfig(scopes.Grants{{Scope: "workspace_database", Read: true}}, nil)
 			},
 			prior: func(t *testing.T) map[string]any { return tokenState(tokenConfig(automation(t), nil), time.Hour) },
-			want: func(*testing.T) []diagView {
-				return []diagView{wantWarning("Risky grant: workspace_database.read (critical)", "scope")}
-			},
+			want:  one(tokenWarning("critical risk", "scope")),
 		},
 		{
 			name: "a lifetime change is a replacement and warns",
@@ -600,7 +562,7 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			prior: func(t *testing.T) map[string]any {
 				return tokenState(tokenConfig(automation(t), nil), time.Hour)
 			},
-			want: func(*testing.T) []diagView { return automationWarnings("") },
+			want: one(tokenWarning("critical risk", "scope")),
 		},
 		{
 			name: "the same lifetime written differently is no replacement",
@@ -617,8 +579,8 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			prior: func(t *testing.T) map[string]any {
 				return tokenState(tokenConfig(automation(t), nil), 8*24*time.Hour)
 			},
-			want: func(*testing.T) []diagView { return automationWarnings("") },
-			check: func(t *testing.T, resp *tfprotov6.PlanResourceChangeResponse) {
+			want: one(tokenWarning("critical risk", "scope")),
+			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
 				// Only the rotation rule replaces this token: nothing else changed.
 				want := tftypes.NewAttributePath().WithAttributeName("expires_at")
 				if !slices.ContainsFunc(resp.RequiresReplace, want.Equal) {
@@ -633,6 +595,11 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 				blocks := scopeBlocks(automation(t))
 				blocks[0].(map[string]any)["name"] = unknown{}
 				return tokenConfig(nil, map[string]any{"scope": blocks})
+			},
+			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
+				if f := s.plannedFindings(resp); f.IsKnown() {
+					t.Errorf("findings = %v, want unknown until the scopes are known", f)
+				}
 			},
 		},
 		{
@@ -666,55 +633,90 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			}
 			got := reviewViews(resp.Diagnostics)
 			if !slices.Equal(got, want) {
-				t.Errorf("diagnostics:\n got %v\nwant %v", got, want)
+				t.Errorf("diagnostics:\n got %v\nwant %v\n%s", got, want, protoDiagText(resp.Diagnostics))
 			}
 			if tc.check != nil {
-				tc.check(t, resp)
+				tc.check(t, s, resp)
 			}
 		})
 	}
 }
 
-// TestRiskReviewDetail checks the words under a warning: the finding's own
-// summary, the explanation, and the acknowledgement when there is one.
+// plannedFindings returns the findings attribute of a planned state.
+func (s *riskServer) plannedFindings(resp *tfprotov6.PlanResourceChangeResponse) tftypes.Value {
+	t := s.t
+	t.Helper()
+	v, err := resp.PlannedState.Unmarshal(s.resource.ValueType())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	return attrs["findings"]
+}
+
+// TestRiskReviewPlannedFindings checks the findings a create plans: known at
+// plan time, every finding whatever warn_at says, in review order.
+func TestRiskReviewPlannedFindings(t *testing.T) {
+	t.Parallel()
+	s := newRiskServer(t, map[string]any{"warn_at": "critical", "max_lifetime": "30d"})
+	gs := scopes.Grants{{Scope: "workspace_content", Read: true}, {Scope: "workspace_files", Delete: true}}
+	resp := s.plan(tokenConfig(gs, map[string]any{"expires_in": "120d"}), nil)
+	requireNoDiags(t, "PlanResourceChange", resp.Diagnostics)
+	f := s.plannedFindings(resp)
+	var list []tftypes.Value
+	if err := f.As(&list); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, item := range list {
+		var fields map[string]tftypes.Value
+		if err := item.As(&fields); err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, k := range []string{"rule", "scope", "permission", "severity", "summary"} {
+			var s string
+			if err := fields[k].As(&s); err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, s)
+		}
+		got = append(got, strings.Join(parts, "|"))
+	}
+	want := []string{
+		"grant|workspace_content|read|low|can read workspace metadata, data source and branch configuration",
+		"grant|workspace_files|delete|high|can delete files from public and private storage",
+		"long_lifetime|||medium|lives 120d, longer than the 90 days of a quarterly rotation",
+		"max_lifetime|||high|lives 120d, over the provider policy's max_lifetime of 30d",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestRiskReviewDetail checks the words under the warning: a table row per
+// reported scope, the reach, how to narrow, and the acknowledgement.
 func TestRiskReviewDetail(t *testing.T) {
 	t.Parallel()
 	s := newRiskServer(t, map[string]any{"enforce": true})
 	gs := scopes.Grants{{Scope: "workspace_database", Delete: true, Read: true}}
 	resp := s.plan(tokenConfig(gs, map[string]any{"risk_acknowledgement": "Approved by Dana for the nightly cleanup"}), nil)
-	var del *tfprotov6.Diagnostic
-	for _, d := range resp.Diagnostics {
-		if d.Summary == "Risky grant: workspace_database.delete (critical, acknowledged)" {
-			del = d
-		}
+	if len(resp.Diagnostics) != 1 {
+		t.Fatalf("want one warning:\n%s", protoDiagText(resp.Diagnostics))
 	}
-	if del == nil {
-		t.Fatalf("no warning for workspace_database.delete:\n%s", protoDiagText(resp.Diagnostics))
-	}
-	f := findingFor(t, gs, "workspace_database", scopes.Delete)
-	for _, want := range []string{
-		f.Summary + "\n\n",
-		"all workspaces of its instance",
+	want := strings.Join([]string{
+		"  workspace_database  - R - D  critical  every record and schema, all data sources",
+		`Reach: the token works in every workspace of instance "e2e", not only the one an integration uses.`,
+		"Narrow workspace_database: Xano calls this the most powerful scope: serve application data through an API " +
+			"endpoint with its own authentication, or grant read only.",
 		"Acknowledged: Approved by Dana for the nightly cleanup",
-	} {
-		if !strings.Contains(del.Detail, want) {
-			t.Errorf("detail lacks %q:\n%s", want, del.Detail)
-		}
+	}, "\n")
+	if d := resp.Diagnostics[0]; d.Summary != `Token "integration": critical risk, acknowledged` || d.Detail != want {
+		t.Errorf("warning:\n%s\n%s\nwant the detail:\n%s", d.Summary, d.Detail, want)
 	}
-	if !strings.HasPrefix(del.Detail, f.Summary) {
-		t.Errorf("detail should start with the finding's summary %q:\n%s", f.Summary, del.Detail)
-	}
-}
-
-func findingFor(t *testing.T, gs scopes.Grants, key string, p scopes.Permission) policy.Finding {
-	t.Helper()
-	for _, f := range policy.Review(policy.Spec{Grants: gs}, policy.Default()) {
-		if f.Rule == policy.RuleGrant && f.Scope == key && f.Permission == p {
-			return f
-		}
-	}
-	t.Fatalf("no finding for %s.%s", key, p)
-	return policy.Finding{}
 }
 
 // TestRiskReviewEnforcedDetail checks that an enforced error says why it
@@ -724,12 +726,12 @@ func TestRiskReviewEnforcedDetail(t *testing.T) {
 	s := newRiskServer(t, map[string]any{"enforce": true})
 	resp := s.plan(tokenConfig(presetGrants(t, "weweb"), map[string]any{"never_expires": true}), nil)
 	got := views(resp.Diagnostics)
-	want := []diagView{wantError("Token never expires (high)", "never_expires")}
+	want := []diagView{tokenError("high risk refused by the provider policy", "never_expires")}
 	if !slices.Equal(got, want) {
 		t.Fatalf("diagnostics:\n got %v\nwant %v", got, want)
 	}
-	if d := resp.Diagnostics[0].Detail; !strings.Contains(d, "enforce = true") || !strings.Contains(d, "risk_acknowledgement") {
-		t.Errorf("detail should name enforce and risk_acknowledgement:\n%s", d)
+	if d := resp.Diagnostics[0].Detail; !strings.Contains(d, "Enforced: ") || !strings.Contains(d, "risk_acknowledgement") {
+		t.Errorf("detail should say enforce made it an error and name risk_acknowledgement:\n%s", d)
 	}
 }
 
@@ -743,6 +745,7 @@ func TestRiskReviewFunction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sub := policy.Subject{Name: "ci", Ephemeral: true}
 	tests := []struct {
 		name string
 		pol  policy.Policy
@@ -752,45 +755,30 @@ func TestRiskReviewFunction(t *testing.T) {
 		want []string
 	}{
 		{
-			name: "warnings when warn is set",
+			name: "a warning when warn is set",
 			pol:  policy.Default(), next: policy.Spec{Grants: db}, warn: true,
-			want: []string{"warning|Risky grant: workspace_database.read (critical)|scope"},
+			want: []string{`warning|Ephemeral token "ci": critical risk|scope`},
 		},
 		{
-			name: "no warnings without warn",
+			name: "no warning without warn",
 			pol:  policy.Default(), next: policy.Spec{Grants: db},
 		},
 		{
 			name: "errors without warn",
 			pol:  policy.Policy{Deny: []policy.Pattern{denyDB}}, next: policy.Spec{Grants: db},
-			want: []string{"error|Grant denied by the provider policy: workspace_database.read (critical)|scope"},
+			want: []string{`error|Ephemeral token "ci": grant denied by the provider policy|scope`},
 		},
 		{
-			name: "widening only with prev",
-			pol:  policy.Default(),
-			prev: &policy.Spec{Grants: scopes.Grants{{Scope: "workspace_content", Read: true}}},
-			next: policy.Spec{Grants: db}, warn: true,
-			want: []string{
-				"warning|Risky grant: workspace_database.read (critical)|scope",
-				"warning|Replacement token widens access: adds workspace_database.read (critical)|scope",
-			},
-		},
-		{
-			name: "narrowing shows at warn_at low",
-			pol:  policy.Policy{WarnAt: scopes.SeverityLow},
-			prev: &policy.Spec{Grants: scopes.Grants{{Scope: "workspace_content", Read: true}, {Scope: "workspace_api_groups", Read: true}}},
-			next: policy.Spec{Grants: scopes.Grants{{Scope: "workspace_content", Read: true}}}, warn: true,
-			want: []string{
-				"warning|Risky grant: workspace_content.read (low)|scope",
-				"warning|Replacement token narrows access: drops workspace_api_groups.read (low)|scope",
-			},
+			name: "a lifetime and a scope finding concern the whole token",
+			pol:  policy.Default(), next: policy.Spec{Grants: db, NeverExpires: true}, warn: true,
+			want: []string{`warning|Ephemeral token "ci": critical risk|`},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, d := range riskReview(ctx, tc.pol, tc.prev, tc.next, tc.warn) {
+			for _, d := range riskReview(ctx, tc.pol, sub, tc.prev, tc.next, tc.warn) {
 				p := ""
 				if wp, ok := d.(diag.DiagnosticWithPath); ok {
 					p = wp.Path().String()
@@ -801,6 +789,31 @@ func TestRiskReviewFunction(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestReviewSubject checks how a token is named: by its name, with the
+// instance only when it is not the provider's default.
+func TestReviewSubject(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		tokenName types.String
+		instance  types.String
+		ephemeral bool
+		want      string
+		wantInst  string
+	}{
+		{"default instance", types.StringValue("n8n"), types.StringValue("main"), false, `Token "n8n"`, "main"},
+		{"another instance", types.StringValue("n8n"), types.StringValue("staging"), false, `Token "n8n" on instance "staging"`, "staging"},
+		{"instance from the provider", types.StringValue("ci"), types.StringNull(), true, `Ephemeral token "ci"`, "main"},
+		{"name unknown", types.StringUnknown(), types.StringValue("main"), false, `Token "(name known after apply)"`, "main"},
+	}
+	for _, tc := range tests {
+		got := reviewSubject(tc.tokenName, tc.instance, "main", tc.ephemeral)
+		if got.String() != tc.want || got.Instance != tc.wantInst {
+			t.Errorf("%s: subject = %q on %q, want %q on %q", tc.name, got, got.Instance, tc.want, tc.wantInst)
+		}
 	}
 }
 
@@ -860,22 +873,6 @@ func TestPolicySpec(t *testing.T) {
 				t.Errorf("spec:\n got %+v\nwant %+v", got, tc.want)
 			}
 		})
-	}
-}
-
-// TestFindingPath checks that every finding points at a resource attribute.
-func TestFindingPath(t *testing.T) {
-	t.Parallel()
-	for attr, want := range map[string]path.Path{
-		policy.AttrScope:        path.Root("scope"),
-		policy.AttrExpiresIn:    path.Root("expires_in"),
-		policy.AttrNeverExpires: path.Root("never_expires"),
-		policy.AttrDescription:  path.Root("description"),
-		"":                      path.Root("scope"),
-	} {
-		if got := findingPath(policy.Finding{Attribute: attr}); !got.Equal(want) {
-			t.Errorf("findingPath(%q) = %s, want %s", attr, got, want)
-		}
 	}
 }
 

@@ -89,8 +89,11 @@ type Scope struct {
 	DisplayName string
 	// Description is Xano's one-line description of the scope.
 	Description string
-	// Includes lists what the scope reaches, in the seeds' words.
+	// Includes lists what the scope reaches, in the words of Xano's scope reference.
 	Includes []string
+	// Reach says in a few words what a grant on the scope exposes, for the
+	// one line per scope of the plan's risk review.
+	Reach string
 	// Risk is the severity of granting each permission.
 	Risk map[Permission]Severity
 	// Exposure says, per permission, what a holder of the grant can do, in
@@ -124,6 +127,7 @@ var catalog = []Scope{
 		DisplayName: "Workspace Database",
 		Description: "Database access including table data and schema across all data sources.",
 		Includes:    []string{"database table content (records)", "table schemas and structures", "all connected data sources", "field definitions and relationships"},
+		Reach:       "every record and schema, all data sources",
 		Risk:        risk(crit, crit, crit, crit),
 		Exposure: map[Permission]string{
 			Create: "insert records and create tables, fields and relationships in every data source",
@@ -131,7 +135,7 @@ var catalog = []Scope{
 			Update: "change any record, field definition or relationship across all data sources",
 			Delete: "delete records and drop tables across all data sources",
 		},
-		Narrowing: "Xano calls this the most powerful scope: prefer an API endpoint with its own authentication for application data; if the tool must reach the database directly, grant read only.",
+		Narrowing: "Xano calls this the most powerful scope: serve application data through an API endpoint with its own authentication, or grant read only.",
 	},
 	{
 		Key:         "workspace_content",
@@ -139,6 +143,7 @@ var catalog = []Scope{
 		DisplayName: "Workspace Content",
 		Description: "Workspace-wide information including data sources, branches, basic workspace metadata and import/export.",
 		Includes:    []string{"data source configurations", "branch information and management", "basic workspace metadata", "import/export operations", "workspace cloning and migration"},
+		Reach:       "data sources, branches, import/export",
 		Risk:        risk(high, low, high, high),
 		Exposure: map[Permission]string{
 			Create: "create data sources and branches, import data and clone workspaces",
@@ -154,6 +159,7 @@ var catalog = []Scope{
 		DisplayName: "Workspace Live Data Source",
 		Description: "Specific access to the live (production) data source.",
 		Includes:    []string{"the production data source only", "live branch database access", "production-specific configurations"},
+		Reach:       "production data, your customers' records",
 		Risk:        risk(crit, crit, crit, crit),
 		Exposure: map[Permission]string{
 			Create: "write new data into the live (production) data source",
@@ -161,7 +167,7 @@ var catalog = []Scope{
 			Update: "change data in the live (production) data source",
 			Delete: "delete data from the live (production) data source",
 		},
-		Narrowing: "Xano marks this scope critical for production access: give it only to production-facing tools that need it, read only, with a short lifetime.",
+		Narrowing: "Xano marks this scope critical: give it only to production-facing tools that need it, read only, with a short lifetime.",
 	},
 	{
 		Key:         "workspace_api_groups",
@@ -169,6 +175,7 @@ var catalog = []Scope{
 		DisplayName: "Workspace API Groups",
 		Description: "Access to APIs and API group configurations.",
 		Includes:    []string{"API endpoint definitions", "API group organization", "endpoint configurations and settings", "API metadata and documentation"},
+		Reach:       "the API endpoints your application serves",
 		Risk:        risk(high, low, high, high),
 		Exposure: map[Permission]string{
 			Create: "add API endpoints and groups, which go live for your application's callers",
@@ -184,6 +191,7 @@ var catalog = []Scope{
 		DisplayName: "Workspace Functions",
 		Description: "Access to custom functions and logic.",
 		Includes:    []string{"custom function definitions", "function code and logic", "function metadata and configuration", "dependency relationships"},
+		Reach:       "the code of custom functions",
 		Risk:        risk(high, med, high, high),
 		Exposure: map[Permission]string{
 			Create: "add custom functions, that is new code your endpoints and tasks can run",
@@ -199,6 +207,7 @@ var catalog = []Scope{
 		DisplayName: "Workspace Addons",
 		Description: "Access to workspace addons and extensions.",
 		Includes:    []string{"addon configurations", "extension settings", "third-party integrations", "addon metadata"},
+		Reach:       "addons and third-party integrations",
 		Risk:        risk(med, low, med, high),
 		Exposure: map[Permission]string{
 			Create: "add addons and extensions to any workspace of the instance",
@@ -214,6 +223,7 @@ var catalog = []Scope{
 		DisplayName: "Workspace Tasks",
 		Description: "Access to background tasks and job management.",
 		Includes:    []string{"task definitions and configurations", "job queue management", "task execution history", "scheduled task settings"},
+		Reach:       "background tasks, code run on a timer",
 		Risk:        risk(high, low, high, high),
 		Exposure: map[Permission]string{
 			Create: "schedule new background tasks, that is code that runs on a timer",
@@ -229,6 +239,7 @@ var catalog = []Scope{
 		DisplayName: "Workspace Files",
 		Description: "Access to public and private file storage.",
 		Includes:    []string{"file upload and download", "file metadata and organization", "storage quota management", "file access permissions"},
+		Reach:       "every file, private ones included",
 		Risk:        risk(high, high, high, high),
 		Exposure: map[Permission]string{
 			Create: "upload files into public and private storage",
@@ -236,7 +247,7 @@ var catalog = []Scope{
 			Update: "replace files and change file access permissions",
 			Delete: "delete files from public and private storage",
 		},
-		Narrowing: "Private files are readable with this scope: grant it only to tools that process documents, and without delete unless they must.",
+		Narrowing: "Grant it only to tools that process documents, without delete unless they must.",
 	},
 	{
 		Key:         "workspace_request_history",
@@ -244,6 +255,7 @@ var catalog = []Scope{
 		DisplayName: "Workspace Request History",
 		Description: "Access to API request logs and history.",
 		Includes:    []string{"API request logs", "performance metrics", "error tracking data", "usage analytics"},
+		Reach:       "API request logs, may hold personal data",
 		Risk:        risk(med, med, high, high),
 		Exposure: map[Permission]string{
 			Create: "write request history entries",
@@ -251,7 +263,7 @@ var catalog = []Scope{
 			Update: "change request history entries, tampering with the audit trail of API calls",
 			Delete: "delete request history, erasing the audit trail of API calls",
 		},
-		Narrowing: "Read is what monitoring needs; request logs may carry personal data, so keep the token's lifetime short.",
+		Narrowing: "Read is what monitoring needs; keep the token's lifetime short.",
 	},
 }
 

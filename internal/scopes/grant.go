@@ -59,7 +59,7 @@ func (g Grant) Perms() []Permission {
 // Empty reports whether the grant grants nothing.
 func (g Grant) Empty() bool { return !g.Create && !g.Read && !g.Update && !g.Delete }
 
-// Letters renders the grant the way the seeds' tables do, e.g. "CRU-".
+// Letters renders the grant the way the tables of Xano's scope guide do, e.g. "CRU-".
 func (g Grant) Letters() string {
 	b := []byte("----")
 	for i, p := range Permissions {

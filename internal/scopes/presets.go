@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Preset is one of the seeds' recommended configurations.
+// Preset is one of the recipes of Xano's scope guide.
 type Preset struct {
 	Name      string
 	Purpose   string
@@ -56,7 +56,7 @@ var presets = []Preset{
 	},
 }
 
-// Presets returns the five presets in the seeds' order.
+// Presets returns the five presets in the order of Xano's scope guide.
 func Presets() []Preset {
 	out := make([]Preset, len(presets))
 	for i, p := range presets {
@@ -66,7 +66,7 @@ func Presets() []Preset {
 	return out
 }
 
-// PresetNames returns the preset names in the seeds' order.
+// PresetNames returns the preset names in the order of Xano's scope guide.
 func PresetNames() []string {
 	out := make([]string, len(presets))
 	for i, p := range presets {

@@ -17,7 +17,6 @@ import (
 	mathrand "math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,9 +108,9 @@ type Client struct {
 
 // New validates cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	base, err := validateBaseURL(cfg.BaseURL)
+	base, err := ParseBaseURL(cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("invalid Xano client configuration: %w", err)
 	}
 	if strings.TrimSpace(cfg.AccessToken) == "" {
 		return nil, errors.New("invalid Xano client configuration: the access token is empty; set access_token or XANO_ACCESS_TOKEN")
@@ -169,27 +168,6 @@ func New(cfg Config) (*Client, error) {
 	hc.Timeout = c.requestTimeout
 	c.httpClient = &hc
 	return c, nil
-}
-
-func validateBaseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL is empty; set base_url or XANO_BASE_URL (for Xano: %s)", DefaultBaseURL)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL does not parse; use an absolute URL such as %s", DefaultBaseURL)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q is not an absolute http or https URL; use one such as %s", safeURL(u), DefaultBaseURL)
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q carries credentials; pass the token as access_token instead", safeURL(u))
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("invalid Xano client configuration: the base URL %q has a query or fragment; remove it", safeURL(u))
-	}
-	return strings.TrimRight(raw, "/"), nil
 }
 
 // Redact replaces the access token and every secret the client has minted
@@ -300,15 +278,16 @@ func (c *Client) CreateTokenWithKey(ctx context.Context, instance string, req Cr
 }
 
 // hideCreateExcerpt drops the body excerpt of a create response the client
-// could not use when that body is JSON: it may carry the new token's secret
-// under a key the redaction does not recognise (JSON keys match without
-// regard to case, and may be escaped), so no excerpt of it is safe to show.
+// could not use when that body is JSON, behind a byte order mark or a ")]}'"
+// guard too: it may carry the new token's secret under a key the masking
+// does not recognise (JSON keys may be escaped), so no excerpt of it is safe
+// to show.
 func hideCreateExcerpt(err error) {
 	var de *DecodeError
 	if !errors.As(err, &de) || de.Excerpt == "" {
 		return
 	}
-	if trimmed := strings.TrimLeft(de.Excerpt, " "); strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+	if trimmed := trimJSONPrefix([]byte(de.Excerpt)); bytes.HasPrefix(trimmed, []byte("{")) || bytes.HasPrefix(trimmed, []byte("[")) {
 		de.Excerpt = ""
 		de.Reason += " (the body is not shown, since it may hold the new token's secret)"
 	}
@@ -415,6 +394,10 @@ func isNilTarget(out any) bool {
 		return *v == nil
 	case **Me:
 		return *v == nil
+	case **Instance:
+		return *v == nil
+	case **[]Instance:
+		return *v == nil
 	}
 	return false
 }
@@ -429,7 +412,8 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 	if payload != nil {
 		body = payload
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.baseURL+path, body)
+	st := &attemptState{c: c, ctx: ctx, method: method, path: safePath, idempotent: method != http.MethodPost || idempotencyKey != "", keyed: idempotencyKey != "" || method == http.MethodDelete}
+	req, err := retryablehttp.NewRequestWithContext(st.trace(ctx), method, c.baseURL+path, body)
 	if err != nil {
 		return nil, &TransportError{Method: method, Path: safePath, Message: "building the request failed: " + c.Redact(err.Error()), cause: err}
 	}
@@ -443,7 +427,6 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 		req.Header.Set(HeaderIdempotency, idempotencyKey)
 	}
 
-	st := &attemptState{c: c, ctx: ctx, method: method, path: safePath, idempotent: method != http.MethodPost || idempotencyKey != "", keyed: idempotencyKey != "" || method == http.MethodDelete}
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.httpClient,
 		RetryWaitMin: c.retryWaitMin,
@@ -463,14 +446,16 @@ func (c *Client) do(ctx context.Context, method, path string, payload []byte, id
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return &TransportError{Method: method, Path: safePath, Attempts: attempts, Uncertain: uncertain, Message: message, cause: cause, hint: hint}
+		return &TransportError{Method: method, Path: safePath, Attempts: attempts, Uncertain: uncertain,
+			NothingSent: !st.sent, Message: message, cause: cause, hint: hint}
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return nil, fail("the request was cancelled before the API answered: "+ctxErr.Error(), ctxErr, st.uncertain, "")
 	}
 	if err != nil {
-		// A POST that got no answer may have reached the server.
-		return nil, fail("could not reach the Xano API: "+c.Redact(err.Error()), err, method == http.MethodPost, transportHint(err))
+		// A POST that got no answer may have reached the server, unless no
+		// attempt ever had a connection to send it on.
+		return nil, fail("could not reach the Xano API: "+c.Redact(err.Error()), err, method == http.MethodPost && st.sent, transportHint(err))
 	}
 	if resp == nil {
 		return nil, fail("the HTTP client returned no response", nil, false, "")
@@ -496,18 +481,41 @@ func transportHint(err error) string {
 }
 
 // apiError builds the typed error for a non-2xx response, with the server's
-// code and message when the body is a Xano JSON error, an excerpt otherwise.
-// safePath is already redacted.
+// code and message when the body is a Xano JSON error (behind a byte order
+// mark or a ")]}'" guard too), an excerpt otherwise. The error is classified
+// on the code and message as sent, and shows them masked. safePath is
+// already redacted.
 func (c *Client) apiError(method, safePath string, status int, data []byte, attempts int) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: safePath, Attempts: attempts}
 	var eb ErrorBody
-	if err := json.Unmarshal(data, &eb); err == nil && (eb.Code != "" || eb.Message != "") {
-		e.Code = c.scrub(eb.Code)
+	if err := json.Unmarshal(trimJSONPrefix(data), &eb); err == nil && (eb.Code != "" || eb.Message != "") {
+		e.classified = true
+		if knownCodes[eb.Code] {
+			e.xanoCode = eb.Code
+		}
+		e.limit = isLimitMessage(eb.Message)
+		e.Code = c.scrubCode(eb.Code)
 		e.Message = c.scrub(eb.Message)
 		return e
 	}
+	e.classified = true
 	e.Excerpt = c.excerpt(data)
 	return e
+}
+
+// knownCodes are the error codes of Xano's documentation: fixed words, shown
+// as they are even when masking a short access token would rewrite them.
+var knownCodes = map[string]bool{
+	CodeInputError: true, CodeUnauthorized: true, CodeAccessDenied: true,
+	CodeNotFound: true, CodeTooManyRequests: true, CodeFatal: true,
+}
+
+// scrubCode masks an error code for display, unless it is one of Xano's.
+func (c *Client) scrubCode(code string) string {
+	if knownCodes[code] {
+		return code
+	}
+	return c.scrub(code)
 }
 
 // decodeError builds the error for a 2xx body that does not fit the
@@ -517,11 +525,11 @@ func (c *Client) decodeError(method, path string, status int, what, reason strin
 		Reason: c.scrub(reason), Excerpt: c.excerpt(data)}
 }
 
-// excerpt returns the first bytes of a body, safe to show: scrubbed, with a
-// "token" field the client could not parse redacted too, cut at maxExcerpt
-// bytes on a character boundary.
+// excerpt returns the first bytes of a body, safe to show: scrubbed, with
+// the value of any token or secret field masked whatever the body's format,
+// cut at maxExcerpt bytes on a character boundary.
 func (c *Client) excerpt(data []byte) string {
-	s := redactTokenField(c.scrub(string(bytes.ToValidUTF8(data, []byte("?")))))
+	s := maskFields(c.scrub(string(bytes.ToValidUTF8(bytes.TrimPrefix(data, utf8BOM), []byte("?")))))
 	s = strings.TrimSpace(s)
 	if len(s) > maxExcerpt {
 		cut := maxExcerpt
@@ -534,9 +542,10 @@ func (c *Client) excerpt(data []byte) string {
 }
 
 // scrub makes server text safe to show: control characters dropped, then
-// secrets redacted. The order matters: removing control characters
-// afterwards could join the pieces of a secret split by one.
-func (c *Client) scrub(s string) string { return c.Redact(stripControl(s)) }
+// the client's secrets and anything shaped like a secret masked. The order
+// matters: removing control characters afterwards could join the pieces of
+// a secret split by one.
+func (c *Client) scrub(s string) string { return maskShapes(c.Redact(stripControl(s))) }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
@@ -574,7 +583,7 @@ func (c *Client) ConfirmTokenGone(ctx context.Context, instance string, id int64
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		return false, err
 	}
-	if apiErr.Code != CodeNotFound {
+	if !apiErr.HasCode(CodeNotFound) {
 		return false, fmt.Errorf("%w (a 404 without Xano's %s code: check that base_url points at the Xano Metadata API)", err, CodeNotFound)
 	}
 	tokens, listErr := c.ListTokens(ctx, instance)
@@ -587,12 +596,4 @@ func (c *Client) ConfirmTokenGone(ctx context.Context, instance string, id int64
 		}
 	}
 	return true, nil
-}
-
-// safeURL renders u for an error message without what could hold a secret:
-// the password, the query and the fragment.
-func safeURL(u *url.URL) string {
-	c := *u
-	c.RawQuery, c.Fragment, c.RawFragment = "", "", ""
-	return c.Redacted()
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -977,19 +979,159 @@ func TestRedact(t *testing.T) {
 	}
 }
 
-func TestRedactTokenField(t *testing.T) {
+func TestMaskFields(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{
-		`{"token":"abc"}`:           `{"token":"***"}`,
-		`{"token" : "a\"b", "x":1}`: `{"token" : "***", "x":1}`,
-		`{"token":"cut-off`:         `{"token":"***`,
-		`{"tokens":"x"}`:            `{"tokens":"x"}`,
-		`{"name":"token"}`:          `{"name":"token"}`,
+		`{"token":"abc"}`:                       `{"token":"***"}`,
+		`{"token" : "a\"b", "x":1}`:             `{"token" : "***", "x":1}`,
+		`{"token":"cut-off`:                     `{"token":"***`,
+		`{"Token":"abc"}`:                       `{"Token":"***"}`,
+		`{"TOKEN": "abc", "id": 1}`:             `{"TOKEN": "***", "id": 1}`,
+		`{"access_token":"abc"}`:                `{"access_token":"***"}`,
+		`{"refreshToken":"abc"}`:                `{"refreshToken":"***"}`,
+		`{"client_secret":"abc"}`:               `{"client_secret":"***"}`,
+		`{'token': 'abc'}`:                      `{'token': '***'}`,
+		`{"token": 12345}`:                      `{"token": ***}`,
+		`token=abc&name=x`:                      `token=***&name=x`,
+		`Token: abc`:                            `Token: ***`,
+		`<input name=x token=abc>`:              `<input name=x token=***>`,
+		`{"tokens":"x"}`:                        `{"tokens":"x"}`,
+		`{"name":"token"}`:                      `{"name":"token"}`,
+		`{"name":"token", "description":"x"}`:   `{"name":"token", "description":"x"}`,
+		`no token here`:                         `no token here`,
+		`{"items":[{"id":1,"name":"token x"}]}`: `{"items":[{"id":1,"name":"token x"}]}`,
 	}
 	for in, want := range tests {
-		if got := redactTokenField(in); got != want {
-			t.Errorf("redactTokenField(%q) = %q, want %q", in, got, want)
+		if got := maskFields(in); got != want {
+			t.Errorf("maskFields(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestMaskShapes(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"minted xano_mt_0123456789abcdef0123456789abcdef01234567 here": "minted *** here",
+		`"xano_mt_abc"`: `"***"`,
+		"jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl end": "jwt *** end",
+		"Authorization: Bearer abc.def":                             "Authorization: Bearer ***",
+		"xano_mt_ alone":                                            "xano_mt_ alone",
+		"eyJ alone":                                                 "eyJ alone",
+		"plain text":                                                "plain text",
+	}
+	for in, want := range tests {
+		if got := maskShapes(in); got != want {
+			t.Errorf("maskShapes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTrimJSONPrefix(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		`{"a":1}`:          `{"a":1}`,
+		"\ufeff{\"a\":1}":  `{"a":1}`,
+		")]}'\n{\"a\":1}":  `{"a":1}`,
+		")]}',\n{\"a\":1}": `{"a":1}`,
+		"\ufeff )]}', [1]": `[1]`,
+		"<html>":           "<html>",
+		")]}x":             ")]}x",
+	}
+	for in, want := range tests {
+		if got := string(trimJSONPrefix([]byte(in))); got != want {
+			t.Errorf("trimJSONPrefix(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestClassifyBeforeMasking answers with a short access token that occurs
+// inside Xano's error codes and messages: masking it for display must not
+// change how the error is classified, or a token revoked in the dashboard
+// would stop being recognised as gone.
+func TestClassifyBeforeMasking(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch {
+		case r.Method == http.MethodPost:
+			writeError(w, 400, CodeInputError, LimitMessage)
+		case strings.HasSuffix(r.URL.Path, "/token"):
+			writeJSON(w, 200, TokenPage{Items: []Token{}})
+		default:
+			writeError(w, 404, CodeNotFound, "Token not found.")
+		}
+	})
+	for _, token := range []string{"T", "O", "a", "N"} {
+		c := fastClient(t, f.srv.URL, func(c *Config) { c.AccessToken = token })
+		_, err := c.GetToken(t.Context(), "main", 7)
+		if !IsNotFound(err) || !strings.Contains(err.Error(), CodeNotFound) {
+			t.Errorf("token %q: GET error %v, want a 404 that shows %s", token, err, CodeNotFound)
+		}
+		gone, cerr := c.ConfirmTokenGone(t.Context(), "main", 7, err)
+		if !gone || cerr != nil {
+			t.Errorf("token %q: ConfirmTokenGone = %v, %v; want the token confirmed gone", token, gone, cerr)
+		}
+		_, err = c.CreateToken(t.Context(), "main", CreateTokenRequest{Name: "x"})
+		if !IsLimitReached(err) || !IsInputError(err) {
+			t.Errorf("token %q: create error %v, want the token limit", token, err)
+		}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && strings.Contains(apiErr.Message, token+"oken") {
+			t.Errorf("token %q: the displayed message %q is not masked", token, apiErr.Message)
+		}
+	}
+}
+
+// TestMaskedExcerpts sends bodies the client cannot use, holding a secret
+// under every spelling and in every format a proxy or a broken server might
+// use: no error may show it.
+func TestMaskedExcerpts(t *testing.T) {
+	t.Parallel()
+	const secret = "xano_mt_6f1c0ffee0ddba11c0ffee0ddba11c0ffee0ddba"
+	const foreign = "never-seen-42"
+	tests := []struct {
+		name, body string
+		status     int
+		create     bool
+		// show is a text of the body the error must still show.
+		show string
+	}{
+		{"capitalised key in a get", `{"id":"x","Token":"` + foreign + `"}`, 200, false, `Token`},
+		{"upper-case key in a get", `{"id":"x","TOKEN":"` + foreign + `"}`, 200, false, `TOKEN`},
+		{"BOM before a create answer", "\ufeff{\"id\":1,\"Token\":\"" + secret + "\"}", 200, true, "not shown"},
+		{"guard before a create answer", ")]}',\n{\"id\":1,\"tOkEn\":\"" + foreign + "\"}", 200, true, "not shown"},
+		{"escaped key in a create answer", `{"id":"1","\u0074oken":"` + foreign + `"}`, 200, true, "not shown"},
+		{"form body in an error", "token=" + foreign + "&error=bad", 500, false, "error=bad"},
+		{"YAML body in an error", "error: bad\ntoken: " + foreign, 502, false, "error: bad"},
+		{"HTML echoing a minted secret", "<html>bad gateway " + secret + "</html>", 502, true, "bad gateway"},
+		{"minted secret in a Xano message", `{"code":"ERROR_FATAL","message":"cannot store ` + secret + `"}`, 500, false, "cannot store"},
+		{"JWT in a Xano message", `{"code":"ERROR_FATAL","message":"token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.` + foreign + `"}`, 500, false, "ERROR_FATAL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, tt.body)
+			})
+			c := fastClient(t, f.srv.URL, func(c *Config) { c.MaxRetries = 0 })
+			var err error
+			if tt.create {
+				_, err = c.CreateToken(t.Context(), "main", CreateTokenRequest{Name: "x"})
+			} else {
+				_, err = c.GetToken(t.Context(), "main", 1)
+			}
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			for _, s := range []string{err.Error(), fmt.Sprintf("%#v", err)} {
+				if strings.Contains(s, secret) || strings.Contains(s, foreign) || strings.Contains(s, "eyJzdWIiOiIxIn0") {
+					t.Errorf("the error shows a secret: %s", s)
+				}
+			}
+			if !strings.Contains(err.Error(), tt.show) {
+				t.Errorf("the error %q does not show %q", err, tt.show)
+			}
+		})
 	}
 }
 
@@ -1105,5 +1247,63 @@ func TestAPIErrorNoDoublePeriod(t *testing.T) {
 		if s := e.Error(); strings.Contains(s, "..") {
 			t.Errorf("%q has a doubled period", s)
 		}
+	}
+}
+
+// TestNothingSent tells a create that never left the machine from one whose
+// outcome is unknown: only when no attempt got a connection (refused, DNS
+// failure) is it certain that no token was minted.
+func TestNothingSent(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := l.Addr().String()
+	l.Close()
+	dnsFailure := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "xano.invalid", IsNotFound: true}}
+		},
+	}}
+	dropped := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { hangUp(t, w) })
+	var refusedThenDropped atomic.Int32
+	// The first attempt is refused, the next ones reach a server that hangs
+	// up: once any attempt was sent, the outcome is unknown.
+	mixed := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { hangUp(t, w) })
+	mixedClient := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if refusedThenDropped.Add(1) == 1 {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+			}
+			return (&net.Dialer{}).DialContext(ctx, network, strings.TrimPrefix(mixed.srv.URL, "http://"))
+		},
+	}}
+	tests := []struct {
+		name        string
+		baseURL     string
+		hc          *http.Client
+		nothingSent bool
+	}{
+		{"connection refused", "http://" + closedAddr, nil, true},
+		{"DNS failure", "http://xano.invalid", dnsFailure, true},
+		{"dropped after sending", dropped.srv.URL, nil, false},
+		{"refused, then dropped after sending", "http://xano.invalid", mixedClient, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := fastClient(t, tt.baseURL, func(c *Config) { c.HTTPClient = tt.hc; c.MaxRetries = 2 })
+			_, err := c.CreateToken(t.Context(), "main", CreateTokenRequest{Name: "x"})
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			if got := NothingSent(err); got != tt.nothingSent {
+				t.Errorf("NothingSent = %v, want %v: %v", got, tt.nothingSent, err)
+			}
+			if got := MayHaveCommitted(err); got == tt.nothingSent {
+				t.Errorf("MayHaveCommitted = %v, want %v: %v", got, !tt.nothingSent, err)
+			}
+		})
 	}
 }

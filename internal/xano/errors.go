@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 )
 
@@ -13,7 +12,9 @@ const maxExcerpt = 200
 
 // APIError is a non-2xx answer of the Metadata API. Code and Message come
 // from a Xano JSON error body; Excerpt holds the start of any other body. All
-// strings are redacted by the client before the error is built.
+// three are masked by the client before the error is built, for display;
+// the predicates (IsNotFound, IsLimitReached...) use what the client read
+// in the answer before masking it.
 type APIError struct {
 	StatusCode int
 	Code       string
@@ -25,7 +26,43 @@ type APIError struct {
 	// Uncertain is set on a failed POST when an earlier attempt may have
 	// been processed without its answer arriving.
 	Uncertain bool
+	// classified is set when the client built the error: it classified the
+	// raw answer before masking it, since masking a short access token could
+	// rewrite a code such as ERROR_CODE_NOT_FOUND. The results are kept
+	// instead of the raw text, which could hold a secret.
+	classified bool
+	// xanoCode is the code as sent when it is one of Xano's documented
+	// codes, "" otherwise.
+	xanoCode string
+	// limit is set when the raw message speaks of the active-token limit.
+	limit bool
 }
+
+// code is the server's error code as sent, for classification; an error
+// built by hand has only Code.
+func (e *APIError) code() string {
+	if e.classified {
+		return e.xanoCode
+	}
+	return e.Code
+}
+
+// limitReached reports a message about the active-token limit, read before
+// masking when the client built the error.
+func (e *APIError) limitReached() bool {
+	if e.classified {
+		return e.limit
+	}
+	return isLimitMessage(e.Message)
+}
+
+// isLimitMessage recognises the limit by the phrase "active tokens".
+func isLimitMessage(msg string) bool {
+	return strings.Contains(strings.ToLower(msg), "active tokens")
+}
+
+// HasCode reports whether the server answered with the Xano error code.
+func (e *APIError) HasCode(code string) bool { return e.code() == code }
 
 // Error returns e.g. "POST /instance/main/token: 400 ERROR_CODE_INPUT_ERROR:
 // name must be ...", with the attempts made and a hint when they help.
@@ -86,8 +123,12 @@ type TransportError struct {
 	Message  string
 	// Uncertain is set on a failed POST that may have reached the server.
 	Uncertain bool
-	cause     error
-	hint      string
+	// NothingSent is set when no attempt got a connection (refused, DNS
+	// failure, failed TLS handshake): the server never saw the request, so
+	// it was certainly not carried out.
+	NothingSent bool
+	cause       error
+	hint        string
 }
 
 // Error describes the failure and, after retries, how many attempts ran.
@@ -137,6 +178,13 @@ func MayHaveCommitted(err error) bool {
 	return errors.As(err, &t) && t.Uncertain
 }
 
+// NothingSent reports a request that never reached the server: every
+// attempt failed before a connection was made, so nothing was carried out.
+func NothingSent(err error) bool {
+	var t *TransportError
+	return errors.As(err, &t) && t.NothingSent
+}
+
 // IsRateLimited reports a 429 that retries did not get past.
 func IsRateLimited(err error) bool { return statusIs(err, http.StatusTooManyRequests) }
 
@@ -149,22 +197,12 @@ func IsForbidden(err error) bool { return statusIs(err, http.StatusForbidden) }
 // IsInputError reports a 400 (ERROR_CODE_INPUT_ERROR): the request was refused.
 func IsInputError(err error) bool {
 	var e *APIError
-	return errors.As(err, &e) && (e.StatusCode == http.StatusBadRequest || e.Code == CodeInputError)
+	return errors.As(err, &e) && (e.StatusCode == http.StatusBadRequest || e.code() == CodeInputError)
 }
 
 // IsLimitReached reports the 400 answered when the instance already has
 // MaxActiveTokens active tokens (its message mentions "active tokens").
 func IsLimitReached(err error) bool {
 	var e *APIError
-	return errors.As(err, &e) && e.StatusCode == http.StatusBadRequest &&
-		strings.Contains(strings.ToLower(e.Message), "active tokens")
-}
-
-// tokenFieldRe matches the value of a JSON "token" field, even when the
-// body is cut inside it, so an excerpt of a create response that failed to
-// parse never shows the secret the client could not learn.
-var tokenFieldRe = regexp.MustCompile(`("token"\s*:\s*")(?:[^"\\]|\\.)*("?)`)
-
-func redactTokenField(s string) string {
-	return tokenFieldRe.ReplaceAllString(s, `${1}***${2}`)
+	return errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && e.limitReached()
 }

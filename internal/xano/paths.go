@@ -6,16 +6,24 @@ import (
 	"strconv"
 )
 
-// The token-management contract lives in this one file: Xano publishes no
-// token endpoints, so these paths are the provider's documented assumption
-// (DESIGN.md, "API contract") and the emulator serves exactly these.
+// The API contract lives in this one file. GET /auth/me, GET /instance and
+// GET /instance/{name} are documented by Xano; Xano publishes no token
+// endpoints, so the token paths are this provider's assumption. The API
+// contract page (docs/guides/api-contract.md) says which is which, and the
+// emulator serves exactly these.
 const (
 	PathMe            = "/auth/me"
+	PathInstances     = "/instance"
+	PathInstance      = "/instance/{name}"
 	PathTokens        = "/instance/{instance}/token"
 	PathToken         = "/instance/{instance}/token/{id}"
 	HeaderIdempotency = "Idempotency-Key"
 	DefaultBaseURL    = "https://app.xano.com/api:meta"
 )
+
+func instancePath(name string) string {
+	return "/instance/" + url.PathEscape(name)
+}
 
 func tokensPath(instance string) string {
 	return fmt.Sprintf("/instance/%s/token", url.PathEscape(instance))

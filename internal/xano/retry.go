@@ -6,9 +6,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"math"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -33,6 +36,19 @@ type attemptState struct {
 	// uncertain is set once an attempt of a POST may have reached the server
 	// without its answer reaching us, so a failed create may still have minted.
 	uncertain bool
+	// connected is set by the HTTP trace when an attempt gets a connection,
+	// and cleared by checkRetry after each attempt; sent records that some
+	// attempt got one. An attempt without a connection (refused, DNS
+	// failure, failed TLS handshake) sent nothing the server could act on.
+	connected atomic.Bool
+	sent      bool
+}
+
+// trace returns ctx with an HTTP trace that records connections.
+func (st *attemptState) trace(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) },
+	})
 }
 
 // rateLimitedBudget is how many 429/503 answers a request carrying an
@@ -52,8 +68,11 @@ func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err
 		st.log(resp, err, 0, false)
 		return false, ctxErr
 	}
+	// A response means the attempt had a connection, whatever the trace saw.
+	sent := st.connected.Swap(false) || resp != nil
+	st.sent = st.sent || sent
 	retry := st.c.shouldRetry(st.idempotent, resp, err)
-	if st.method == http.MethodPost && (err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable)) {
+	if st.method == http.MethodPost && sent && (err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable)) {
 		st.uncertain = true
 	}
 	if retry {
@@ -74,6 +93,12 @@ func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err
 // backoff is the retryablehttp.Backoff of one call; it is only called when a
 // retry follows, so it logs the failed attempt with the wait chosen.
 func (st *attemptState) backoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	if resp == nil && errors.Is(st.lastErr, syscall.ECONNREFUSED) {
+		// Nothing listens at base_url: waiting longer and longer rarely
+		// helps, and a wrong URL must fail within seconds, so a refused
+		// connection is retried at the shortest wait.
+		maxWait = minWait
+	}
 	wait := st.c.backoff(minWait, maxWait, attemptNum, resp)
 	st.log(resp, st.lastErr, wait, true)
 	if st.c.onRetry != nil {
@@ -144,6 +169,11 @@ func isPermanentTransportError(err error) bool {
 	)
 	if errors.As(err, &verifyErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostnameErr) ||
 		errors.As(err, &invalidCert) || errors.As(err, &recordHeader) {
+		return true
+	}
+	// A host name that does not exist will not exist a second later either.
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 		return true
 	}
 	msg := err.Error()

@@ -89,6 +89,8 @@ func TestShouldRetry(t *testing.T) {
 	eof := &url.Error{Op: "Get", URL: "http://127.0.0.1:1/x", Err: io.EOF}
 	cert := &url.Error{Op: "Get", URL: "https://127.0.0.1:1/x", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}
 	scheme := &url.Error{Op: "Get", URL: "ftp://x", Err: errors.New("unsupported protocol scheme \"ftp\"")}
+	noHost := &url.Error{Op: "Get", URL: "https://nowhere.invalid/x", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "nowhere.invalid", IsNotFound: true}}}
+	dnsTimeout := &url.Error{Op: "Get", URL: "https://slow.example/x", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "i/o timeout", Name: "slow.example", IsTimeout: true}}}
 	tests := []struct {
 		name       string
 		idempotent bool
@@ -114,6 +116,8 @@ func TestShouldRetry(t *testing.T) {
 		{"refused plain POST", false, nil, refused, true},
 		{"certificate", true, nil, cert, false},
 		{"bad scheme", true, nil, scheme, false},
+		{"no such host", true, nil, noHost, false},
+		{"DNS timeout", true, nil, dnsTimeout, true},
 	}
 	c := newTestClient(t, Config{})
 	for _, tt := range tests {

@@ -1,12 +1,16 @@
 # Every token of the provider's instance, managed by Terraform or not, with
-# what the provider's policy says about each. No secret is ever listed.
+# every finding of the risk review. No secret is ever listed.
 data "xano_metadata_tokens" "all" {}
 
+# The high and critical findings of each token, one line each.
 output "token_findings" {
   value = {
     for t in data.xano_metadata_tokens.all.tokens :
-    "${t.name} (${t.id})" => [for f in t.findings : f.summary]
-    if length(t.findings) > 0
+    "${t.name} (${t.id})" => [
+      for f in t.findings : "${f.severity} ${f.scope == "" ? f.rule : "${f.scope}.${f.permission}"}: ${f.summary}"
+      if contains(["high", "critical"], f.severity)
+    ]
+    if anytrue([for f in t.findings : contains(["high", "critical"], f.severity)])
   }
 }
 

@@ -6,6 +6,12 @@ ephemeral "xano_metadata_token" "smoke_test" {
   description = "Post-deployment check: lists the API groups of workspace 1"
   expires_in  = "1h" # the default and Xano's shortest; revoked sooner, when the run ends
 
+  # Reserved for this run for an hour (the default). Should the run be killed
+  # before it revokes the token, the next run that opens an ephemeral token on
+  # the instance revokes it once the lease has passed. Set it longer than your
+  # longest run: a token whose lease has passed may be revoked while in use.
+  lease = "1h"
+
   scope {
     name = "workspace_api_groups"
     read = true
@@ -18,9 +24,11 @@ resource "terraform_data" "smoke_test" {
   triggers_replace = [timestamp()]
 
   provisioner "local-exec" {
-    command = "curl -fsS -H \"Authorization: Bearer $XANO_TOKEN\" \"$XANO_BASE_URL/workspace/1/apigroup\""
+    # The token is used at its instance's own Metadata API, meta_api.
+    command = "curl -fsS -H \"Authorization: Bearer $XANO_TOKEN\" \"$XANO_META_API/workspace/1/apigroup\""
     environment = {
-      XANO_TOKEN = ephemeral.xano_metadata_token.smoke_test.token
+      XANO_TOKEN    = ephemeral.xano_metadata_token.smoke_test.token
+      XANO_META_API = ephemeral.xano_metadata_token.smoke_test.meta_api
     }
   }
 }

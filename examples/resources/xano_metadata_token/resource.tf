@@ -27,3 +27,9 @@ output "weweb_token" {
   value     = xano_metadata_token.weweb.token
   sensitive = true
 }
+
+# The token is used at its instance's own Metadata API, not at base_url:
+# meta_api gives that URL, known at plan time.
+output "weweb_meta_api" {
+  value = xano_metadata_token.weweb.meta_api
+}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -35,6 +36,10 @@ const (
 
 const envAdminToken = "XANO_EMULATOR_ADMIN_TOKEN"
 
+// commandList names every command realMain accepts, for the message about an
+// unknown one.
+const commandList = "serve, run, probe, version or help"
+
 const usage = `xano-emulator serves an in-memory Xano Metadata API (the token contract of
 terraform-provider-xano) on a loopback address, for tests and demos.
 
@@ -46,9 +51,10 @@ Usage:
         XANO_BASE_URL and XANO_ACCESS_TOKEN exported to it; exit with its
         status. SIGINT and SIGTERM are forwarded to COMMAND (when stdin is a
         terminal, Ctrl-C already reaches it and SIGINT is not sent twice).
-  xano-emulator probe PATH
-        GET XANO_BASE_URL+PATH with the bearer token in XANO_PROBE_TOKEN and
-        print the HTTP status (loopback emulators only).
+  xano-emulator probe PATH|URL
+        GET XANO_BASE_URL+PATH, or an absolute loopback URL such as an
+        instance's meta_api plus a path, with the bearer token in
+        XANO_PROBE_TOKEN, and print the HTTP status (loopback emulators only).
   xano-emulator version
         Print the version.
 
@@ -78,7 +84,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		newFlags("serve", serveAddr, stdout).fs.Usage()
 		return 0
 	}
-	fmt.Fprintf(stderr, "xano-emulator: unknown command %q: use serve, run or version (-h for help).\n", args[0])
+	fmt.Fprintf(stderr, "xano-emulator: unknown command %q: use %s (-h for help).\n", args[0], commandList)
 	return exitUsage
 }
 
@@ -90,7 +96,37 @@ type options struct {
 	rateLimit  float64
 	faultRate  float64
 	seed       int64
+	instances  instanceFlag
 }
+
+// instanceFlag collects the repeatable --instance flag.
+type instanceFlag []emulator.InstanceSpec
+
+func (f *instanceFlag) String() string {
+	names := make([]string, len(*f))
+	for i, s := range *f {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ",")
+}
+
+func (f *instanceFlag) Set(v string) error {
+	spec, err := emulator.ParseInstanceSpec(v)
+	if err != nil {
+		return err
+	}
+	for _, s := range *f {
+		if s.Name == spec.Name {
+			return fmt.Errorf("instance %q is declared twice", spec.Name)
+		}
+	}
+	*f = append(*f, spec)
+	return nil
+}
+
+// maxRateLimit bounds --rate-limit: the bucket holds ceil(rate) requests, so
+// the rate must be finite, and a million per second is already no limit.
+const maxRateLimit = 1e6
 
 // Default addresses: serve has a fixed port to share, run a free one.
 const (
@@ -110,6 +146,8 @@ func newFlags(name, defaultAddr string, out io.Writer) *options {
 	o.fs.Float64Var(&o.rateLimit, "rate-limit", 0, "`rate` in requests per second, with an equal burst; 0 means unlimited")
 	o.fs.Float64Var(&o.faultRate, "fault-rate", 0, "`fraction` (0 to 1) of token creates, updates and deletes that fail: half with a 500, half by dropping the connection after committing")
 	o.fs.Int64Var(&o.seed, "seed", 0, "`seed` of the fault choices, for reproducible runs")
+	o.fs.Var(&o.instances, "instance", "declare an instance of the account as `NAME` or NAME=Display Name; repeatable. "+
+		"With declared instances any other instance name is not found (404); without, an instance exists from its first use")
 	return o
 }
 
@@ -122,12 +160,14 @@ func (o *options) parse(args []string, stderr io.Writer) ([]string, int, bool) {
 		}
 		return nil, exitUsage, false
 	}
+	// The comparisons are written so that NaN fails them: NaN compares false
+	// with everything, so "x < 0" alone would let it through.
 	var problem string
 	switch {
-	case o.rateLimit < 0:
-		problem = fmt.Sprintf("--rate-limit must be 0 (unlimited) or positive; got %g.", o.rateLimit)
-	case o.faultRate < 0 || o.faultRate > 1:
-		problem = fmt.Sprintf("--fault-rate must be between 0 and 1; got %g.", o.faultRate)
+	case !(o.rateLimit >= 0 && o.rateLimit <= maxRateLimit):
+		problem = fmt.Sprintf("--rate-limit must be a number of requests per second from 0 (unlimited) to %g; got %g.", float64(maxRateLimit), o.rateLimit)
+	case !(o.faultRate >= 0 && o.faultRate <= 1):
+		problem = fmt.Sprintf("--fault-rate must be a fraction from 0 to 1; got %g.", o.faultRate)
 	default:
 		if err := checkLoopback(o.addr); err != nil {
 			problem = err.Error()
@@ -140,8 +180,8 @@ func (o *options) parse(args []string, stderr io.Writer) ([]string, int, bool) {
 	return o.fs.Args(), 0, true
 }
 
-// checkLoopback refuses any address another machine could reach: the
-// emulator accepts every instance name and a fixed admin token.
+// checkLoopback refuses any address another machine could reach: anyone who
+// reaches the emulator can use its admin token.
 func checkLoopback(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" {
@@ -181,6 +221,7 @@ func (o *options) start(token string) (*http.Server, net.Listener, <-chan error,
 		RateLimit:   o.rateLimit,
 		FaultRate:   o.faultRate,
 		Seed:        o.seed,
+		Instances:   o.instances,
 	})
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	errs := make(chan error, 1)

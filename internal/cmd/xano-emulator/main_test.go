@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -196,6 +197,35 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// TestServeDeclaredInstances starts serve with two --instance flags: the
+// account has exactly those, and another name is not found.
+func TestServeDeclaredInstances(t *testing.T) {
+	t.Parallel()
+	_, base, _ := startServe(t, nil, "--admin-token", "tok", "--instance", "x1a2-b3c4-d5e6=Production", "--instance", "x9f8-e7d6-c5b4")
+	get := func(path string) (int, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Header.Set("Authorization", "Bearer tok")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body
+	}
+	status, body := get(xano.PathInstances)
+	var list []xano.Instance
+	if err := json.Unmarshal(body, &list); status != http.StatusOK || err != nil {
+		t.Fatalf("GET /instance: %d %s", status, body)
+	}
+	if len(list) != 2 || list[0].Name != "x1a2-b3c4-d5e6" || list[0].Display != "Production" || list[1].Name != "x9f8-e7d6-c5b4" {
+		t.Errorf("GET /instance = %+v", list)
+	}
+	if status, body := get("/instance/x1a2-b3c4-d5e7/token"); status != http.StatusNotFound || !strings.Contains(string(body), xano.CodeNotFound) {
+		t.Errorf("an undeclared instance: %d %s, want 404 %s", status, body, xano.CodeNotFound)
+	}
+}
+
 func TestRefusedArguments(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -212,10 +242,20 @@ func TestRefusedArguments(t *testing.T) {
 		{[]string{"run", "--addr", "0.0.0.0:0", "--", "true"}, "loopback"},
 		{[]string{"serve", "--fault-rate", "1.5"}, "--fault-rate"},
 		{[]string{"serve", "--rate-limit", "-1"}, "--rate-limit"},
+		{[]string{"serve", "--rate-limit", "NaN"}, "--rate-limit must be a number of requests per second from 0 (unlimited)"},
+		{[]string{"serve", "--rate-limit", "Inf"}, "got +Inf"},
+		{[]string{"serve", "--rate-limit", "-Inf"}, "got -Inf"},
+		{[]string{"run", "--rate-limit", "1e300", "--", "true"}, "--rate-limit"},
+		{[]string{"serve", "--fault-rate", "NaN"}, "--fault-rate must be a fraction from 0 to 1; got NaN"},
+		{[]string{"serve", "--fault-rate", "+Inf"}, "--fault-rate"},
+		{[]string{"serve", "--fault-rate", "-0.1"}, "--fault-rate"},
 		{[]string{"serve", "--bogus"}, "bogus"},
+		{[]string{"serve", "--instance", "=Display"}, "has no name"},
+		{[]string{"serve", "--instance", "a", "--instance", "a=Again"}, "declared twice"},
 		{[]string{"serve", "extra"}, "extra"},
 		{[]string{"run"}, "no command"},
 		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"frobnicate"}, "use serve, run, probe, version or help"},
 		{nil, "Usage"},
 	}
 	for _, tt := range tests {

@@ -10,6 +10,7 @@ import (
 
 func TestProbe(t *testing.T) {
 	_, base := emulator.Start(t, emulator.Options{})
+	metaAPI := strings.TrimSuffix(base, "/api:meta") + "/_instance/main/api:meta"
 	cases := []struct {
 		name     string
 		base     string
@@ -23,6 +24,8 @@ func TestProbe(t *testing.T) {
 		{name: "no path", base: base, args: nil, wantCode: exitUsage},
 		{name: "relative path", base: base, args: []string{"workspace"}, wantCode: exitUsage},
 		{name: "not loopback", base: "http://192.0.2.1:80/api:meta", args: []string{"/workspace"}, wantCode: exitUsage},
+		{name: "an instance's meta_api", base: "", token: emulator.DefaultAdminToken, args: []string{metaAPI + "/workspace/1/table"}, wantOut: "200"},
+		{name: "an absolute URL off loopback", base: base, args: []string{"http://192.0.2.1:80/api:meta/workspace"}, wantCode: exitUsage},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

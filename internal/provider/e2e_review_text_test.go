@@ -1,0 +1,373 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+)
+
+// End-to-end tests of the risk review as a reviewer reads it: the TEXT plan,
+// where Terraform folds warnings that share a summary, and the saved plan's
+// JSON that policy tools read.
+
+// textRun is what one text-mode terraform command printed, standard output
+// and standard error together, as a terminal or a CI log shows them.
+type textRun struct {
+	Out string
+	Err error
+}
+
+// runText runs terraform with args and -no-color in e's directory.
+func (e *e2eEnv) runText(args ...string) textRun {
+	e.t.Helper()
+	cmd := e.Command(context.Background(), append(args, "-no-color")...)
+	out, err := cmd.CombinedOutput()
+	return textRun{Out: string(out), Err: err}
+}
+
+// textDiag is one diagnostic block of Terraform's text output: its severity,
+// its summary and every line printed for it, header first.
+type textDiag struct {
+	Severity string
+	Summary  string
+	Lines    []string
+}
+
+// Diags splits the output into its diagnostic blocks, without the notice
+// dev_overrides prints on every run. A block is the header, a blank line, the
+// "with ..., on ..." source lines and a blank line when there are any, then
+// the detail up to the next blank line; the provider's details hold none.
+func (r textRun) Diags() []textDiag {
+	lines := strings.Split(r.Out, "\n")
+	var out []textDiag
+	for i := 0; i < len(lines); i++ {
+		sev, summary, ok := strings.Cut(lines[i], ": ")
+		if !ok || (sev != "Warning" && sev != "Error") {
+			continue
+		}
+		d := textDiag{Severity: strings.ToLower(sev), Summary: summary, Lines: []string{lines[i]}}
+		j := i + 1
+		blanks := 0
+		wantBlanks := 2
+		if j+1 < len(lines) && !strings.HasPrefix(lines[j+1], "  with ") && !strings.HasPrefix(lines[j+1], "  on ") {
+			wantBlanks = 1
+		}
+		for ; j < len(lines); j++ {
+			if lines[j] == "" {
+				blanks++
+				if blanks > wantBlanks {
+					break
+				}
+			}
+			d.Lines = append(d.Lines, lines[j])
+		}
+		i = j - 1
+		if !strings.Contains(summary, "Provider development overrides") {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Text is the block as printed.
+func (d textDiag) Text() string { return strings.Join(d.Lines, "\n") }
+
+// tokenScope is a token granting one permission on one scope.
+func tokenScope(label, name, scope, perm string) string {
+	return fmt.Sprintf(`
+resource "xano_metadata_token" %q {
+  name        = %q
+  description = "Reports for %s"
+
+  scope {
+    name = %q
+    %s = true
+  }
+}
+`, label, name, name, scope, perm)
+}
+
+// TestE2ERiskReviewTextNamesEveryToken plans three tokens with the same
+// finding: each gets its own warning, named, and Terraform folds none away.
+func TestE2ERiskReviewTextNamesEveryToken(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	e.Write(e2eHCL("", tokenScope("a", "reports-eu", "workspace_database", "read")+
+		tokenScope("b", "reports-us", "workspace_database", "read")+
+		tokenScope("c", "reports-apac", "workspace_database", "read")))
+	run := e.runText("plan")
+	if run.Err != nil {
+		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
+	}
+	if strings.Contains(run.Out, "similar warnings") {
+		t.Fatalf("Terraform folded warnings together:\n%s", run.Out)
+	}
+	var got []string
+	for _, d := range run.Diags() {
+		got = append(got, d.Severity+": "+d.Summary)
+		if !strings.Contains(d.Text(), "  workspace_database  - R - -  critical  ") {
+			t.Errorf("warning %q lacks its table row:\n%s", d.Summary, d.Text())
+		}
+	}
+	slices.Sort(got)
+	want := []string{
+		`warning: Token "reports-apac": critical risk`,
+		`warning: Token "reports-eu": critical risk`,
+		`warning: Token "reports-us": critical risk`,
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("diagnostics:\n got %q\nwant %q\n%s", got, want, run.Out)
+	}
+}
+
+// TestE2ERiskReviewTextDemoAutomation plans the demo's configuration: its
+// automation token (database CRUD, files CRU, tasks CRU) is reviewed in one
+// warning of at most 40 lines, and the other two tokens plan silently.
+func TestE2ERiskReviewTextDemoAutomation(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	_, file, _, _ := runtime.Caller(0)
+	demo, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "examples", "demo", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Write(string(demo))
+	run := e.runText("plan")
+	if run.Err != nil {
+		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
+	}
+	ds := run.Diags()
+	if len(ds) != 1 || ds[0].Summary != `Token "n8n-staging": critical risk, acknowledged` {
+		t.Fatalf("want one warning, for the automation token:\n%s", run.Out)
+	}
+	text := ds[0].Text()
+	if n := len(ds[0].Lines); n > 40 {
+		t.Errorf("the automation token's review takes %d lines, want 40 or fewer:\n%s", n, text)
+	}
+	for _, want := range []string{
+		"  with xano_metadata_token.automation,",
+		"  workspace_database  C R U D  critical  every record and schema, all data sources",
+		"  workspace_tasks     C R U -  high      background tasks, code run on a timer",
+		"  workspace_files     C R U -  high      every file, private ones included",
+		"Acknowledged: Staging only; approved by the platform team",
+	} {
+		if !slices.Contains(ds[0].Lines, want) {
+			t.Errorf("the review lacks the line %q:\n%s", want, text)
+		}
+	}
+	for _, once := range []string{"Reach: ", "Narrow "} {
+		if n := strings.Count(text, once); n != 1 {
+			t.Errorf("%q appears %d times in the review, want once:\n%s", once, n, text)
+		}
+	}
+}
+
+// TestE2ERiskReviewTextDenyOnce checks that a denied grant is one error,
+// named after the token, and appears nowhere else in the output.
+func TestE2ERiskReviewTextDenyOnce(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	e.Write(e2eHCL(`  policy {
+    deny = ["*.delete"]
+  }`, automationToken(`risk_acknowledgement = "Staging only; approved by the platform team"`)))
+	run := e.runText("plan")
+	if run.Err == nil {
+		t.Fatalf("plan should fail on a denied grant:\n%s", run.Out)
+	}
+	ds := run.Diags()
+	if len(ds) != 1 || ds[0].Severity != "error" || ds[0].Summary != `Token "n8n-staging": grant denied by the provider policy` {
+		t.Fatalf("want one error naming the token:\n%s", run.Out)
+	}
+	for _, once := range []string{"workspace_database.delete", "workspace_database  - - - D  critical"} {
+		if n := strings.Count(run.Out, once); n != 1 {
+			t.Errorf("%q appears %d times, want once:\n%s", once, n, run.Out)
+		}
+	}
+}
+
+// savedPlanJSON saves a plan and returns `terraform show -json` of it.
+func (e *e2eEnv) savedPlanJSON() []byte {
+	e.t.Helper()
+	planFile := filepath.Join(e.Dir, "review.tfplan")
+	if _, err := e.TF.Plan(context.Background(), tfexec.Out(planFile)); err != nil {
+		e.t.Fatalf("plan -out: %v", err)
+	}
+	out, err := e.Command(context.Background(), "show", "-json", planFile).Output()
+	if err != nil {
+		e.t.Fatalf("show -json: %v", err)
+	}
+	return out
+}
+
+// TestE2ERiskReviewSavedPlanFindings reads the findings of a saved plan as
+// a policy tool does, from resource_changes[].change.after.findings: every
+// finding, while the text plan warns about none of them under warn_at
+// critical.
+func TestE2ERiskReviewSavedPlanFindings(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	e.Write(e2eHCL(`  policy {
+    warn_at      = "critical"
+    max_lifetime = "30d"
+  }`, `
+resource "xano_metadata_token" "exports" {
+  name        = "exports"
+  description = "Nightly file exports"
+  expires_in  = "120d"
+
+  scope {
+    name = "workspace_content"
+    read = true
+  }
+  scope {
+    name   = "workspace_files"
+    delete = true
+  }
+}
+`))
+	if run := e.runText("plan"); run.Err != nil || len(run.Diags()) != 0 {
+		t.Fatalf("plan should pass without warnings below warn_at critical (%v):\n%s", run.Err, run.Out)
+	}
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				After struct {
+					Findings []findingModel `json:"findings"`
+				} `json:"after"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	raw := e.savedPlanJSON()
+	if err := json.Unmarshal(raw, &plan); err != nil {
+		t.Fatalf("show -json: %v\n%s", err, raw)
+	}
+	if len(plan.ResourceChanges) != 1 || plan.ResourceChanges[0].Address != "xano_metadata_token.exports" {
+		t.Fatalf("resource_changes = %+v", plan.ResourceChanges)
+	}
+	want := []findingModel{
+		{Scope: "workspace_content", Permission: "read", Severity: "low", Rule: "grant", Summary: "can read workspace metadata, data source and branch configuration"},
+		{Scope: "workspace_files", Permission: "delete", Severity: "high", Rule: "grant", Summary: "can delete files from public and private storage"},
+		{Severity: "medium", Rule: "long_lifetime", Summary: "lives 120d, longer than the 90 days of a quarterly rotation"},
+		{Severity: "high", Rule: "max_lifetime", Summary: "lives 120d, over the provider policy's max_lifetime of 30d"},
+	}
+	if got := plan.ResourceChanges[0].Change.After.Findings; !slices.Equal(got, want) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestE2EDestroyUnderDeny checks that a deny policy never stops a destroy:
+// neither of a token it denies, nor of one whose configuration asks for a
+// denied replacement. Before a destroy, Terraform plans the configuration
+// to refresh the state, and an error from that plan fails the destroy.
+func TestE2EDestroyUnderDeny(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	deny := "  policy {\n    deny = [\"workspace_database.*\"]\n  }"
+	e.Write(e2eHCL("", tokenScope("db", "db-reader", "workspace_database", "read")+
+		tokenScope("api", "api-reader", "workspace_api_groups", "read")))
+	if run := e.Apply(); run.Err != nil {
+		t.Fatalf("apply: %v\n%s", run.Err, diagText(run.Diags))
+	}
+
+	// The policy now denies db-reader's grant, and api-reader's
+	// configuration asks for a replacement that adds a denied grant.
+	e.Write(e2eHCL(deny, tokenScope("db", "db-reader", "workspace_database", "read")+`
+resource "xano_metadata_token" "api" {
+  name        = "api-reader"
+  description = "Reports for api-reader"
+
+  scope {
+    name = "workspace_api_groups"
+    read = true
+  }
+  scope {
+    name = "workspace_database"
+    read = true
+  }
+}
+`))
+	plan := e.runText("plan")
+	if plan.Err == nil {
+		t.Fatalf("a plan should fail on the denied grants:\n%s", plan.Out)
+	}
+	var summaries []string
+	for _, d := range plan.Diags() {
+		summaries = append(summaries, d.Severity+": "+d.Summary)
+	}
+	slices.Sort(summaries)
+	if want := []string{
+		`error: Token "api-reader": grant denied by the provider policy`,
+		`error: Token "db-reader": grant denied by the provider policy`,
+	}; !slices.Equal(summaries, want) {
+		t.Fatalf("plan diagnostics = %q, want %q\n%s", summaries, want, plan.Out)
+	}
+
+	if run := e.runText("plan", "-destroy"); run.Err != nil {
+		t.Fatalf("plan -destroy failed under the deny policy: %v\n%s", run.Err, run.Out)
+	}
+	if run := e.runText("destroy", "-auto-approve"); run.Err != nil {
+		t.Fatalf("destroy failed under the deny policy: %v\n%s", run.Err, run.Out)
+	}
+	if toks := e.Emu.Tokens(e2eInstance); len(toks) != 0 {
+		t.Errorf("%d token(s) left on the instance after destroy: %+v", len(toks), toks)
+	}
+}
+
+// TestE2ERiskReviewGuidePlan plans the configuration the "Risk review" guide
+// shows and compares the text output with the plan the guide prints, so the
+// guide shows what Terraform really prints. XANO_UPDATE_GUIDE=1 rewrites
+// the guide's copy.
+func TestE2ERiskReviewGuidePlan(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	dir := filepath.Join(repoRoot(), "examples", "guides", "risk-review")
+	config, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Write(string(config))
+	run := e.runText("plan")
+	if run.Err != nil {
+		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
+	}
+	got := withoutDevOverrides(run.Out)
+	golden := filepath.Join(dir, "plan.txt")
+	if os.Getenv("XANO_UPDATE_GUIDE") != "" {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("the plan differs from %s (rerun with XANO_UPDATE_GUIDE=1 and run make docs):\n%s", golden, got)
+	}
+}
+
+// withoutDevOverrides drops the notice Terraform prints when dev_overrides
+// point it at a local build, which users of a released provider never see.
+func withoutDevOverrides(out string) string {
+	const start, end = "\nWarning: Provider development overrides are in effect\n", "published\nreleases.\n"
+	i := strings.Index(out, start)
+	if i < 0 {
+		return out
+	}
+	j := strings.Index(out[i:], end)
+	if j < 0 {
+		return out
+	}
+	return out[:i] + out[i+j+len(end):]
+}

@@ -1,0 +1,62 @@
+package xano
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// ParseBaseURL checks that raw can be the root of the Metadata API: an
+// absolute http or https URL with a host and no credentials, query or
+// fragment. It returns the URL without surrounding white space and trailing
+// slashes. The provider's configuration validation and New both use it, so
+// they accept and refuse the same URLs. Its errors never show the URL's user
+// information, however malformed the URL is: a typo in the scheme must not
+// print a password in the error or the log.
+func ParseBaseURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", fmt.Errorf("the base URL is empty; set base_url or XANO_BASE_URL (for Xano: %s)", DefaultBaseURL)
+	}
+	shown := RedactURL(raw)
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("the base URL %q does not parse; use the Metadata API root of your instance, such as %s", shown, DefaultBaseURL)
+	}
+	if u.Opaque != "" && !strings.Contains(raw, "@") {
+		// "https:user:password" forgot the slashes: all after the scheme
+		// may be credentials.
+		shown = u.Scheme + ":***"
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
+		return "", fmt.Errorf("the base URL %q is not an absolute http or https URL; use the Metadata API root of your instance, such as %s", shown, DefaultBaseURL)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("the base URL %q carries credentials (user information before an @); remove them and pass the token as access_token instead", shown)
+	}
+	// An empty query or fragment ("…/api:meta?") would still cut off every
+	// path the client appends.
+	if strings.ContainsAny(raw, "?#") {
+		return "", fmt.Errorf("the base URL %q has a query or fragment; remove it", shown)
+	}
+	return strings.TrimRight(raw, "/"), nil
+}
+
+// RedactURL renders text meant as a URL so that it can be shown whatever it
+// holds: everything up to the last "@" after the scheme (user name and
+// password, even in a URL that does not parse) becomes "***", and the query
+// and fragment are dropped.
+func RedactURL(raw string) string {
+	s := strings.TrimSpace(raw)
+	if at := strings.LastIndex(s, "@"); at >= 0 {
+		start := 0
+		if i := strings.Index(s, "//"); i >= 0 && i < at {
+			start = i + 2
+		}
+		s = s[:start] + "***@" + s[at+1:]
+	}
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
