@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
 
@@ -115,6 +116,7 @@ func benchModels(b *testing.B, gs scopes.Grants) (config, state metadataTokenMod
 		ExpiresIn: NewDurationValue("7d"), NeverExpires: types.BoolNull(), RotateBefore: NewDurationNull(),
 		RevokeOnDestroy: types.BoolNull(), RiskAcknowledgement: types.StringNull(), Scope: cfgScopes,
 		CreatedAt: types.StringNull(), ExpiresAt: types.StringNull(), Token: types.StringNull(),
+		MetaAPI: types.StringNull(), Findings: types.ListNull(findingObjectType),
 	}
 	created := benchNow.Add(-24 * time.Hour)
 	state = config
@@ -123,6 +125,16 @@ func benchModels(b *testing.B, gs scopes.Grants) (config, state metadataTokenMod
 	state.CreatedAt = types.StringValue(formatTimestamp(created))
 	state.ExpiresAt = types.StringValue(formatTimestamp(created.Add(7 * 24 * time.Hour)))
 	state.Token = types.StringValue("minted-secret")
+	state.MetaAPI = types.StringValue("http://127.0.0.1/api:meta")
+	// State holds the findings the review gives the token under the default
+	// policy, as after the apply, so the next plan has nothing to change.
+	spec, ok, d := tokenPolicySpec(context.Background(), policy.Default(), &state)
+	if !ok || d.HasError() {
+		b.Fatalf("reviewing the benchmark token: known %t, %v", ok, d)
+	}
+	if state.Findings, d = findingsList(context.Background(), policy.ReviewChange(nil, spec, policy.Default())); d.HasError() {
+		b.Fatal(d)
+	}
 	return config, state
 }
 
@@ -136,6 +148,7 @@ func newBenchPlan(b *testing.B, config metadataTokenModel, prior *metadataTokenM
 		proposed.ID, proposed.TokenID = prior.ID, prior.TokenID
 		proposed.NeverExpires, proposed.RevokeOnDestroy = prior.NeverExpires, prior.RevokeOnDestroy
 		proposed.CreatedAt, proposed.ExpiresAt, proposed.Token = prior.CreatedAt, prior.ExpiresAt, prior.Token
+		proposed.MetaAPI, proposed.Findings = prior.MetaAPI, prior.Findings
 	}
 	return benchPlan{srv: newBenchServer(b), req: &tfprotov6.PlanResourceChangeRequest{
 		TypeName:         tokenTypeName,
@@ -145,22 +158,34 @@ func newBenchPlan(b *testing.B, config metadataTokenModel, prior *metadataTokenM
 	}}
 }
 
-// run sends the prepared request b.N times and fails on an error diagnostic;
-// wantWarnings says whether the plan must carry the risk review's warnings.
-func (p benchPlan) run(b *testing.B, wantWarnings bool) {
+// run sends the prepared request b.N times. It first checks the plan once:
+// no error, the risk review's warnings only when wantWarnings, and a planned
+// state equal to the prior one only when wantUnchanged.
+func (p benchPlan) run(b *testing.B, wantWarnings, wantUnchanged bool) {
 	b.Helper()
 	ctx := context.Background()
-	check := func() {
-		resp, err := p.srv.PlanResourceChange(ctx, p.req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		benchNoErrors(b, "PlanResourceChange", resp.Diagnostics)
-		if got := len(resp.Diagnostics) > 0; got != wantWarnings {
-			b.Fatalf("PlanResourceChange returned %d diagnostics; want warnings: %t", len(resp.Diagnostics), wantWarnings)
-		}
+	resp, err := p.srv.PlanResourceChange(ctx, p.req)
+	if err != nil {
+		b.Fatal(err)
 	}
-	check()
+	benchNoErrors(b, "PlanResourceChange", resp.Diagnostics)
+	if got := len(resp.Diagnostics) > 0; got != wantWarnings {
+		b.Fatalf("PlanResourceChange returned %d diagnostics; want warnings: %t", len(resp.Diagnostics), wantWarnings)
+	}
+	var sr resource.SchemaResponse
+	NewMetadataTokenResource().Schema(ctx, resource.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(ctx)
+	planned, err := resp.PlannedState.Unmarshal(typ)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prior, err := p.req.PriorState.Unmarshal(typ)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if unchanged := planned.Equal(prior); unchanged != wantUnchanged {
+		b.Fatalf("the planned state equals the prior state: %t, want %t\nplanned: %s\nprior:   %s", unchanged, wantUnchanged, planned, prior)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := p.srv.PlanResourceChange(ctx, p.req); err != nil {
@@ -174,7 +199,7 @@ var benchRead = scopes.Grants{{Scope: "workspace_content", Read: true}}
 // BenchmarkPlanUnchangedToken is the per-token work of a steady plan.
 func BenchmarkPlanUnchangedToken(b *testing.B) {
 	config, state := benchModels(b, benchRead)
-	newBenchPlan(b, config, &state).run(b, false)
+	newBenchPlan(b, config, &state).run(b, false, true)
 }
 
 // BenchmarkPlanUnchangedTokenFourScopes is the same with the four scope
@@ -189,14 +214,14 @@ func BenchmarkPlanUnchangedTokenFourScopes(b *testing.B) {
 		b.Fatalf("the admin_dashboard recipe has %d scopes; this benchmark is named for 4", len(p.Grants))
 	}
 	config, state := benchModels(b, p.Grants)
-	newBenchPlan(b, config, &state).run(b, false)
+	newBenchPlan(b, config, &state).run(b, false, true)
 }
 
 // BenchmarkPlanRenamedToken is a token whose name changes in place.
 func BenchmarkPlanRenamedToken(b *testing.B) {
 	config, state := benchModels(b, benchRead)
 	config.Name = types.StringValue("bench-renamed")
-	newBenchPlan(b, config, &state).run(b, false)
+	newBenchPlan(b, config, &state).run(b, false, false)
 }
 
 // BenchmarkPlanNewAutomationToken is the plan of a new token with the
@@ -207,7 +232,7 @@ func BenchmarkPlanNewAutomationToken(b *testing.B) {
 		b.Fatal(err)
 	}
 	config, _ := benchModels(b, p.Grants)
-	newBenchPlan(b, config, nil).run(b, true)
+	newBenchPlan(b, config, nil).run(b, true, false)
 }
 
 // BenchmarkValidateToken is the validation Terraform asks for every token

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"math/big"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -68,7 +66,7 @@ func floorSchemas(ctx context.Context) (one, token schema.Schema, err error) {
 // with the computed-only attributes null, as Terraform sends them for an
 // unchanged resource.
 func steadyValues(s schema.Schema, typ tftypes.Type) (state, config tftypes.Value, err error) {
-	state, err = sampleValue(typ)
+	state, err = shape.Sample(typ)
 	if err != nil {
 		return state, config, err
 	}
@@ -85,36 +83,6 @@ func steadyValues(s schema.Schema, typ tftypes.Type) (state, config tftypes.Valu
 		cfg[name] = v
 	}
 	return state, tftypes.NewValue(typ, cfg), nil
-}
-
-func sampleValue(typ tftypes.Type) (tftypes.Value, error) {
-	switch t := typ.(type) {
-	case tftypes.Object:
-		attrs := make(map[string]tftypes.Value, len(t.AttributeTypes))
-		for name, at := range t.AttributeTypes {
-			v, err := sampleValue(at)
-			if err != nil {
-				return tftypes.Value{}, err
-			}
-			attrs[name] = v
-		}
-		return tftypes.NewValue(t, attrs), nil
-	case tftypes.Set:
-		v, err := sampleValue(t.ElementType)
-		return tftypes.NewValue(t, []tftypes.Value{v}), err
-	case tftypes.List:
-		v, err := sampleValue(t.ElementType)
-		return tftypes.NewValue(t, []tftypes.Value{v}), err
-	}
-	switch {
-	case typ.Is(tftypes.String):
-		return tftypes.NewValue(tftypes.String, "bench"), nil
-	case typ.Is(tftypes.Bool):
-		return tftypes.NewValue(tftypes.Bool, true), nil
-	case typ.Is(tftypes.Number):
-		return tftypes.NewValue(tftypes.Number, big.NewFloat(42)), nil
-	}
-	return tftypes.Value{}, fmt.Errorf("no sample value for %s", typ)
 }
 
 // floorBench returns the benchmark of an unchanged floor_r with schema s.

@@ -24,7 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
@@ -143,23 +142,10 @@ func (shapedResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 	}
 }
 
-// Create stores the plan with every value left unknown made known: empty
-// strings, zeros and false.
+// Create stores the plan with every value left unknown made known, with
+// package shape's sample values.
 func (shapedResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	known, err := tftypes.Transform(req.Plan.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
-		if v.IsKnown() {
-			return v, nil
-		}
-		switch {
-		case v.Type().Is(tftypes.String):
-			return tftypes.NewValue(tftypes.String, ""), nil
-		case v.Type().Is(tftypes.Number):
-			return tftypes.NewValue(tftypes.Number, 0), nil
-		case v.Type().Is(tftypes.Bool):
-			return tftypes.NewValue(tftypes.Bool, false), nil
-		}
-		return v, nil
-	})
+	known, err := shape.Known(req.Plan.Raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot store the plan", err.Error())
 		return

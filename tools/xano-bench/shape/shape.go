@@ -11,9 +11,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math/big"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Env is the environment variable through which the harness hands the
@@ -200,4 +202,48 @@ func buildBlocks(in map[string]Block) (map[string]schema.Block, error) {
 		}
 	}
 	return out, nil
+}
+
+// Sample returns a known value of typ: "bench" for strings, true, 42, and
+// one sample element in every list and set, so a no-op resource holds as
+// many values as the resource it stands in for (one finding, one scope).
+func Sample(typ tftypes.Type) (tftypes.Value, error) {
+	switch t := typ.(type) {
+	case tftypes.Object:
+		attrs := make(map[string]tftypes.Value, len(t.AttributeTypes))
+		for name, at := range t.AttributeTypes {
+			v, err := Sample(at)
+			if err != nil {
+				return tftypes.Value{}, err
+			}
+			attrs[name] = v
+		}
+		return tftypes.NewValue(t, attrs), nil
+	case tftypes.Set:
+		v, err := Sample(t.ElementType)
+		return tftypes.NewValue(t, []tftypes.Value{v}), err
+	case tftypes.List:
+		v, err := Sample(t.ElementType)
+		return tftypes.NewValue(t, []tftypes.Value{v}), err
+	}
+	switch {
+	case typ.Is(tftypes.String):
+		return tftypes.NewValue(tftypes.String, "bench"), nil
+	case typ.Is(tftypes.Bool):
+		return tftypes.NewValue(tftypes.Bool, true), nil
+	case typ.Is(tftypes.Number):
+		return tftypes.NewValue(tftypes.Number, big.NewFloat(42)), nil
+	}
+	return tftypes.Value{}, fmt.Errorf("package shape has no sample value for %s", typ)
+}
+
+// Known replaces every unknown value in v with a sample value of its type,
+// as a create that computed them would.
+func Known(v tftypes.Value) (tftypes.Value, error) {
+	return tftypes.Transform(v, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if v.IsKnown() {
+			return v, nil
+		}
+		return Sample(v.Type())
+	})
 }

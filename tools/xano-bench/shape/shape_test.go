@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 func TestDescribeAndBuildKeepTheType(t *testing.T) {
@@ -64,5 +65,43 @@ func TestDescribeRefusesWhatItDoesNotKnow(t *testing.T) {
 	}
 	if _, err := Parse([]byte("{")); err == nil {
 		t.Fatal("Parse accepted broken JSON")
+	}
+}
+
+func TestKnownFillsEveryUnknown(t *testing.T) {
+	t.Parallel()
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"id":       tftypes.String,
+		"count":    tftypes.Number,
+		"findings": tftypes.List{ElementType: tftypes.Object{AttributeTypes: map[string]tftypes.Type{"rule": tftypes.String}}},
+		"name":     tftypes.String,
+	}}
+	v := tftypes.NewValue(typ, map[string]tftypes.Value{
+		"id":       tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+		"count":    tftypes.NewValue(tftypes.Number, tftypes.UnknownValue),
+		"findings": tftypes.NewValue(typ.AttributeTypes["findings"], tftypes.UnknownValue),
+		"name":     tftypes.NewValue(tftypes.String, "kept"),
+	})
+	known, err := Known(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !known.IsFullyKnown() {
+		t.Fatalf("Known left unknowns: %s", known)
+	}
+	var attrs map[string]tftypes.Value
+	if err := known.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	if err := attrs["name"].As(&name); err != nil || name != "kept" {
+		t.Fatalf("name = %q, %v; a known value was replaced", name, err)
+	}
+	var findings []tftypes.Value
+	if err := attrs["findings"].As(&findings); err != nil || len(findings) != 1 {
+		t.Fatalf("findings = %v, %v; want one sample element", findings, err)
+	}
+	if _, err := Sample(tftypes.DynamicPseudoType); err == nil {
+		t.Fatal("Sample made a value of the dynamic type")
 	}
 }
