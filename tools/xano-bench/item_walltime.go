@@ -73,7 +73,8 @@ func (h *harness) benchWallTime(ctx context.Context) section {
 			"S is %d `noop_shaped` of the same provider: a resource with `xano_metadata_token`'s schema shape (the same attributes, flags and "+
 			"scope block, described from the live schema, without plan modifiers, validators, defaults or custom types) that stores its plan and "+
 			"makes no I/O, configured like A; A − S is what the Xano provider's own code and API calls add, S − N what the framework charges "+
-			"for the schema. N and S run with the plugin SDK's loggers OFF, as the Xano provider turns them off itself when no `TF_LOG*` variable is set. "+
+			"for the schema. N and S run with the plugin SDK's loggers OFF, as the Xano provider turns them off itself when no `TF_LOG*` variable is set, "+
+			"and at Go's default garbage-collection target, where the Xano provider sets GOGC=400 for itself (item 6 shows what the collector costs each). "+
 			"B is %d `terraform_data`, built into Terraform with no plugin process: the cost of Terraform itself. "+
 			"Each command runs once per side per round, the first side rotating between rounds; %d rounds; figures are medians.",
 			benchTokens, benchTokens, benchTokens, benchTokens, h.rounds)}
