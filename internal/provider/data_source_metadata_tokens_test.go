@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -221,7 +222,7 @@ func TestMetadataTokensSummariesMatchReview(t *testing.T) {
 func TestAccMetadataTokensDataSource(t *testing.T) {
 	t.Parallel()
 	clock := newMTClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	client := mtClient(t, baseURL)
 
 	mint := func(name string, expiresIn time.Duration, wire map[string][]string) {
@@ -323,7 +324,7 @@ output "risky" {
 // default instance, and fails with a clear error when there is none.
 func TestAccMetadataTokensDataSourceProviderInstance(t *testing.T) {
 	t.Parallel()
-	_, baseURL := emulator.Start(t, emulator.Options{})
+	_, baseURL := emulatortest.Start(t, emulator.Options{})
 	client := mtClient(t, baseURL)
 	if _, err := client.CreateToken(t.Context(), "staging", xano.CreateTokenRequest{Name: "ci", ExpiresIn: 3600,
 		Scopes: map[string][]string{"workspace:api": {"read"}}}); err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -432,7 +433,7 @@ profiles:
 func TestProviderConfigureConnects(t *testing.T) {
 	t.Parallel()
 	const admin = "provider-test-admin-token"
-	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{admin}})
+	_, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{admin}})
 	origin := strings.TrimSuffix(baseURL, "/api:meta")
 	dir := t.TempDir()
 	file := writeFile(t, filepath.Join(dir, "credentials.yaml"), fmt.Sprintf(`default: work
@@ -730,7 +731,7 @@ func TestAccProviderMissingCredentials(t *testing.T) {
 
 func TestAccProviderEnvironmentToken(t *testing.T) {
 	testAccIsolateEnv(t)
-	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-environment"}})
+	_, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-environment"}})
 	t.Setenv(envBaseURL, baseURL)
 	t.Setenv(envAccessToken, "token-from-the-environment")
 	resource.UnitTest(t, resource.TestCase{
@@ -744,7 +745,7 @@ func TestAccProviderEnvironmentToken(t *testing.T) {
 
 func TestAccProviderCredentialsFile(t *testing.T) {
 	testAccIsolateEnv(t)
-	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-file"}})
+	_, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-file"}})
 	file := writeFile(t, filepath.Join(t.TempDir(), "credentials.yaml"), fmt.Sprintf(
 		"default: work\nprofiles:\n  work:\n    access_token: token-from-the-file\n    instance_origin: %s\n",
 		strings.TrimSuffix(baseURL, "/api:meta")))

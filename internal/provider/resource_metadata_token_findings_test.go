@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -32,7 +33,7 @@ func findingValue(scope, permission, severity, rule, summary string) knownvalue.
 // when only the policy changes, and rebuilt by an import.
 func TestAccMetadataToken_findings(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	const addr = "xano_metadata_token.weweb"
 	config := func(policy string) string {
 		return fmt.Sprintf(`

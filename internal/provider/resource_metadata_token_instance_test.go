@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
 
 // getStatus sends GET url with the bearer token and returns the status.
@@ -66,7 +67,7 @@ func usableAtMetaAPI(addr string) resource.TestCheckFunc {
 // did-you-mean before anything is created.
 func TestAccMetadataToken_instances(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{
 		{Name: "x1a2-b3c4-d5e6", Display: "Production"},
 		{Name: "x9f8-e7d6-c5b4", Display: "Staging"},
 	}})

@@ -202,8 +202,8 @@ func createTokenRequest(name string, spec policy.Spec) (xano.CreateTokenRequest,
 // tokenAPIError turns a client error into one diagnostic saying what failed
 // and what to do. The client redacts secrets from its errors.
 func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
-	// The special cases give their own advice, so they quote only what the
-	// API said, not the client's hint: each piece of advice is said once.
+	// The client's errors state facts; each case below gives the advice,
+	// once.
 	var note string
 	switch {
 	case xano.NothingSent(err):
@@ -243,12 +243,17 @@ func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests after the provider's retries. "+
 				"Retry later, or raise max_retries in the provider block.\n\nAPI answer: %s", action, facts))
 	default:
-		diags.AddError("Xano API error", fmt.Sprintf("Could not %s: %s%s", action, err.Error(), note))
+		detail := fmt.Sprintf("Could not %s: %s.", action, apiFacts(err))
+		if advice := apiAdvice(err); advice != "" {
+			detail += " " + advice
+		}
+		diags.AddError("Xano API error", detail+note)
 	}
 }
 
 // isPlainNotFound reports a 404 returned as it came from the API. A 404 that
-// ConfirmTokenGone wrapped already says why the token is kept.
+// ConfirmTokenGone could not confirm gets apiAdvice's words on why the
+// token is kept.
 func isPlainNotFound(err error) bool {
 	var apiErr *xano.APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && err == error(apiErr)
