@@ -99,6 +99,7 @@ type providerPolicyModel struct {
 	MaxLifetime        types.String `tfsdk:"max_lifetime"`
 	RequireDescription types.Bool   `tfsdk:"require_description"`
 	Enforce            types.Bool   `tfsdk:"enforce"`
+	MaxIdle            types.String `tfsdk:"max_idle"`
 }
 
 // Metadata returns the provider type name.
@@ -208,6 +209,13 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"enforce": schema.BoolAttribute{
 						MarkdownDescription: "Turn findings at or above `warn_at` into errors, except on resources " +
 							"that carry a `risk_acknowledgement`. Defaults to `false`.",
+						Optional: true,
+					},
+					"max_idle": schema.StringAttribute{
+						MarkdownDescription: "Longest a valid token may go unused, as a duration such as `30d`: a token " +
+							"never used and created longer ago, or last used longer ago, is a high finding with rule `idle`, " +
+							"in the audit (`xano_metadata_tokens`) and in the plan of a managed token, judged at its refresh. " +
+							"An idle token warns but never fails a plan, even under `enforce`. No idle finding when unset.",
 						Optional: true,
 					},
 				},
@@ -437,7 +445,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 		attr  string
 	}{
 		{m.WarnAt, "warn_at"}, {m.Deny, "deny"}, {m.MaxLifetime, "max_lifetime"},
-		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"},
+		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"}, {m.MaxIdle, "max_idle"},
 	} {
 		if v.value.IsUnknown() {
 			unknown(root.AtName(v.attr))
@@ -480,6 +488,8 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 			valid = false
 		}
 	}
+	maxIdle, ok := maxIdleFromConfig(m.MaxIdle, root.AtName("max_idle"), diags)
+	valid = valid && ok
 	// ValidateConfig stops here: all ParsePolicy could add is a second error
 	// about warn_at, whose OneOf validator already reports it.
 	if !complete || !valid || !requireKnown {
@@ -492,7 +502,22 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 	for _, err := range errs {
 		diags.AddAttributeError(root, "Invalid provider policy", capitalize(err.Error())+".")
 	}
+	pol.MaxIdle = maxIdle
 	return pol
+}
+
+// maxIdleFromConfig parses the policy's max_idle, 0 when it is unset or
+// unknown; ok is false when it added an error at p.
+func maxIdleFromConfig(v types.String, p path.Path, diags *diag.Diagnostics) (time.Duration, bool) {
+	if !known(v) {
+		return 0, true
+	}
+	d, err := policy.ParseMaxIdle(v.ValueString())
+	if err != nil {
+		diags.AddAttributeError(p, "Invalid policy max_idle", capitalize(err.Error())+".")
+		return 0, false
+	}
+	return d, true
 }
 
 // capitalize starts a diagnostic detail with a capital letter, as the error

@@ -541,6 +541,7 @@ func TestProviderConfigurePolicy(t *testing.T) {
 				"max_lifetime":        str("90d"),
 				"require_description": tftypes.NewValue(tftypes.Bool, true),
 				"enforce":             tftypes.NewValue(tftypes.Bool, true),
+				"max_idle":            str("30d"),
 			}),
 			want: policy.Policy{
 				WarnAt:             scopes.SeverityMedium,
@@ -548,7 +549,13 @@ func TestProviderConfigurePolicy(t *testing.T) {
 				MaxLifetime:        90 * 24 * time.Hour,
 				RequireDescription: true,
 				Enforce:            true,
+				MaxIdle:            30 * 24 * time.Hour,
 			},
+		},
+		{
+			name:   "max_idle alone",
+			policy: testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("1s")}),
+			want:   policy.Policy{WarnAt: scopes.SeverityHigh, MaxIdle: time.Second},
 		},
 	}
 	for _, tt := range tests {
@@ -601,6 +608,16 @@ func TestProviderConfigureErrors(t *testing.T) {
 			name:    "invalid max_lifetime",
 			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_lifetime": str("a quarter")})},
 			summary: "Invalid policy max_lifetime", at: path.Root("policy").AtName("max_lifetime"),
+		},
+		{
+			name:    "invalid max_idle",
+			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("a month")})},
+			summary: "Invalid policy max_idle", at: path.Root("policy").AtName("max_idle"), wantDetail: []string{`"a month"`},
+		},
+		{
+			name:    "unknown max_idle",
+			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": unknownString})},
+			summary: "Unknown policy value", at: path.Root("policy").AtName("max_idle"),
 		},
 		{name: "invalid request_timeout", attrs: map[string]tftypes.Value{"request_timeout": str("soon")}, summary: "Invalid request_timeout", at: path.Root("request_timeout"), wantDetail: []string{`"soon"`}},
 		{name: "zero request_timeout", attrs: map[string]tftypes.Value{"request_timeout": str("0s")}, summary: "Invalid request_timeout", at: path.Root("request_timeout"), wantDetail: []string{"zero"}},
@@ -661,6 +678,11 @@ func TestProviderValidateConfig(t *testing.T) {
 		t.Parallel()
 		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_lifetime": str("0d")})})
 		wantDiag(t, diags, "Invalid policy max_lifetime", pathOf(path.Root("policy").AtName("max_lifetime")), "zero")
+	})
+	t.Run("zero max_idle", func(t *testing.T) {
+		t.Parallel()
+		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("0s")})})
+		wantDiag(t, diags, "Invalid policy max_idle", pathOf(path.Root("policy").AtName("max_idle")), "zero")
 	})
 	t.Run("warn_at is left to its OneOf validator", func(t *testing.T) {
 		t.Parallel()

@@ -52,7 +52,7 @@ resource "xano_metadata_token" "weweb" {
 `, baseURL, emulator.DefaultAdminToken, policy, mtWewebScopes)
 	}
 	weweb := []knownvalue.Check{
-		findingValue("workspace_content", "read", "low", "grant", "can read workspace metadata, data source and branch configuration"),
+		findingValue("workspace_content", "read", "medium", "grant", "can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces"),
 		findingValue("workspace_api_groups", "read", "low", "grant", "can read API endpoint definitions, groups and settings"),
 	}
 	capped := append(weweb[:2:2], findingValue("", "", "high", "max_lifetime", "lives 30d, over the provider policy's max_lifetime of 7d"))

@@ -44,6 +44,8 @@ type metadataTokenModel struct {
 	Token               types.String  `tfsdk:"token"`
 	MetaAPI             types.String  `tfsdk:"meta_api"`
 	Findings            types.List    `tfsdk:"findings"`
+	Purpose             types.String  `tfsdk:"purpose"`
+	LastUsedAt          types.String  `tfsdk:"last_used_at"`
 }
 
 // tokenResourceID is the resource id, "<instance>/<token id>".
@@ -72,9 +74,12 @@ type tokenTimes struct {
 	created time.Time
 	// expires is nil for a token that never expires.
 	expires *time.Time
+	// lastUsed is nil for a token never used.
+	lastUsed *time.Time
 }
 
-// parseTokenTimes parses created_at and expires_at of an API token.
+// parseTokenTimes parses created_at, expires_at and last_used_at of an API
+// token.
 func parseTokenTimes(t *xano.Token) (tokenTimes, error) {
 	created, err := xano.ParseTime(t.CreatedAt)
 	if err != nil {
@@ -87,6 +92,13 @@ func parseTokenTimes(t *xano.Token) (tokenTimes, error) {
 			return tokenTimes{}, fmt.Errorf("expires_at of token %d: %w", t.ID, err)
 		}
 		out.expires = &exp
+	}
+	if t.LastUsedAt != nil && strings.TrimSpace(*t.LastUsedAt) != "" {
+		used, err := xano.ParseTime(*t.LastUsedAt)
+		if err != nil {
+			return tokenTimes{}, fmt.Errorf("last_used_at of token %d: %w", t.ID, err)
+		}
+		out.lastUsed = &used
 	}
 	return out, nil
 }
@@ -120,21 +132,26 @@ func descriptionValue(remote string, prior types.String) types.String {
 }
 
 // applyToken copies what the API says about a token into m: ids, name,
-// description, timestamps (null when times is nil, the API's being
-// unreadable) and scopes. The secret, the lifetime text and the
-// Terraform-only settings are the caller's business.
+// description and the purpose its marker records, timestamps (null when
+// times is nil, the API's being unreadable) and scopes. The secret, the
+// lifetime text and the Terraform-only settings are the caller's business.
 func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *tokenTimes) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(tokenResourceID(instance, t.ID))
 	m.Instance = types.StringValue(instance)
 	m.TokenID = types.Int64Value(t.ID)
 	m.Name = types.StringValue(t.Name)
-	m.Description = descriptionValue(t.Description, m.Description)
-	m.CreatedAt, m.ExpiresAt = types.StringNull(), types.StringNull()
+	description, purpose := splitPurpose(t.Description)
+	m.Description = descriptionValue(description, m.Description)
+	m.Purpose = purposeValue(purpose)
+	m.CreatedAt, m.ExpiresAt, m.LastUsedAt = types.StringNull(), types.StringNull(), types.StringNull()
 	if times != nil {
 		m.CreatedAt = types.StringValue(formatTimestamp(times.created))
 		if times.expires != nil {
 			m.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
+		}
+		if times.lastUsed != nil {
+			m.LastUsedAt = types.StringValue(formatTimestamp(*times.lastUsed))
 		}
 	}
 	grants, err := scopes.FromWire(t.Scopes)
@@ -150,14 +167,19 @@ func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *t
 }
 
 // reviewFindings sets Findings to the review of the token as the state m
-// describes it, under pol; null when the review cannot run.
-func (m *metadataTokenModel) reviewFindings(ctx context.Context, pol policy.Policy) diag.Diagnostics {
+// describes it, under pol, with its idle finding at now; null when the
+// review cannot run.
+func (m *metadataTokenModel) reviewFindings(ctx context.Context, pol policy.Policy, now time.Time) diag.Diagnostics {
 	spec, ok, diags := tokenPolicySpec(ctx, pol, m)
 	if !ok || diags.HasError() {
 		m.Findings = types.ListNull(findingObjectType)
 		return diags
 	}
-	list, d := findingsList(ctx, policy.Review(spec, pol))
+	all := policy.Review(spec, pol)
+	if f, ok := m.idleFinding(pol, now); ok {
+		all = append(all, f)
+	}
+	list, d := findingsList(ctx, all)
 	m.Findings = list
 	return append(diags, d...)
 }
@@ -193,7 +215,7 @@ func createTokenRequest(name string, spec policy.Spec) (xano.CreateTokenRequest,
 	}
 	return xano.CreateTokenRequest{
 		Name:        name,
-		Description: spec.Description,
+		Description: withPurpose(spec.Description, spec.Purpose),
 		ExpiresIn:   int64(spec.Lifetime / time.Second),
 		Scopes:      wire,
 	}, nil

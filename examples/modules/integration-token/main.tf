@@ -8,6 +8,7 @@ resource "xano_metadata_token" "this" {
   instance             = var.instance
   name                 = coalesce(var.name, "${var.recipe}-integration")
   description          = coalesce(var.description, data.xano_scope_preset.this.purpose)
+  purpose              = var.recipe
   expires_in           = var.expires_in
   rotate_before        = var.rotate_before
   risk_acknowledgement = var.risk_acknowledgement
