@@ -394,3 +394,13 @@ func missingTokenError(note string) diag.Diagnostic {
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Missing Xano access token", detail)
 }
+
+// capitalize starts a diagnostic detail with a capital letter, as the error
+// strings it wraps start in lower case by Go convention.
+func capitalize(s string) string {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
