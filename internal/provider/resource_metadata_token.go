@@ -13,10 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -79,10 +77,7 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				Optional:            true,
 				Computed:            true,
 				Validators:          instanceValidators(),
-				PlanModifiers: []planmodifier.String{
-					stringplanmodifier.RequiresReplace(),
-					stringplanmodifier.UseStateForUnknown(),
-				},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"token_id": schema.Int64Attribute{
 				MarkdownDescription: "The token's numeric id in Xano.",
@@ -121,16 +116,14 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.String{
 					expiresInDefault{},
 					keepEquivalentDuration{},
-					stringplanmodifier.RequiresReplace(),
 				},
 			},
 			"never_expires": schema.BoolAttribute{
 				MarkdownDescription: "Set to `true` to mint a token that never expires, the explicit opt-in for an unlimited token; " +
 					"it then conflicts with `expires_in` and `rotate_before`. Defaults to `false`. Changing it plans a replacement.",
-				Optional:      true,
-				Computed:      true,
-				Default:       booldefault.StaticBool(false),
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
 			},
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: "Plan a replacement this long before the token expires, e.g. `\"7d\"`, so the new secret can be " +
@@ -211,10 +204,11 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 					},
 				},
 				Validators:    scopeBlockValidators(),
-				PlanModifiers: []planmodifier.Set{scopePermissionDefaults{}, setplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.Set{scopePermissionDefaults{}},
 			},
 		},
 	}
+	requireReplaceOnMintInputs(&resp.Schema)
 }
 
 func (r *metadataTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -424,10 +418,7 @@ func (r *metadataTokenResource) planRotation(ctx context.Context, private privat
 				who, state.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(), consequence))
 	}
 	resp.RequiresReplace.Append(path.Root("expires_at"))
-	for _, p := range []string{"expires_at", "created_at", "token", "id"} {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
-	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("token_id"), types.Int64Unknown())...)
+	resp.Diagnostics.Append(markMinted(ctx, &resp.Plan)...)
 }
 
 // privateGetter is the read side of a request's private state.

@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// What a mint decides, said once. Xano fixes a token's instance, lifetime
+// and scopes when it mints it, so changing one plans a new token; and a new
+// token has its own id, secret and times. The schema's RequiresReplace
+// modifiers, the unknown values of a plan that mints (a replacement or a
+// rotation) and the risk review's replacement test all derive from these two
+// lists, so a new mint-time attribute is added here and nowhere else.
+
+// mintInputs are the attributes Xano fixes when it mints a token.
+var mintInputs = []string{"instance", "expires_in", "never_expires", "scope"}
+
+// mintedOutputs are the computed attributes a new mint changes.
+var mintedOutputs = []string{"id", "token_id", "token", "created_at", "expires_at", "last_used_at"}
+
+// requireReplaceOnMintInputs adds the RequiresReplace modifier to every mint
+// input of s. An input the schema lacks, or whose kind it cannot modify, is
+// a bug that the schema tests catch, so it panics.
+func requireReplaceOnMintInputs(s *schema.Schema) {
+	for _, name := range mintInputs {
+		if a, ok := s.Attributes[name]; ok {
+			switch a := a.(type) {
+			case schema.StringAttribute:
+				a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.RequiresReplace())
+				s.Attributes[name] = a
+			case schema.BoolAttribute:
+				a.PlanModifiers = append(a.PlanModifiers, boolplanmodifier.RequiresReplace())
+				s.Attributes[name] = a
+			default:
+				panic(fmt.Sprintf("mint input %q is a %T, which requireReplaceOnMintInputs does not handle", name, a))
+			}
+			continue
+		}
+		b, ok := s.Blocks[name].(schema.SetNestedBlock)
+		if !ok {
+			panic(fmt.Sprintf("mint input %q is not an attribute or a set block of the schema", name))
+		}
+		b.PlanModifiers = append(b.PlanModifiers, []planmodifier.Set{setplanmodifier.RequiresReplace()}...)
+		s.Blocks[name] = b
+	}
+}
+
+// markMinted plans every minted output as unknown: the plan mints a new
+// token, whose values only the apply knows.
+func markMinted(ctx context.Context, plan *tfsdk.Plan) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, name := range mintedOutputs {
+		p := path.Root(name)
+		a, d := plan.Schema.AttributeAtPath(ctx, p)
+		diags.Append(d...)
+		if d.HasError() {
+			continue
+		}
+		typ := a.GetType()
+		unknown, err := typ.ValueFromTerraform(ctx, tftypes.NewValue(typ.TerraformType(ctx), tftypes.UnknownValue))
+		if err != nil {
+			diags.AddAttributeError(p, "Cannot plan a minted value",
+				fmt.Sprintf("%s. This is a bug in the provider, please report it.", err))
+			continue
+		}
+		diags.Append(plan.SetAttribute(ctx, p, unknown)...)
+	}
+	return diags
+}
+
+// tokenReplaced reports whether the plan changes a mint input: what the
+// RequiresReplace modifiers asked, whose answer the framework does not pass
+// to ModifyPlan. A value still unknown counts as a change, and
+// keepEquivalentDuration has already planned the state's text for the same
+// lifetime written differently.
+func tokenReplaced(state, plan *metadataTokenModel) bool {
+	for _, name := range mintInputs {
+		if !modelValue(plan, name).Equal(modelValue(state, name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// modelValue is the attribute name of m. A name the model lacks is a bug
+// that the schema tests catch, so it panics.
+func modelValue(m *metadataTokenModel, name string) attr.Value {
+	v := reflect.ValueOf(m).Elem()
+	i, ok := fieldsOf(v.Type())[name]
+	if !ok {
+		panic(fmt.Sprintf("metadataTokenModel has no attribute %q", name))
+	}
+	return v.Field(i).Interface().(attr.Value)
+}
