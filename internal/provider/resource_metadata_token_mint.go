@@ -17,18 +17,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// What a mint decides, said once. Xano fixes a token's instance, lifetime
-// and scopes when it mints it, so changing one plans a new token; and a new
-// token has its own id, secret and times. The schema's RequiresReplace
-// modifiers, the unknown values of a plan that mints (a replacement or a
-// rotation) and the risk review's replacement test all derive from these two
-// lists, so a new mint-time attribute is added here and nowhere else.
-
-// mintInputs are the attributes Xano fixes when it mints a token.
-var mintInputs = []string{"instance", "expires_in", "never_expires", "scope"}
-
-// mintedOutputs are the computed attributes a new mint changes.
-var mintedOutputs = []string{"id", "token_id", "token", "created_at", "expires_at", "last_used_at"}
+// The lists of what a mint decides, mintInputs and mintedOutputs, are
+// declared beside the schema; everything that depends on them is derived
+// here.
 
 // requireReplaceOnMintInputs adds the RequiresReplace modifier to every mint
 // input of s. An input the schema lacks, or whose kind it cannot modify, is
