@@ -36,8 +36,9 @@ type metadataTokensDataSource struct {
 }
 
 type metadataTokensModel struct {
-	Instance types.String      `tfsdk:"instance"`
-	Tokens   []tokenAuditModel `tfsdk:"tokens"`
+	Instance      types.String      `tfsdk:"instance"`
+	Tokens        []tokenAuditModel `tfsdk:"tokens"`
+	ExpiresWithin DurationValue     `tfsdk:"expires_within"`
 }
 
 // tokenAuditModel is one token of the listing.
@@ -78,8 +79,9 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 				Computed:            true,
 				Validators:          instanceValidators(),
 			},
+			"expires_within": expiresWithinAttribute(),
 			"tokens": schema.ListNestedAttribute{
-				MarkdownDescription: "The instance's tokens, expired ones included, ordered by token id.",
+				MarkdownDescription: "The instance's tokens, expired ones included (unless `expires_within` is set), ordered by token id.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -167,6 +169,9 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 			return
 		}
 		model.Tokens = append(model.Tokens, audit)
+	}
+	if d, err := model.ExpiresWithin.Duration(); err == nil {
+		model.Tokens = expiringWithin(model.Tokens, d, now)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

@@ -99,6 +99,7 @@ type providerPolicyModel struct {
 	MaxLifetime        types.String `tfsdk:"max_lifetime"`
 	RequireDescription types.Bool   `tfsdk:"require_description"`
 	Enforce            types.Bool   `tfsdk:"enforce"`
+	ExpiryWarning      types.String `tfsdk:"expiry_warning"`
 }
 
 // Metadata returns the provider type name.
@@ -169,7 +170,9 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Skip the checks the provider makes when it is configured and at plan time: " +
 					"`GET /auth/me` with the access token, so a wrong token or an unreachable `base_url` fails " +
 					"`terraform plan` once, on this block; and the instance check (`GET /instance`), which fails a " +
-					"plan whose `instance` is not one of the account's. Set it to `true` to plan offline. " +
+					"plan whose `instance` is not one of the account's; and the token-limit check, which lists the tokens of " +
+					"an instance where a plan creates tokens and fails a plan that would pass Xano's limit of 10. Set it to " +
+					"`true` to plan offline. " +
 					"Defaults to `false`. Without an access token no check is made, so a configuration that uses only " +
 					"the offline data sources (`xano_scope_catalog`, `xano_scope_preset`) needs no token at all.",
 				Optional: true,
@@ -210,6 +213,7 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 							"that carry a `risk_acknowledgement`. Defaults to `false`.",
 						Optional: true,
 					},
+					"expiry_warning": expiryWarningAttribute(),
 				},
 			},
 		},
@@ -326,6 +330,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 		data.client = client
 		data.instances = newInstanceDirectory(client)
+		data.limits = newTokenLedger(client.ListTokens, now)
 		if !skipChecks {
 			checkCredentials(ctx, client, conn, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {
@@ -437,7 +442,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 		attr  string
 	}{
 		{m.WarnAt, "warn_at"}, {m.Deny, "deny"}, {m.MaxLifetime, "max_lifetime"},
-		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"},
+		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"}, {m.ExpiryWarning, "expiry_warning"},
 	} {
 		if v.value.IsUnknown() {
 			unknown(root.AtName(v.attr))
@@ -480,6 +485,8 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 			valid = false
 		}
 	}
+	expiryWarning, ok := parseExpiryWarning(m.ExpiryWarning, root.AtName("expiry_warning"), diags)
+	valid = valid && ok
 	// ValidateConfig stops here: all ParsePolicy could add is a second error
 	// about warn_at, whose OneOf validator already reports it.
 	if !complete || !valid || !requireKnown {
@@ -492,6 +499,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 	for _, err := range errs {
 		diags.AddAttributeError(root, "Invalid provider policy", capitalize(err.Error())+".")
 	}
+	pol.ExpiryWarning = expiryWarning
 	return pol
 }
 

@@ -44,6 +44,9 @@ type metadataTokenModel struct {
 	Token               types.String  `tfsdk:"token"`
 	MetaAPI             types.String  `tfsdk:"meta_api"`
 	Findings            types.List    `tfsdk:"findings"`
+	RotationOverlap     DurationValue `tfsdk:"rotation_overlap"`
+	PreviousTokenID     types.Int64   `tfsdk:"previous_token_id"`
+	PreviousRevokeAt    types.String  `tfsdk:"previous_revoke_at"`
 }
 
 // tokenResourceID is the resource id, "<instance>/<token id>".
