@@ -540,6 +540,7 @@ func TestProviderConfigurePolicy(t *testing.T) {
 				"max_lifetime":        str("90d"),
 				"require_description": tftypes.NewValue(tftypes.Bool, true),
 				"enforce":             tftypes.NewValue(tftypes.Bool, true),
+				"expiry_warning":      str("36h"),
 			}),
 			want: policy.Policy{
 				WarnAt:             scopes.SeverityMedium,
@@ -547,7 +548,13 @@ func TestProviderConfigurePolicy(t *testing.T) {
 				MaxLifetime:        90 * 24 * time.Hour,
 				RequireDescription: true,
 				Enforce:            true,
+				ExpiryWarning:      36 * time.Hour,
 			},
+		},
+		{
+			name:   "expiry warning off",
+			policy: testPolicyBlock(t, map[string]tftypes.Value{"expiry_warning": str("0s")}),
+			want:   policy.Policy{WarnAt: scopes.SeverityHigh},
 		},
 	}
 	for _, tt := range tests {
@@ -637,8 +644,9 @@ func TestProviderValidateConfig(t *testing.T) {
 			"base_url":        unknownString,
 			"request_timeout": unknownString,
 			"policy": testPolicyBlock(t, map[string]tftypes.Value{
-				"deny":         strList(unknownString, str("*.delete")),
-				"max_lifetime": unknownString,
+				"deny":           strList(unknownString, str("*.delete")),
+				"max_lifetime":   unknownString,
+				"expiry_warning": unknownString,
 			}),
 		})
 		if len(diags) != 0 {
@@ -660,6 +668,11 @@ func TestProviderValidateConfig(t *testing.T) {
 		t.Parallel()
 		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_lifetime": str("0d")})})
 		wantDiag(t, diags, "Invalid policy max_lifetime", pathOf(path.Root("policy").AtName("max_lifetime")), "zero")
+	})
+	t.Run("malformed expiry_warning", func(t *testing.T) {
+		t.Parallel()
+		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"expiry_warning": str("two days")})})
+		wantDiag(t, diags, "Invalid policy expiry_warning", pathOf(path.Root("policy").AtName("expiry_warning")), "is not valid", `"0s" to turn`)
 	})
 	t.Run("warn_at is left to its OneOf validator", func(t *testing.T) {
 		t.Parallel()
