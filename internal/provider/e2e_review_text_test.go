@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -341,7 +342,8 @@ func TestE2ERiskReviewGuidePlan(t *testing.T) {
 	if run.Err != nil {
 		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
 	}
-	got := withoutDevOverrides(run.Out)
+	// The emulator listens on a random port; the guide shows a fixed one.
+	got := loopbackPort.ReplaceAllString(withoutDevOverrides(run.Out), "http://127.0.0.1:8080/")
 	golden := filepath.Join(dir, "plan.txt")
 	if os.Getenv("XANO_UPDATE_GUIDE") != "" {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -356,6 +358,9 @@ func TestE2ERiskReviewGuidePlan(t *testing.T) {
 		t.Errorf("the plan differs from %s (rerun with XANO_UPDATE_GUIDE=1 and run make docs):\n%s", golden, got)
 	}
 }
+
+// loopbackPort matches the emulator's address in a plan.
+var loopbackPort = regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
 
 // withoutDevOverrides drops the notice Terraform prints when dev_overrides
 // point it at a local build, which users of a released provider never see.

@@ -306,7 +306,7 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 		{"unauthorized", apiErr(401, xano.CodeUnauthorized, "Invalid token."), "Xano rejected the access token",
 			[]string{"XANO_ACCESS_TOKEN", "Invalid token"}},
 		{"forbidden", apiErr(403, xano.CodeAccessDenied, "Access denied."), "The access token lacks the rights for this",
-			[]string{"403", "Access denied"}},
+			[]string{"403", "Access denied", "administers it"}},
 		{"rate limited", apiErr(429, xano.CodeTooManyRequests, "Slow down."), "Xano rate limit",
 			[]string{"max_retries", "Slow down"}},
 		{"other input error", apiErr(400, xano.CodeInputError, "name is too long"), "Xano API error",

@@ -225,26 +225,25 @@ func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 	switch {
 	case xano.IsLimitReached(err):
 		diags.AddError("Xano token limit reached",
-			fmt.Sprintf("Could not %s: Xano allows %d active tokens per instance, and this instance has them all. "+
-				"Free one before applying again: delete an unused token in the Xano dashboard, destroy a managed one with "+
+			fmt.Sprintf("Could not %s: the instance already holds the %d active tokens Xano allows. Free one before "+
+				"applying again: delete an unused token in the Xano dashboard, destroy a managed one with "+
 				"`terraform destroy -target=<address>`, or let one expire. The xano_metadata_tokens data source lists "+
 				"every token of the instance.\n\nAPI answer: %s", action, xano.MaxActiveTokens, facts))
 	case xano.IsUnauthorized(err):
 		diags.AddError("Xano rejected the access token",
-			fmt.Sprintf("Could not %s: the Metadata API answered 401. Check the provider's access_token (or XANO_ACCESS_TOKEN, "+
-				"or the Xano CLI profile): it is missing, wrong, expired or revoked.\n\nAPI answer: %s", action, facts))
+			fmt.Sprintf("Could not %s: the access token is missing, wrong, expired or revoked. Set a valid one in the "+
+				"provider's access_token, XANO_ACCESS_TOKEN or the Xano CLI profile.\n\nAPI answer: %s", action, facts))
 	case xano.IsForbidden(err):
 		diags.AddError("The access token lacks the rights for this",
-			fmt.Sprintf("Could not %s: the Metadata API answered 403. The access token is valid but may not manage the "+
-				"tokens of this instance; use a token of an account that administers it.\n\nAPI answer: %s", action, facts))
+			fmt.Sprintf("Could not %s: the access token is valid but may not manage the tokens of this instance; use a "+
+				"token of an account that administers it.\n\nAPI answer: %s", action, facts))
 	case isPlainNotFound(err):
 		diags.AddError("Not found in Xano",
-			fmt.Sprintf("Could not %s: the Metadata API answered 404 Not Found. Check the instance name and base_url. "+
-				"A token deleted outside Terraform is noticed by the next plan, which drops it from state and plans a new one."+
-				"\n\nAPI answer: %s", action, facts))
+			fmt.Sprintf("Could not %s. Check the instance name and base_url. A token deleted outside Terraform is "+
+				"noticed by the next plan, which drops it from state and plans a new one.\n\nAPI answer: %s", action, facts))
 	case xano.IsRateLimited(err):
 		diags.AddError("Xano rate limit",
-			fmt.Sprintf("Could not %s: the Metadata API kept answering 429 after the provider's retries. "+
+			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests after the provider's retries. "+
 				"Retry later, or raise max_retries in the provider block.\n\nAPI answer: %s", action, facts))
 	default:
 		diags.AddError("Xano API error", fmt.Sprintf("Could not %s: %s%s", action, err.Error(), note))

@@ -677,7 +677,7 @@ resource "xano_metadata_token" "eleventh" {
   }
 }
 `),
-				ExpectError: regexp.MustCompile(`Xano\s+token\s+limit\s+reached[\s\S]*at\s+most\s+10\s+active\s+tokens\s+per\s+instance[\s\S]*Free\s+one\s+before\s+applying\s+again`),
+				ExpectError: regexp.MustCompile(`Xano\s+token\s+limit\s+reached[\s\S]*Free\s+one\s+before\s+applying\s+again[\s\S]*at\s+most\s+10\s+active\s+tokens\s+per\s+instance`),
 			},
 			{
 				// The state survived the failed refresh: same token, no
