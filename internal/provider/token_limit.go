@@ -220,8 +220,8 @@ func (d *providerData) checkTokenLimit(ctx context.Context, name, instance strin
 		freed = fmt.Sprintf(", %d of them after revoking the token they replace", v.freed)
 	}
 	diags.AddError(subject+": over Xano's token limit", fmt.Sprintf(
-		"Instance %q would hold %d active tokens: Xano allows at most %d per instance, it has %d active now, and this "+
-			"plan creates at least %d there%s. Nothing has been created.\n\n"+
+		"Instance %q would hold %d active tokens, over Xano's limit of %d per instance: it has %d now, and this plan "+
+			"creates at least %d there%s. Nothing has been created.\n\n"+
 			"Free tokens before applying: the xano_metadata_tokens data source lists every token of the instance, "+
 			"to find unused ones; revoke them in the Xano dashboard, destroy a managed one, or create fewer tokens "+
 			"in this plan.",
