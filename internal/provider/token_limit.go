@@ -15,21 +15,24 @@ import (
 
 // The plan-time check of Xano's limit of active tokens per instance. The
 // provider sees one resource per PlanResourceChange call, and Terraform plans
-// resources in parallel, so the check keeps a per-process ledger per
-// instance: the instance's active tokens, listed once, the first time a plan
-// creates a token there, and a tally of the plans that create one. Each
-// creating plan registers itself; the one that takes the instance past the
-// limit, and every one after it, fails. A plan that creates nothing never
-// lists anything.
+// resources in parallel, so the check keeps a ledger per instance: the
+// instance's active tokens, listed once, the first time a plan creates a
+// token there, and a tally of the plans that create one. Each creating plan
+// registers itself; the one that takes the instance past the limit, and every
+// one after it, fails. A plan that creates nothing never lists anything.
 //
-// Terraform starts a new provider process for each graph walk, so the plan
-// of `terraform apply` and its apply count separately: the apply walk plans
-// each change again, and its tally is that of the changes left to apply.
+// The ledger lives as long as the provider's configuration: Terraform
+// configures the provider once per graph walk (in a process of its own), so
+// the plan of `terraform apply` and its apply count separately. The apply
+// walk plans each change again just before applying it, with a fresh list;
+// revocations this walk has made by then are subtracted, so a replacement
+// whose old token is already gone is not counted twice.
 
 // tokenLister lists the tokens of an instance, secrets excluded.
 type tokenLister func(ctx context.Context, instance string) ([]xano.Token, error)
 
-// tokenLedger is the per-process ledger, safe for concurrent use.
+// tokenLedger is the ledger of one configured provider, safe for concurrent
+// use.
 type tokenLedger struct {
 	list tokenLister
 	now  func() time.Time
