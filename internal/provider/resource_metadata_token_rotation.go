@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,7 +43,42 @@ const (
 	// the second), the tokens the replacement revokes before it creates, for
 	// the token limit. Update clears it.
 	privateKeyReplacing = "replacing"
+	// privateKeyRotationKey keeps the Idempotency-Key of a rotation whose
+	// create may have been carried out although its answer was lost, so the
+	// next apply repeats that create and gets the token it minted, if any,
+	// instead of minting another.
+	privateKeyRotationKey = "rotation_create"
 )
+
+// rotationCreate is the value of privateKeyRotationKey: the key, and a digest
+// of the request it was sent with, since a server refuses a key reused with
+// another body.
+type rotationCreate struct {
+	Key    string `json:"key"`
+	Digest string `json:"digest"`
+}
+
+// requestDigest identifies a create request's body.
+func requestDigest(req xano.CreateTokenRequest) string {
+	raw, _ := json.Marshal(req)
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// rotationKey returns the Idempotency-Key for the rotation's create: the one
+// a previous attempt with the same request left in private state, or a new
+// one.
+func rotationKey(ctx context.Context, private privateGetter, req xano.CreateTokenRequest) (rotationCreate, error) {
+	digest := requestDigest(req)
+	if raw, _ := private.GetKey(ctx, privateKeyRotationKey); len(raw) > 0 {
+		var prev rotationCreate
+		if json.Unmarshal(raw, &prev) == nil && prev.Key != "" && prev.Digest == digest {
+			return prev, nil
+		}
+	}
+	key, err := xano.NewIdempotencyKey()
+	return rotationCreate{Key: key, Digest: digest}, err
+}
 
 // replacingMarker is the value of privateKeyReplacing.
 type replacingMarker struct {
@@ -313,14 +350,30 @@ func (r *metadataTokenResource) rotateInPlace(ctx context.Context, instance stri
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
-	// As in Create, the call outlives a Ctrl-C: only its answer lets the
-	// state record a token the server may already have minted.
-	tok, err := r.data.client.CreateToken(context.WithoutCancel(ctx), instance, create)
+	attempt, err := rotationKey(ctx, resp.Private, create)
 	if err != nil {
-		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("create the new token of %q on instance %q (rotation)", plan.Name.ValueString(), instance), err)
+		resp.Diagnostics.AddError("Cannot rotate the token", fmt.Sprintf("No idempotency key could be made for the create: %s.", err))
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
+	// As in Create, the call outlives a Ctrl-C: only its answer lets the
+	// state record a token the server may already have minted.
+	tok, err := r.data.client.CreateTokenWithKey(context.WithoutCancel(ctx), instance, create, attempt.Key)
+	if err != nil {
+		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("create the new token of %q on instance %q (rotation)", plan.Name.ValueString(), instance), err)
+		if xano.MayHaveCommitted(err) {
+			// The old token stays current; the next apply plans the
+			// rotation again and repeats this very create.
+			raw, _ := json.Marshal(attempt)
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyRotationKey, raw)...)
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Token %q: rotation to be repeated", plan.Name.ValueString()),
+				"The old token stays in state and valid. The next apply repeats the rotation's create with the same "+
+					"Idempotency-Key, so a token the API minted before the failure is recorded then, not minted twice.")
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		return
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyRotationKey, nil)...)
 	ctx = r.data.mask(ctx, tok.Secret)
 
 	next := *plan

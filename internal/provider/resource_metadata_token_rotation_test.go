@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -386,4 +389,112 @@ func TestPreviousRevokeAt(t *testing.T) {
 			t.Errorf("%s: previousRevokeAt = %s, want %s", tt.name, got, tt.want)
 		}
 	}
+}
+
+// createFailer passes the next `pass` token creates to the emulator, then
+// answers the next `fail` with a 500, committing nothing.
+type createFailer struct {
+	next       http.Handler
+	mu         sync.Mutex
+	pass, fail int
+}
+
+func (c *createFailer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") {
+		c.mu.Lock()
+		failing := c.pass == 0 && c.fail > 0
+		switch {
+		case c.pass > 0:
+			c.pass--
+		case c.fail > 0:
+			c.fail--
+		}
+		c.mu.Unlock()
+		if failing {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(xanoError(xano.CodeFatal, "Injected failure.")))
+			return
+		}
+	}
+	c.next.ServeHTTP(w, r)
+}
+
+func (c *createFailer) set(pass, fail int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pass, c.fail = pass, fail
+}
+
+// TestAccMetadataToken_rotationRepeatsLostCreate loses the answer of a
+// rotation's create after the API carried it out, then fails the retry: the
+// apply fails and keeps the old token, and the next apply repeats the create
+// with the same Idempotency-Key, so the state records the token minted the
+// first time and no second one exists.
+func TestAccMetadataToken_rotationRepeatsLostCreate(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := newMTClock(start)
+	emu := emulator.New(emulator.Options{Clock: clock.Now})
+	failer := &createFailer{next: emu}
+	srv := httptest.NewServer(failer)
+	t.Cleanup(srv.Close)
+	baseURL := srv.URL + "/api:meta"
+	const addr = "xano_metadata_token.monitoring"
+	config := strings.Replace(rotationConfig(baseURL, "1d"), "provider \"xano\" {", "provider \"xano\" {\n  max_retries = 1", 1)
+	var firstID int64
+	var posts int
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithClock(clock.Now),
+		CheckDestroy:             func(*terraform.State) error { return mtHolds(emu, "main") },
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					id, err := mtStateTokenID(s, addr)
+					firstID = id
+					return err
+				},
+			},
+			{
+				// The create is carried out, its answer lost, and every
+				// retry refused.
+				PreConfig: func() {
+					clock.Advance(8 * 24 * time.Hour)
+					emu.DropNext(1, true)
+					failer.set(1, 20)
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`Could\s+not\s+create\s+the\s+new\s+token\s+of\s+"monitoring"`),
+			},
+			{
+				PreConfig: func() {
+					failer.set(0, 0)
+					if got := len(emu.Tokens("main")); got != 2 {
+						t.Errorf("after the lost answer the instance holds %d tokens, want 2", got)
+					}
+					posts = emu.Count(http.MethodPost, xano.PathTokens)
+				},
+				Config: config,
+				Check: func(s *terraform.State) error {
+					toks := emu.Tokens("main")
+					if len(toks) != 2 || toks[0].ID != firstID {
+						return fmt.Errorf("the instance holds %v, want the first token and one more", toks)
+					}
+					id, err := mtStateTokenID(s, addr)
+					if err != nil {
+						return err
+					}
+					if id != toks[1].ID {
+						return fmt.Errorf("state holds token %d, want %d, minted by the lost create", id, toks[1].ID)
+					}
+					if n := emu.Count(http.MethodPost, xano.PathTokens) - posts; n != 1 {
+						return fmt.Errorf("the repeat took %d creates, want 1", n)
+					}
+					return resource.TestCheckResourceAttr(addr, "previous_token_id", strconv.FormatInt(firstID, 10))(s)
+				},
+			},
+		},
+	})
 }
