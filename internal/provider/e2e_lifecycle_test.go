@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -266,15 +267,23 @@ func previousIDs(t *testing.T, e *e2eEnv) []int64 {
 		return out
 	}
 	for _, r := range st.Values.RootModule.Resources {
-		switch id := r.AttributeValues["previous_token_id"].(type) {
-		case json.Number:
-			n, _ := id.Int64()
-			out = append(out, n)
-		case float64:
-			out = append(out, int64(id))
+		if id := jsonInt(r.AttributeValues["previous_token_id"]); id != 0 {
+			out = append(out, id)
 		}
 	}
 	return out
+}
+
+// jsonInt reads a whole number of `terraform show -json`; 0 for null.
+func jsonInt(v any) int64 {
+	switch n := v.(type) {
+	case json.Number:
+		i, _ := n.Int64()
+		return i
+	case float64:
+		return int64(n)
+	}
+	return 0
 }
 
 // TestE2ERotationOverlapFaults rotates four tokens with an overlap, twice,
@@ -352,4 +361,100 @@ func rotationSeed() int64 {
 		return 4
 	}
 	return n
+}
+
+// TestE2ERotationOverlapExample applies the resource's rotation-overlap
+// example with the real CLI: the apply that rotates hands the new secret to
+// the terraform_data consumer while the old secret still works, and the next
+// apply, once the overlap has passed, revokes the old one.
+func TestE2ERotationOverlapExample(t *testing.T) {
+	t.Parallel()
+	// The emulator's clock runs behind by skew days: the first token looks
+	// 24 days old as soon as it is minted, inside its 7-day window; the
+	// second, minted at 3 days behind, is out of its window but already
+	// past the 2-day overlap.
+	var skew atomic.Int64
+	skew.Store(24)
+	e := newE2E(t, emulator.Options{Clock: func() time.Time { return time.Now().Add(-time.Duration(skew.Load()) * 24 * time.Hour) }})
+	_, file, _, _ := runtime.Caller(0)
+	example, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "examples", "resources", "xano_metadata_token", "rotation-overlap.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Write(e2eHCL("", string(example)))
+	type snapshot struct {
+		token, consumer, metaAPI string
+		id, previous             int64
+	}
+	read := func() snapshot {
+		t.Helper()
+		st, err := e.TF.Show(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s snapshot
+		for _, r := range st.Values.RootModule.Resources {
+			switch r.Address {
+			case "xano_metadata_token.make":
+				s.token, _ = r.AttributeValues["token"].(string)
+				s.metaAPI, _ = r.AttributeValues["meta_api"].(string)
+				s.id, s.previous = jsonInt(r.AttributeValues["token_id"]), jsonInt(r.AttributeValues["previous_token_id"])
+			case "terraform_data.consumer":
+				out, _ := r.AttributeValues["output"].(map[string]any)
+				s.consumer, _ = out["token"].(string)
+			}
+		}
+		return s
+	}
+	status := func(secret, metaAPI string) int {
+		t.Helper()
+		got, err := getStatus(context.Background(), metaAPI+"/workspace/1/request_history", secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+
+	if run := e.Apply(); run.Err != nil {
+		t.Fatalf("create: %v\n%s", run.Err, diagText(run.Diags))
+	}
+	first := read()
+	if first.token == "" || first.consumer != first.token {
+		t.Fatalf("after the create the consumer holds a different secret than the token")
+	}
+
+	skew.Store(3)
+	rotate := e.Apply()
+	if rotate.Err != nil {
+		t.Fatalf("rotation: %v\n%s", rotate.Err, diagText(rotate.Diags))
+	}
+	mtWarning(t, rotate, "xano_metadata_token.make", `Token "make-alerting": due for rotation, new token planned`)
+	second := read()
+	switch {
+	case second.id == first.id || second.token == first.token:
+		t.Fatal("the apply did not rotate the token")
+	case second.previous != first.id:
+		t.Errorf("previous_token_id = %d, want %d", second.previous, first.id)
+	case second.consumer != second.token:
+		t.Error("the consumer did not get the new secret in the apply that rotated")
+	}
+	if got := status(first.token, second.metaAPI); got != 200 {
+		t.Errorf("the old secret got %d during the overlap, want 200", got)
+	}
+	if got := status(second.token, second.metaAPI); got != 200 {
+		t.Errorf("the new secret got %d, want 200", got)
+	}
+
+	if run := e.Apply(); run.Err != nil {
+		t.Fatalf("revocation: %v\n%s", run.Err, diagText(run.Diags))
+	}
+	if got := status(first.token, second.metaAPI); got != 401 {
+		t.Errorf("the old secret got %d after the overlap, want 401", got)
+	}
+	if third := read(); third.id != second.id || third.previous != 0 {
+		t.Errorf("after the revocation the state holds token %d with previous %d, want %d and none", third.id, third.previous, second.id)
+	}
+	if ids := emulatorIDs(e.Emu); len(ids) != 1 || ids[0] != second.id {
+		t.Errorf("the instance holds tokens %v, want only %d", ids, second.id)
+	}
 }

@@ -124,9 +124,11 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
 			"rotate_before": schema.StringAttribute{
-				MarkdownDescription: "Plan a replacement this long before the token expires, e.g. `\"7d\"`, so the new secret can be " +
-					"rolled out before the old one stops working. Must be shorter than the lifetime. Without it, a replacement is " +
-					"planned once the token has expired.",
+				MarkdownDescription: "Plan the rotation this long before the token expires, e.g. `\"7d\"`, so the new secret can be " +
+					"rolled out before the old one stops working: a replacement, or with `rotation_overlap` an in-place update " +
+					"that keeps the old token valid for a while. Must be shorter than the lifetime. Without it, a replacement is " +
+					"planned once the token has expired, and the plan warns as the expiry nears (the provider policy's " +
+					"`expiry_warning`).",
 				CustomType:    DurationType{},
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{keepEquivalentDuration{}},

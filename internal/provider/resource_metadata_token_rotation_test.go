@@ -234,7 +234,9 @@ func TestAccMetadataToken_rotationOverlapChanges(t *testing.T) {
 		ids = append(ids, id)
 		return err
 	}
-	writes := func() int { return emu.Count(http.MethodDelete, xano.PathToken) + emu.Count(http.MethodPost, xano.PathTokens) }
+	writes := func() int {
+		return emu.Count(http.MethodDelete, xano.PathToken) + emu.Count(http.MethodPost, xano.PathTokens)
+	}
 	var writesBefore int
 
 	resource.Test(t, resource.TestCase{

@@ -73,8 +73,8 @@ func TestAccMetadataToken_tokenLimit(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() { createsBefore = creates() },
-				Config:    limitFleet(baseURL, 3, "workspace_api_groups", ""),
+				PreConfig:   func() { createsBefore = creates() },
+				Config:      limitFleet(baseURL, 3, "workspace_api_groups", ""),
 				ExpectError: regexp.MustCompile(`Token\s+"fleet-\d"\s+on\s+instance\s+"busy":\s+over\s+Xano's\s+token\s+limit[\s\S]*would\s+hold\s+11\s+active\s+tokens,\s+over\s+Xano's\s+limit\s+of\s+10\s+per\s+instance:\s+it\s+has\s+8\s+now,\s+and\s+this\s+plan\s+creates\s+at\s+least\s+3\s+there[\s\S]*xano_metadata_tokens`),
 			},
 			{
