@@ -23,5 +23,6 @@ provider "xano" {
     deny                = ["workspace_database.delete", "workspace_live_data_source.*"]
     max_lifetime        = "90d"
     require_description = true
+    max_idle            = "30d" # warn about a token unused for a month
   }
 }

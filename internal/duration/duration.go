@@ -1,5 +1,6 @@
 // Package duration parses the lifetimes written in HCL: Go duration units
-// plus "d" (24h) and "w" (7d), e.g. "12h", "7d", "2w", "1d12h".
+// plus "d" (24h) and "w" (7d), with decimals and in combination, e.g. "12h",
+// "7d", "2w", "1.5d", "1d12h".
 package duration
 
 import (
@@ -87,7 +88,78 @@ func add(a, b time.Duration, s string) (time.Duration, error) {
 }
 
 func invalid(s string) error {
-	return fmt.Errorf("duration %q is not valid: write a number and a unit (s, m, h, d for days, w for weeks), such as \"12h\", \"7d\" or \"2w\"", s)
+	hint := ""
+	if sug := Suggest(s); sug != "" {
+		hint = fmt.Sprintf(" (did you mean %q?)", sug)
+	}
+	return fmt.Errorf("duration %q is not valid%s: write a number and a unit (s, m, h, d for days, w for weeks), such as \"12h\", \"7d\" or \"2w\"", s, hint)
+}
+
+// unitAliases maps the unit words people write to a unit Parse accepts and
+// a factor: a year is 365 days and a month 30, as lifetimes are counted.
+var unitAliases = map[string]struct {
+	unit   string
+	factor float64
+}{
+	"y": {"d", 365}, "yr": {"d", 365}, "yrs": {"d", 365}, "year": {"d", 365}, "years": {"d", 365},
+	"mo": {"d", 30}, "mon": {"d", 30}, "mons": {"d", 30}, "month": {"d", 30}, "months": {"d", 30},
+	"w": {"w", 1}, "wk": {"w", 1}, "wks": {"w", 1}, "week": {"w", 1}, "weeks": {"w", 1},
+	"d": {"d", 1}, "day": {"d", 1}, "days": {"d", 1},
+	"h": {"h", 1}, "hr": {"h", 1}, "hrs": {"h", 1}, "hour": {"h", 1}, "hours": {"h", 1},
+	"m": {"m", 1}, "min": {"m", 1}, "mins": {"m", 1}, "minute": {"m", 1}, "minutes": {"m", 1},
+	"s": {"s", 1}, "sec": {"s", 1}, "secs": {"s", 1}, "second": {"s", 1}, "seconds": {"s", 1},
+}
+
+// Suggest returns the valid spelling nearest to an invalid duration such as
+// "1 week" ("1w"), "30 days" ("30d"), "1y" ("365d") or "1 day, 12 hours"
+// ("1d12h"), or "" when it sees none. Units are read without regard to case,
+// spaces, commas and "and".
+func Suggest(s string) string {
+	fields := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == ',' || r == '\t' || r == '_'
+	})
+	var b strings.Builder
+	var num string
+	for _, f := range fields {
+		if f == "and" {
+			continue
+		}
+		for f != "" {
+			i := 0
+			for i < len(f) && (f[i] >= '0' && f[i] <= '9' || f[i] == '.') {
+				i++
+			}
+			if i > 0 {
+				if num != "" {
+					return "" // two numbers in a row: no unit to guess
+				}
+				num, f = f[:i], f[i:]
+				continue
+			}
+			j := 0
+			for j < len(f) && !(f[j] >= '0' && f[j] <= '9' || f[j] == '.') {
+				j++
+			}
+			alias, ok := unitAliases[f[:j]]
+			if !ok || num == "" {
+				return ""
+			}
+			n, err := strconv.ParseFloat(num, 64)
+			if err != nil {
+				return ""
+			}
+			b.WriteString(strconv.FormatFloat(n*alias.factor, 'f', -1, 64) + alias.unit)
+			num, f = "", f[j:]
+		}
+	}
+	out := b.String()
+	if num != "" || out == "" || out == strings.TrimSpace(s) {
+		return ""
+	}
+	if _, err := Parse(out); err != nil {
+		return ""
+	}
+	return out
 }
 
 // Format renders d in days and smaller units, e.g. 7d, 30d, 1d12h, 1h30m.

@@ -1,6 +1,7 @@
 package duration
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,14 @@ func TestParse(t *testing.T) {
 		{in: "1w2d3h", want: Week + 2*Day + 3*time.Hour},
 		{in: "1.5d", want: 36 * time.Hour},
 		{in: " 30d ", want: 30 * Day},
+		// Every form the provider page lists.
+		{in: "+1d", want: Day},
+		{in: "0.5h", want: 30 * time.Minute},
+		{in: "1440m", want: Day},
+		{in: "1500ms", want: 1500 * time.Millisecond},
+		{in: "2h30m", want: 150 * time.Minute},
+		{in: "12h1d", want: 36 * time.Hour},
+		{in: "1.5w", want: 10*Day + 12*time.Hour},
 		{in: "", wantErr: "empty duration"},
 		{in: "7", wantErr: "not valid"},
 		{in: "d", wantErr: "not valid"},
@@ -49,6 +58,61 @@ func TestParse(t *testing.T) {
 			}
 			if got != tc.want {
 				t.Fatalf("Parse(%q) = %v, want %v", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in, want string
+	}{
+		{"1 week", "1w"},
+		{"2 weeks", "2w"},
+		{"30 days", "30d"},
+		{"7 days", "7d"},
+		{"1 day", "1d"},
+		{"1.5 days", "1.5d"},
+		{"1y", "365d"},
+		{"2 years", "730d"},
+		{"1 month", "30d"},
+		{"6mo", "180d"},
+		{"12 hours", "12h"},
+		{"12hrs", "12h"},
+		{"90 mins", "90m"},
+		{"30 sec", "30s"},
+		{"7D", "7d"},
+		{"1 day, 12 hours", "1d12h"},
+		{"1 day and 12 hours", "1d12h"},
+		{"1d 12h", "1d12h"},
+		// Nothing to suggest: no unit, no number, or a word that is no unit.
+		{"30", ""},
+		{"soon", ""},
+		{"", ""},
+		{"week", ""},
+		{"1 fortnight", ""},
+		{"1 2 days", ""},
+		{"1..5 days", ""},
+		// Valid input needs no suggestion.
+		{"7d", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			got := Suggest(tc.in)
+			if got != tc.want {
+				t.Fatalf("Suggest(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			if got == "" {
+				return
+			}
+			if _, err := Parse(got); err != nil {
+				t.Fatalf("Suggest(%q) = %q, which Parse refuses: %v", tc.in, got, err)
+			}
+			_, err := Parse(tc.in)
+			if want := fmt.Sprintf("(did you mean %q?)", got); err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("Parse(%q) error = %v, want one containing %s", tc.in, err, want)
 			}
 		})
 	}

@@ -24,6 +24,9 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
+// DefaultAdminToken is the admin token used when none is configured.
+const DefaultAdminToken = "emulator-admin-token"
+
 // Options configures an Emulator.
 type Options struct {
 	// AdminTokens are the bearer tokens accepted for token management; when
@@ -41,6 +44,9 @@ type Options struct {
 	Seed int64
 	// Latency is added to every request.
 	Latency time.Duration
+	// StateFile, when set, is where Open loads the tokens from and writes
+	// every change to, so that they survive a restart. New refuses it.
+	StateFile string
 	// Instances declares the account's instances. When set, only these exist
 	// and any other instance name answers 404 ERROR_CODE_NOT_FOUND on every
 	// instance-scoped route; when empty, an instance exists from the first
@@ -69,6 +75,11 @@ type Emulator struct {
 	instances instanceRegistry
 	idem      map[idemKey]idemEntry
 	stats     map[statKey]int
+
+	// statePath is Options.StateFile once loaded; saved is the content last
+	// written there, so that only changes are written.
+	statePath string
+	saved     []byte
 }
 
 // injectedFailure is one request answered by FailNext.
@@ -82,8 +93,16 @@ type statKey struct {
 	status          int
 }
 
-// New returns an emulator configured by opts.
+// New returns an in-memory emulator configured by opts. It panics when
+// opts.StateFile is set: Open loads the file and reports its errors.
 func New(opts Options) *Emulator {
+	if opts.StateFile != "" {
+		panic("emulator.New: Options.StateFile needs Open, which reports a state file that cannot be loaded")
+	}
+	return newEmulator(opts)
+}
+
+func newEmulator(opts Options) *Emulator {
 	e := &Emulator{
 		sleep:     sleepCtx,
 		clock:     opts.Clock,
@@ -295,7 +314,7 @@ func (e *Emulator) handle(r *http.Request, rt route) (reply, bool) {
 	if bodyErr != nil {
 		return errorReply(http.StatusBadRequest, "The request body is larger than 1 MiB or could not be read; send a small JSON object."), afterCommit
 	}
-	return e.dispatch(r, rt, body), afterCommit
+	return e.persist(e.dispatch(r, rt, body)), afterCommit
 }
 
 type fault int

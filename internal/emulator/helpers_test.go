@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -52,7 +53,10 @@ func newTestEmulator(t testing.TB, opts Options) (*Emulator, *client, *fakeClock
 	if opts.Clock == nil {
 		opts.Clock = clock.Now
 	}
-	e, base := Start(t, opts)
+	e := New(opts)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	base := srv.URL + "/api:meta"
 	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
 	return e, &client{t: t, base: base, token: DefaultAdminToken, hc: hc}, clock
 }

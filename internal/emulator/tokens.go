@@ -144,9 +144,13 @@ type idemKey struct {
 	key      string
 }
 
+// idemEntry is the first answer to a key. An entry restored from a state
+// file has no answer (status 0): the answer carried the secret, which the
+// file never holds.
 type idemEntry struct {
-	digest [32]byte
-	rep    reply
+	digest  [32]byte
+	rep     reply
+	tokenID int64
 }
 
 // bodyDigest identifies a request body by its JSON value, so whitespace and
@@ -175,6 +179,9 @@ func (e *Emulator) create(r *http.Request, instance string, admin int, body []by
 			if prev.digest != digest {
 				return errorReply(http.StatusBadRequest, fmt.Sprintf("%s was already used with a different request body; use a new key for a new token.", xano.HeaderIdempotency))
 			}
+			if prev.rep.status == 0 {
+				return errorReply(http.StatusBadRequest, fmt.Sprintf("%s %q created token %d before the emulator restarted, and its secret was shown only once: the state file keeps no secret. Use a new key, and delete token %d if nothing holds its secret.", xano.HeaderIdempotency, key, prev.tokenID, prev.tokenID))
+			}
 			rep := prev.rep
 			rep.header = rep.header.Clone()
 			rep.header.Set("Idempotent-Replayed", "true")
@@ -200,7 +207,7 @@ func (e *Emulator) create(r *http.Request, instance string, admin int, body []by
 	tok.Secret = secret
 	rep := jsonReply(http.StatusOK, tok)
 	if key != "" {
-		e.idem[ik] = idemEntry{digest: digest, rep: rep}
+		e.idem[ik] = idemEntry{digest: digest, rep: rep, tokenID: rec.id}
 	}
 	return rep
 }

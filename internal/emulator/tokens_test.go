@@ -364,3 +364,47 @@ func TestContentType(t *testing.T) {
 		})
 	}
 }
+
+// TestLastUsed covers last_used_at: null until Xano accepts the token, then
+// the time of the last request it was allowed to make, at the account's
+// Metadata API or its instance's; a request refused for a missing scope is
+// no use of the token.
+func TestLastUsed(t *testing.T) {
+	t.Parallel()
+	e, c, clock := newTestEmulator(t, Options{})
+	tok := c.mustCreate("x", createBody("ci", 3600, readAPI))
+	used := c.as(tok.Secret)
+	lastUsed := func() string {
+		t.Helper()
+		toks := e.Tokens("x")
+		if len(toks) != 1 {
+			t.Fatalf("Tokens: %+v", toks)
+		}
+		if toks[0].LastUsedAt == nil {
+			return "null"
+		}
+		return *toks[0].LastUsedAt
+	}
+	if got := lastUsed(); got != "null" {
+		t.Fatalf("a new token has last_used_at %s, want null", got)
+	}
+	clock.Advance(time.Minute)
+	expectError(t, used.do(http.MethodGet, "/workspace/1/table", nil), http.StatusForbidden, xano.CodeAccessDenied, "workspace:database")
+	if got := lastUsed(); got != "null" {
+		t.Errorf("a request refused for its scope set last_used_at to %s", got)
+	}
+	if r := used.do(http.MethodGet, "/workspace/1/apigroup", nil); r.status != http.StatusOK {
+		t.Fatalf("GET apigroup: %d %s", r.status, r.body)
+	}
+	if got, want := lastUsed(), "2026-11-22 11:32:20+0000"; got != want {
+		t.Errorf("last_used_at = %s, want %s", got, want)
+	}
+	clock.Advance(time.Minute)
+	instanceAPI := &client{t: t, base: strings.TrimSuffix(c.base, "/api:meta") + "/_instance/x/api:meta", token: tok.Secret, hc: c.hc}
+	if r := instanceAPI.do(http.MethodGet, "/workspace/1/apigroup", nil); r.status != http.StatusOK {
+		t.Fatalf("GET apigroup at the instance's Metadata API: %d %s", r.status, r.body)
+	}
+	if got, want := lastUsed(), "2026-11-22 11:33:20+0000"; got != want {
+		t.Errorf("last_used_at = %s after a use at the instance's Metadata API, want %s", got, want)
+	}
+}

@@ -31,6 +31,9 @@ type Policy struct {
 	// Enforce turns findings at or above WarnAt into errors unless the
 	// resource carries a risk acknowledgement.
 	Enforce bool
+	// MaxIdle is the longest a valid token may go unused before an idle
+	// finding; 0 means no such finding.
+	MaxIdle time.Duration
 	// ExpiryWarning is the horizon of ExpiryNotice; 0 turns it off.
 	ExpiryWarning time.Duration
 }

@@ -67,8 +67,8 @@ func (p Policy) CanFail() bool { return p.Enforce || len(p.Deny) > 0 }
 // shows for the token. Deny matches make one error listing every denied
 // grant, and nothing else is shown until they are gone, so each denied grant
 // appears once. Otherwise the findings at or above WarnAt make one message:
-// a warning, or an error when the policy enforces and the token carries no
-// acknowledgement.
+// a warning, or an error when the policy enforces, the token carries no
+// acknowledgement and a finding is not advisory (an idle token only warns).
 func Assess(sub Subject, findings []Finding, spec Spec, pol Policy) Report {
 	var denied, reported []Finding
 	for _, f := range findings {
@@ -89,7 +89,7 @@ func Assess(sub Subject, findings []Finding, spec Spec, pol Policy) Report {
 	sev := highest(reported)
 	lines := reviewLines(sub, reported, spec, pol)
 	msg := Message{Attribute: sharedAttribute(reported)}
-	if pol.Enforce && ack == "" {
+	if pol.Enforce && ack == "" && slices.ContainsFunc(reported, func(f Finding) bool { return !advisory(f) }) {
 		msg.Summary = fmt.Sprintf("%s: %s risk refused by the provider policy", sub, sev)
 		lines = append(lines, fmt.Sprintf("Enforced: the provider policy fails findings of severity %s and above; "+
 			"fix them, or set risk_acknowledgement saying why and who approved it.", pol.warnAt()))
@@ -116,7 +116,8 @@ type row struct {
 
 // reviewLines is the body of a warning or an enforce error: one table row
 // per scope with a reported grant, the instance-wide reach and how to narrow
-// the riskiest scope, then one line per token-level finding.
+// the riskiest scope, one line for the grants beyond the token's purpose,
+// then one line per token-level finding.
 func reviewLines(sub Subject, reported []Finding, spec Spec, pol Policy) []string {
 	var rows []row
 	for _, f := range reported {
@@ -148,6 +149,9 @@ func reviewLines(sub Subject, reported []Finding, spec Spec, pol Policy) []strin
 		s, _ := scopes.ByKey(top.scope)
 		lines = append(lines, fmt.Sprintf("Narrow %s: %s", top.scope, s.Narrowing))
 	}
+	if line, ok := purposeLine(spec, reported); ok {
+		lines = append(lines, line)
+	}
 	maxLife := duration.Format(pol.MaxLifetime)
 	for _, f := range reported {
 		switch f.Rule {
@@ -169,6 +173,8 @@ func reviewLines(sub Subject, reported []Finding, spec Spec, pol Policy) []strin
 			}
 		case RuleDescriptionRequired:
 			lines = append(lines, "Description: the provider policy requires one; say what the token is for and who owns it.")
+		case RuleIdle:
+			lines = append(lines, idleLine(f))
 		case RuleWidening, RuleNarrowing:
 			lines = append(lines, strings.ToUpper(f.Summary[:1])+f.Summary[1:]+".")
 		}

@@ -95,7 +95,7 @@ func TestAssess(t *testing.T) {
 		},
 		{
 			name:     "lifetime, max_lifetime and description are one line each",
-			grants:   preset(t, "weweb"),
+			grants:   scopes.Grants{{Scope: "workspace_api_groups", Read: true}},
 			lifetime: 120 * duration.Day,
 			warnAt:   "medium",
 			maxLife:  "90d",
@@ -144,7 +144,7 @@ func TestAssess(t *testing.T) {
 			prev:     preset(t, "monitoring"),
 			grants:   preset(t, "weweb"),
 			warnAt:   "low",
-			wantWarn: `Token "t": low risk`,
+			wantWarn: `Token "t": medium risk`,
 			wantRows: []string{"workspace_content", "workspace_api_groups"},
 			wantLines: []string{
 				"The replacement drops workspace_request_history.read.",

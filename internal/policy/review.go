@@ -30,6 +30,7 @@ const (
 var Rules = []string{
 	RuleGrant, RuleDeny, RuleAdminKey, RuleNeverExpires, RuleLongLifetime,
 	RuleMaxLifetime, RuleDescriptionRequired, RuleWidening, RuleNarrowing,
+	RulePurpose, RuleIdle, RuleUnmanaged,
 }
 
 // Resource attributes a finding can point at, as carried in Finding.Attribute.
@@ -53,6 +54,9 @@ type Spec struct {
 	Description string
 	// Acknowledgement is risk_acknowledgement; empty means none.
 	Acknowledgement string
+	// Purpose names the recipe of Xano's scope guide the token serves, ""
+	// for none; every grant beyond it is a purpose finding.
+	Purpose string
 }
 
 // Finding is one reviewed risk. Scope and Permission are empty when the
@@ -73,8 +77,8 @@ type Finding struct {
 }
 
 // Review returns every finding for spec, all severities, in a stable order:
-// grants in catalog and CRUD order (each followed by its deny finding, if
-// any), then the token-level rules.
+// grants in catalog and CRUD order (each followed by its deny and purpose
+// findings, if any), then the token-level rules.
 func Review(spec Spec, pol Policy) []Finding {
 	pairs := spec.Grants.Pairs()
 	out := make([]Finding, 0, len(pairs)+2)
@@ -92,6 +96,9 @@ func Review(spec Spec, pol Policy) []Finding {
 			Summary:    "can " + t.exposure,
 		})
 		if f, ok := denyFinding(pair, t, pol.Deny); ok {
+			out = append(out, f)
+		}
+		if f, ok := purposeFinding(spec, pair, t); ok {
 			out = append(out, f)
 		}
 	}

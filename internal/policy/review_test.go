@@ -328,8 +328,9 @@ func TestLifetimeRules(t *testing.T) {
 	}
 }
 
-// TestLongLifetimeReportedOnlyFromMedium checks the 91-day finding reaches
-// the plan only when warn_at is medium or lower.
+// TestLongLifetimeReportedOnlyFromMedium checks the 91-day finding, and the
+// medium workspace_content.read of the WeWeb recipe, reach the plan only when
+// warn_at is medium or lower.
 func TestLongLifetimeReportedOnlyFromMedium(t *testing.T) {
 	t.Parallel()
 	spec := Spec{Grants: preset(t, "weweb"), Lifetime: 91 * duration.Day}
@@ -338,7 +339,7 @@ func TestLongLifetimeReportedOnlyFromMedium(t *testing.T) {
 		want   []string
 	}{
 		{scopes.SeverityLow, []string{"grant:workspace_content.read", "grant:workspace_api_groups.read", "long_lifetime:."}},
-		{scopes.SeverityMedium, []string{"long_lifetime:."}},
+		{scopes.SeverityMedium, []string{"grant:workspace_content.read", "long_lifetime:."}},
 		{scopes.SeverityHigh, nil},
 		{scopes.SeverityCritical, nil},
 		{0, nil},

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -172,7 +173,7 @@ func rulesFor(op string, cases []apiCase) map[string]faultRule {
 
 // Patterns shared by many cases.
 const (
-	wantRetriesRanOut = `retries ran out after \d+ attempts`
+	wantRetriesRanOut = `\(after \d+ attempts\)`
 	wantCheckBaseURL  = `Check that base_url points at the Xano Metadata API`
 	wantTryLater      = `try again later`
 )
@@ -182,7 +183,7 @@ const (
 // refreshes in one plan, updates in one apply and revocations in one destroy.
 func TestBadInputAPIErrors(t *testing.T) {
 	t.Parallel()
-	emu, _ := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	emu, _ := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	faults, baseURL := newFaultServer(t, emu)
 
 	creates := []apiCase{
@@ -386,7 +387,7 @@ func mtClientWith(t *testing.T, baseURL, token string) *xano.Client {
 // while Terraform plans.
 func TestBadInputAPIErrorsPlanTime(t *testing.T) {
 	t.Parallel()
-	emu, _ := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	emu, _ := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	faults, baseURL := newFaultServer(t, emu)
 
 	lists := []apiCase{

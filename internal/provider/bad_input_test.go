@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
 
 // The bad-input tests feed the provider every invalid argument and
@@ -359,7 +360,7 @@ var readAPIGroups = badScope("workspace_api_groups", "read = true")
 // validation with its own diagnostic, before any API call.
 func TestBadInputValidation(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	cases := []badCase{
 		{name: "empty name", hcl: badToken("empty_name", `  name = ""`+"\n"+readAPIGroups),
 			want: `character count must be between 1 and 100, got: 0`, attr: "AttributeName(\"name\")"},
@@ -383,7 +384,9 @@ func TestBadInputValidation(t *testing.T) {
 		// Nothing in this diagnostic tells the resource apart; its wording does.
 		{name: "no scope", hcl: badToken("no_scope", ""), want: `(?i)scope.*(must have a configuration value|at least 1)`, attr: `AttributeName("scope")`},
 		{name: "malformed duration", hcl: badToken("malformed", `  expires_in = "7 days"`+"\n"+readAPIGroups),
-			want: `Invalid duration.*"7 days".*write a number and a unit`},
+			want: `Invalid duration.*"7 days".*did you mean "7d"\?.*write a number and a unit`},
+		{name: "duration in years", hcl: badToken("years", `  expires_in = "1y"`+"\n"+readAPIGroups),
+			want: `Invalid duration.*"1y".*did you mean "365d"\?`},
 		{name: "unitless duration", hcl: badToken("unitless", `  expires_in = "30"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"30".*write a number and a unit`},
 		{name: "negative duration", hcl: badToken("negative", `  expires_in = "-2h"`+"\n"+readAPIGroups),
@@ -396,6 +399,8 @@ func TestBadInputValidation(t *testing.T) {
 			want: `Lifetime not in whole seconds.*"2h0.5s".*Use`},
 		{name: "rotate_before malformed", hcl: badToken("rotate_bad", `  rotate_before = "soon"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"soon".*write a number and a unit`, attr: `AttributeName("rotate_before")`},
+		{name: "rotate_before in words", hcl: badToken("rotate_words", `  rotate_before = "1 week"`+"\n"+readAPIGroups),
+			want: `Invalid duration.*"1 week".*did you mean "1w"\?`, attr: `AttributeName("rotate_before")`},
 		{name: "rotate_before too long", hcl: badToken("rotate_long", `  expires_in = "7d"`+"\n"+`  rotate_before = "1w"`+"\n"+readAPIGroups),
 			want: `rotate_before is not shorter than the lifetime.*"1w".*Use a rotate_before shorter`},
 		{name: "rotate_before without expiry", hcl: badToken("rotate_never", `  never_expires = true`+"\n"+`  rotate_before = "1d"`+"\n"+readAPIGroups),
@@ -500,7 +505,7 @@ func closedPortURL(t *testing.T) string {
 // Configure can see.
 func TestBadInputProviderConfig(t *testing.T) {
 	t.Parallel()
-	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	_, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	alias := func(name, body string) string {
 		return fmt.Sprintf(`
 provider "xano" {
@@ -557,6 +562,9 @@ data "xano_scope_catalog" %q {
 		{name: "max_lifetime text", hcl: alias("life_text", conn+`  policy {
     max_lifetime = "forever"
   }`), want: `Invalid policy max_lifetime.*"forever"`},
+		{name: "max_lifetime in words", hcl: alias("life_words", conn+`  policy {
+    max_lifetime = "30 days"
+  }`), want: `Invalid policy max_lifetime.*"30 days".*did you mean "30d"\?`},
 		{name: "max_lifetime zero", hcl: alias("life_zero", conn+`  policy {
     max_lifetime = "0d"
   }`), want: `Invalid policy max_lifetime.*"0d".*zero`},
@@ -609,7 +617,7 @@ data "xano_scope_catalog" %q {
 // a provider of its own.
 func TestBadInputPolicy(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	provider := func(body string) string {
 		return fmt.Sprintf(`
 provider "xano" {

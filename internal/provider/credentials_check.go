@@ -90,39 +90,35 @@ func settingOrigin(attr, source, credentialsFile string) string {
 	return "the provider configuration"
 }
 
-// apiFacts states what the API answered, or why it did not, without the
-// advice the client's error adds: the diagnostics that quote it give their
-// own advice, and saying it twice helps nobody.
-func apiFacts(err error) string {
+// apiFacts states what the API answered, or why it did not: the client's
+// errors state facts only, so the diagnostics that quote them give the
+// advice, each piece once.
+func apiFacts(err error) string { return strings.TrimSuffix(err.Error(), ".") }
+
+// apiAdvice is what to do about a client error that no diagnostic of its own
+// explains, "" when the facts speak for themselves.
+func apiAdvice(err error) string {
+	var unconfirmed *xano.UnconfirmedGoneError
+	var decodeErr *xano.DecodeError
+	var transportErr *xano.TransportError
 	var apiErr *xano.APIError
-	if errors.As(err, &apiErr) && err == error(apiErr) {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s: %d", apiErr.Method, apiErr.Path, apiErr.StatusCode)
-		switch {
-		case apiErr.Code != "" || apiErr.Message != "":
-			if apiErr.Code != "" {
-				b.WriteString(" " + apiErr.Code)
-			}
-			if apiErr.Message != "" {
-				b.WriteString(": " + strings.TrimRight(apiErr.Message, "."))
-			}
-		case apiErr.Excerpt != "":
-			fmt.Fprintf(&b, " %s, and the body is not a Xano JSON error: %q", http.StatusText(apiErr.StatusCode), apiErr.Excerpt)
-		default:
-			fmt.Fprintf(&b, " %s with an empty body", http.StatusText(apiErr.StatusCode))
-		}
-		if apiErr.Attempts > 1 {
-			fmt.Fprintf(&b, " (retries ran out after %d attempts)", apiErr.Attempts)
-		}
-		return b.String()
+	switch {
+	case errors.As(err, &unconfirmed) && unconfirmed.NotXano:
+		return "Terraform keeps the token, since a proxy or a wrong URL answers 404 too: check that base_url points at the Xano Metadata API."
+	case errors.As(err, &unconfirmed) && unconfirmed.ListErr != nil:
+		return "Terraform keeps the token: check that base_url points at the Xano Metadata API and that the instance exists."
+	case errors.As(err, &unconfirmed):
+		return "Terraform keeps the token; try again."
+	case errors.As(err, &decodeErr):
+		return "Check that base_url points at the Xano Metadata API (e.g. " + xano.DefaultBaseURL + ")."
+	case errors.As(err, &transportErr) && transportErr.Cancelled:
+		return ""
+	case errors.As(err, &transportErr) && transportErr.TimedOut:
+		return "The API did not answer within request_timeout; check base_url and the network, or raise request_timeout."
+	case errors.As(err, &transportErr):
+		return "Check base_url and the network, then try again."
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
+		return "The Xano API or a proxy in front of it failed; try again later, and check base_url if it persists."
 	}
-	var te *xano.TransportError
-	if errors.As(err, &te) && err == error(te) {
-		s := fmt.Sprintf("%s %s: %s", te.Method, te.Path, te.Message)
-		if te.Attempts > 1 {
-			s += fmt.Sprintf(" (after %d attempts)", te.Attempts)
-		}
-		return s
-	}
-	return strings.TrimSuffix(err.Error(), ".")
+	return ""
 }

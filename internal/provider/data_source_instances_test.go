@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
 
 // instanceCheck is the expected object of an instance served by the emulator
@@ -35,7 +36,7 @@ func instanceCheck(origin, name, display string) knownvalue.Check {
 // unknown name fails with the instance most likely meant.
 func TestAccInstancesDataSources(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{
 		{Name: "x1a2-b3c4-d5e6", Display: "Production"},
 		{Name: "x9f8-e7d6-c5b4"},
 	}})
@@ -81,7 +82,7 @@ data "xano_instance" "production" {
 // TestAccInstancesExamples applies the documentation examples as written.
 func TestAccInstancesExamples(t *testing.T) {
 	t.Parallel()
-	_, baseURL := emulator.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{
+	_, baseURL := emulatortest.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{
 		{Name: "x1234-4567-8901", Display: "My Instance"},
 		{Name: "x5555-6666-7777"},
 	}})

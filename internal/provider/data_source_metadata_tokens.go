@@ -36,9 +36,10 @@ type metadataTokensDataSource struct {
 }
 
 type metadataTokensModel struct {
-	Instance      types.String      `tfsdk:"instance"`
-	Tokens        []tokenAuditModel `tfsdk:"tokens"`
-	ExpiresWithin DurationValue     `tfsdk:"expires_within"`
+	Instance        types.String      `tfsdk:"instance"`
+	ManagedTokenIDs types.Set         `tfsdk:"managed_token_ids"`
+	Tokens          []tokenAuditModel `tfsdk:"tokens"`
+	ExpiresWithin   DurationValue     `tfsdk:"expires_within"`
 }
 
 // tokenAuditModel is one token of the listing.
@@ -51,6 +52,10 @@ type tokenAuditModel struct {
 	ExpiresAt    types.String      `tfsdk:"expires_at"`
 	Expired      bool              `tfsdk:"expired"`
 	NeverExpires bool              `tfsdk:"never_expires"`
+	ExpiresIn    types.String      `tfsdk:"expires_in"`
+	LastUsedAt   types.String      `tfsdk:"last_used_at"`
+	Purpose      types.String      `tfsdk:"purpose"`
+	Managed      types.Bool        `tfsdk:"managed"`
 	Scopes       []scopeGrantModel `tfsdk:"scopes"`
 	Findings     []findingModel    `tfsdk:"findings"`
 }
@@ -79,18 +84,27 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 				Computed:            true,
 				Validators:          instanceValidators(),
 			},
+			"managed_token_ids": schema.SetAttribute{
+				MarkdownDescription: "The `token_id`s of the tokens Terraform manages, typically those of this configuration's " +
+					"`xano_metadata_token` resources. With it, every listed token has `managed` set, and each token not in " +
+					"the set has a finding with rule `unmanaged`; an ephemeral token of this provider (whose description " +
+					"carries its lease marker) counts as managed, as Terraform revokes it itself. Without it, `managed` is null.",
+				ElementType: types.Int64Type,
+				Optional:    true,
+			},
 			"expires_within": expiresWithinAttribute(),
 			"tokens": schema.ListNestedAttribute{
 				MarkdownDescription: "The instance's tokens, expired ones included (unless `expires_within` is set), ordered by token id.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":          computed("`<instance>/<token id>`, the import id of `xano_metadata_token`."),
-						"token_id":    schema.Int64Attribute{MarkdownDescription: "Xano's numeric id of the token.", Computed: true},
-						"name":        computed("Name of the token."),
-						"description": computed("Description of the token; empty when it has none."),
-						"created_at":  computed("When the token was created, in RFC 3339."),
-						"expires_at":  computed("When the token expires, in RFC 3339; null for a token that never expires."),
+						"id":       computed("`<instance>/<token id>`, the import id of `xano_metadata_token`."),
+						"token_id": schema.Int64Attribute{MarkdownDescription: "Xano's numeric id of the token.", Computed: true},
+						"name":     computed("Name of the token."),
+						"description": computed("Description of the token, without the `[purpose: <recipe>]` marker that records " +
+							"its purpose; empty when it has none."),
+						"created_at": computed("When the token was created, in RFC 3339."),
+						"expires_at": computed("When the token expires, in RFC 3339; null for a token that never expires."),
 						"expired": schema.BoolAttribute{
 							MarkdownDescription: "Whether the token has expired: it is listed but no longer accepted.",
 							Computed:            true,
@@ -98,6 +112,18 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 						"never_expires": schema.BoolAttribute{
 							MarkdownDescription: "Whether the token was created without an expiry date.",
 							Computed:            true,
+						},
+						"expires_in": computed("The token's lifetime from its creation, as `xano_metadata_token` writes it " +
+							"(`1h`, `30d`...); null for a token that never expires. With `never_expires`, it is what a " +
+							"configuration needs to import the token and plan no change."),
+						"last_used_at": computed("When Xano last accepted the token, in RFC 3339; null when it was never used."),
+						"purpose": computed("The recipe of Xano's scope guide the token serves, as a `[purpose: <recipe>]` marker " +
+							"at the end of its description records it (the `purpose` of `xano_metadata_token` writes it); null " +
+							"without one. Grants beyond it are findings with rule `purpose`."),
+						"managed": schema.BoolAttribute{
+							MarkdownDescription: "Whether Terraform manages the token: its `token_id` is in `managed_token_ids`, " +
+								"or it is an ephemeral token of this provider. Null when `managed_token_ids` is not set.",
+							Computed: true,
 						},
 						"scopes": schema.ListNestedAttribute{
 							MarkdownDescription: "The token's grants in catalog order, shaped like the `scopes` of " +
@@ -157,6 +183,11 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	slices.SortFunc(tokens, func(a, b xano.Token) int { return cmp.Compare(a.ID, b.ID) })
+	managed, diags := managedTokenIDs(ctx, model.ManagedTokenIDs)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	now := d.data.now()
 	model.Instance = types.StringValue(instance)
 	model.Tokens = make([]tokenAuditModel, 0, len(tokens))
@@ -168,6 +199,7 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 					"upgrade the provider, or report the answer if it persists.", tokens[i].ID, instance, err))
 			return
 		}
+		audit.markManaged(managed, &tokens[i])
 		model.Tokens = append(model.Tokens, audit)
 	}
 	if d, err := model.ExpiresWithin.Duration(); err == nil {
@@ -187,23 +219,37 @@ func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time
 	if err != nil {
 		return tokenAuditModel{}, err
 	}
+	description, purpose := splitPurpose(t.Description)
 	out := tokenAuditModel{
 		ID:           tokenResourceID(instance, t.ID),
 		TokenID:      t.ID,
 		Name:         t.Name,
-		Description:  t.Description,
+		Description:  description,
 		CreatedAt:    formatTimestamp(times.created),
 		ExpiresAt:    types.StringNull(),
 		NeverExpires: times.expires == nil,
-		Scopes:       scopeGrantModels(grants),
+		// Derived as the resource's Read derives it, so an import
+		// configured from the audit plans no change.
+		ExpiresIn:  deriveExpiresIn(times),
+		LastUsedAt: types.StringNull(),
+		Purpose:    purposeValue(purpose),
+		Managed:    types.BoolNull(),
+		Scopes:     scopeGrantModels(grants),
 	}
-	spec := policy.Spec{Grants: grants, NeverExpires: out.NeverExpires, Description: t.Description}
+	spec := policy.Spec{Grants: grants, NeverExpires: out.NeverExpires, Description: description, Purpose: purpose}
 	if times.expires != nil {
 		out.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
 		out.Expired = !now.Before(*times.expires)
 		spec.Lifetime = times.expires.Sub(times.created)
 	}
-	out.Findings = findingModels(policy.Review(spec, pol))
+	if times.lastUsed != nil {
+		out.LastUsedAt = types.StringValue(formatTimestamp(*times.lastUsed))
+	}
+	all := policy.Review(spec, pol)
+	if f, ok := policy.IdleFinding(policy.Usage{Created: times.created, LastUsed: times.lastUsed, Expires: times.expires}, pol, now); ok {
+		all = append(all, f)
+	}
+	out.Findings = findingModels(all)
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -45,18 +47,31 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 		return pol
 	}
 	weweb := map[string][]string{"workspace:api": {"read"}, "instance:workspace": {"read"}}
+	mustIdle := func(pol policy.Policy, maxIdle string) policy.Policy {
+		d, err := policy.ParseMaxIdle(maxIdle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pol.MaxIdle = d
+		return pol
+	}
 
 	tests := []struct {
-		name         string
-		token        xano.Token
-		pol          policy.Policy
-		now          time.Time
-		wantExpires  types.String
-		wantExpired  bool
-		wantNever    bool
-		wantScopes   []scopeGrantModel
-		wantFindings []string
-		wantErr      string
+		name  string
+		token xano.Token
+		pol   policy.Policy
+		now   time.Time
+		// wantDescription is the token's own when empty.
+		wantDescription string
+		wantPurpose     types.String
+		wantExpiresIn   types.String
+		wantLastUsed    types.String
+		wantExpires     types.String
+		wantExpired     bool
+		wantNever       bool
+		wantScopes      []scopeGrantModel
+		wantFindings    []string
+		wantErr         string
 	}{
 		{
 			name:        "weweb preset, default policy: nothing to report",
@@ -68,7 +83,8 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 				{Name: "workspace_content", Read: true},
 				{Name: "workspace_api_groups", Read: true},
 			},
-			wantFindings: []string{"grant/low", "grant/low"},
+			wantExpiresIn: types.StringValue("30d"),
+			wantFindings:  []string{"grant/medium", "grant/low"},
 		},
 		{
 			name: "database read that never expires",
@@ -89,7 +105,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
 			wantExpired:  true,
 			wantScopes:   []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
-			wantFindings: []string{"grant/low", "grant/low"},
+			wantFindings: []string{"grant/medium", "grant/low"},
 		},
 		{
 			name: "one second before expiry is not expired",
@@ -106,11 +122,12 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			token: xano.Token{ID: 11, Name: "logs", Description: "logs", CreatedAt: auditAPITime(created),
 				ExpiresAt: auditStrPtr(auditAPITime(created.Add(120 * 24 * time.Hour))),
 				Scopes:    map[string][]string{"workspace:requesthistory": {"read"}, "instance:workspace": {"read"}}},
-			pol:          mustPolicy("medium", nil, "", false),
-			now:          created,
-			wantExpires:  types.StringValue("2027-03-22T11:31:20Z"),
-			wantScopes:   []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_request_history", Read: true}},
-			wantFindings: []string{"grant/low", "grant/medium", "long_lifetime/medium"},
+			pol:           mustPolicy("medium", nil, "", false),
+			now:           created,
+			wantExpires:   types.StringValue("2027-03-22T11:31:20Z"),
+			wantScopes:    []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_request_history", Read: true}},
+			wantExpiresIn: types.StringValue("120d"),
+			wantFindings:  []string{"grant/medium", "grant/medium", "long_lifetime/medium"},
 		},
 		{
 			name:        "deny matches follow their grant",
@@ -122,7 +139,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 				{Name: "workspace_content", Read: true},
 				{Name: "workspace_api_groups", Read: true},
 			},
-			wantFindings: []string{"grant/low", "deny/low", "grant/low"},
+			wantFindings: []string{"grant/medium", "deny/medium", "grant/low"},
 		},
 		{
 			name:         "policy max_lifetime and require_description",
@@ -131,7 +148,53 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			now:          created,
 			wantExpires:  types.StringValue("2026-12-22T11:31:20Z"),
 			wantScopes:   []scopeGrantModel{{Name: "workspace_content", Read: true}, {Name: "workspace_api_groups", Read: true}},
-			wantFindings: []string{"grant/low", "grant/low", "max_lifetime/high", "description_required/high"},
+			wantFindings: []string{"grant/medium", "grant/low", "max_lifetime/high", "description_required/high"},
+		},
+		{
+			name: "a one-hour token, used once",
+			token: xano.Token{ID: 16, Name: "ci", CreatedAt: auditAPITime(created), ExpiresAt: auditStrPtr(auditAPITime(created.Add(time.Hour))),
+				LastUsedAt: auditStrPtr(auditAPITime(created.Add(10 * time.Minute))), Scopes: map[string][]string{"workspace:api": {"read"}}},
+			pol:           mustIdle(mustPolicy("", nil, "", false), "1s"),
+			now:           created.Add(30 * time.Minute),
+			wantExpires:   types.StringValue("2026-11-22T12:31:20Z"),
+			wantExpiresIn: types.StringValue("1h"),
+			wantLastUsed:  types.StringValue("2026-11-22T11:41:20Z"),
+			wantScopes:    []scopeGrantModel{{Name: "workspace_api_groups", Read: true}},
+			wantFindings:  []string{"grant/low", "idle/high"},
+		},
+		{
+			name:         "never used under max_idle: idle once max_idle has passed",
+			token:        xano.Token{ID: 17, Name: "forgotten", CreatedAt: auditAPITime(created), Scopes: map[string][]string{"workspace:api": {"read"}}},
+			pol:          mustIdle(policy.Default(), "30d"),
+			now:          created.Add(31 * 24 * time.Hour),
+			wantExpires:  types.StringNull(),
+			wantNever:    true,
+			wantScopes:   []scopeGrantModel{{Name: "workspace_api_groups", Read: true}},
+			wantFindings: []string{"grant/low", "never_expires/high", "idle/high"},
+		},
+		{
+			name:         "never used, younger than max_idle",
+			token:        xano.Token{ID: 18, Name: "new", CreatedAt: auditAPITime(created), Scopes: map[string][]string{"workspace:api": {"read"}}},
+			pol:          mustIdle(policy.Default(), "30d"),
+			now:          created.Add(29 * 24 * time.Hour),
+			wantExpires:  types.StringNull(),
+			wantNever:    true,
+			wantScopes:   []scopeGrantModel{{Name: "workspace_api_groups", Read: true}},
+			wantFindings: []string{"grant/low", "never_expires/high"},
+		},
+		{
+			name: "a purpose marker: the purpose, and the description without it",
+			token: xano.Token{ID: 19, Name: "grafana", Description: "Grafana dashboards [purpose: monitoring]", CreatedAt: auditAPITime(created),
+				ExpiresAt: auditStrPtr(auditAPITime(month)),
+				Scopes:    map[string][]string{"workspace:api": {"read"}, "workspace:addon": {"read"}}},
+			pol:             policy.Default(),
+			now:             created,
+			wantDescription: "Grafana dashboards",
+			wantPurpose:     types.StringValue("monitoring"),
+			wantExpires:     types.StringValue("2026-12-22T11:31:20Z"),
+			wantExpiresIn:   types.StringValue("30d"),
+			wantScopes:      []scopeGrantModel{{Name: "workspace_api_groups", Read: true}, {Name: "workspace_addons", Read: true}},
+			wantFindings:    []string{"grant/low", "grant/low", "purpose/high"},
 		},
 		{
 			name:    "malformed created_at",
@@ -139,6 +202,14 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			pol:     policy.Default(),
 			now:     created,
 			wantErr: "created_at of token 14",
+		},
+		{
+			name: "malformed last_used_at",
+			token: xano.Token{ID: 20, Name: "bad", CreatedAt: auditAPITime(created), LastUsedAt: auditStrPtr("recently"),
+				Scopes: weweb},
+			pol:     policy.Default(),
+			now:     created,
+			wantErr: "last_used_at of token 20",
 		},
 		{
 			name:    "scope missing from the catalog",
@@ -164,8 +235,22 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 			if want := fmt.Sprintf("main/%d", tt.token.ID); got.ID != want || got.TokenID != tt.token.ID {
 				t.Errorf("id = %q, token_id = %d; want %q, %d", got.ID, got.TokenID, want, tt.token.ID)
 			}
-			if got.Name != tt.token.Name || got.Description != tt.token.Description {
-				t.Errorf("name, description = %q, %q; want %q, %q", got.Name, got.Description, tt.token.Name, tt.token.Description)
+			wantDesc := cmp.Or(tt.wantDescription, tt.token.Description)
+			if got.Name != tt.token.Name || got.Description != wantDesc {
+				t.Errorf("name, description = %q, %q; want %q, %q", got.Name, got.Description, tt.token.Name, wantDesc)
+			}
+			if !got.Purpose.Equal(tt.wantPurpose) || !got.LastUsedAt.Equal(tt.wantLastUsed) {
+				t.Errorf("purpose, last_used_at = %s, %s; want %s, %s", got.Purpose, got.LastUsedAt, tt.wantPurpose, tt.wantLastUsed)
+			}
+			if tt.wantExpiresIn.IsNull() && !tt.wantNever {
+				// The cases above that do not say mint 30-day tokens.
+				tt.wantExpiresIn = types.StringValue("30d")
+			}
+			if !got.ExpiresIn.Equal(tt.wantExpiresIn) {
+				t.Errorf("expires_in = %s, want %s", got.ExpiresIn, tt.wantExpiresIn)
+			}
+			if !got.Managed.IsNull() {
+				t.Errorf("managed = %s, want null without managed_token_ids", got.Managed)
 			}
 			if got.CreatedAt != "2026-11-22T11:31:20Z" {
 				t.Errorf("created_at = %q", got.CreatedAt)
@@ -186,7 +271,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 				if f.Summary == "" || strings.Contains(f.Summary, "\n") {
 					t.Errorf("finding %s has summary %q, want one line", f.Rule, f.Summary)
 				}
-				if (f.Rule == policy.RuleGrant || f.Rule == policy.RuleDeny) != (f.Scope != "" && f.Permission != "") {
+				if (f.Rule == policy.RuleGrant || f.Rule == policy.RuleDeny || f.Rule == policy.RulePurpose) != (f.Scope != "" && f.Permission != "") {
 					t.Errorf("finding %s names scope %q and permission %q", f.Rule, f.Scope, f.Permission)
 				}
 			}
@@ -221,7 +306,7 @@ func TestMetadataTokensSummariesMatchReview(t *testing.T) {
 func TestAccMetadataTokensDataSource(t *testing.T) {
 	t.Parallel()
 	clock := newMTClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	client := mtClient(t, baseURL)
 
 	mint := func(name string, expiresIn time.Duration, wire map[string][]string) {
@@ -323,7 +408,7 @@ output "risky" {
 // default instance, and fails with a clear error when there is none.
 func TestAccMetadataTokensDataSourceProviderInstance(t *testing.T) {
 	t.Parallel()
-	_, baseURL := emulator.Start(t, emulator.Options{})
+	_, baseURL := emulatortest.Start(t, emulator.Options{})
 	client := mtClient(t, baseURL)
 	if _, err := client.CreateToken(t.Context(), "staging", xano.CreateTokenRequest{Name: "ci", ExpiresIn: 3600,
 		Scopes: map[string][]string{"workspace:api": {"read"}}}); err != nil {

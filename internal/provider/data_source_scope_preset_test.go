@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
 
@@ -105,7 +106,7 @@ func TestAccScopePresetExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, baseURL := emulator.Start(t, emulator.Options{})
+	_, baseURL := emulatortest.Start(t, emulator.Options{})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
 
 // The end-to-end tests run the real terraform binary against a freshly built
@@ -92,7 +93,7 @@ func newE2E(t *testing.T, opts emulator.Options) *e2eEnv {
 	if len(opts.AdminTokens) == 0 {
 		opts.AdminTokens = []string{emulator.DefaultAdminToken}
 	}
-	emu, baseURL := emulator.Start(t, opts)
+	emu, baseURL := emulatortest.Start(t, opts)
 	binDir := e2eProviderDir(t)
 
 	dir := t.TempDir()

@@ -213,7 +213,9 @@ func TestE2EExpiresWithinCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens := lifecycleToken("billing", `expires_in = "7d"`) + lifecycleToken("weekly", `expires_in = "14d"`)
+	// weweb is the token the example's other blocks refer to.
+	tokens := lifecycleToken("billing", `expires_in = "7d"`) + lifecycleToken("weekly", `expires_in = "14d"`) +
+		lifecycleToken("weweb", `expires_in = "30d"`)
 	e.Write(e2eHCL("", tokens))
 	if apply := e.Apply(); apply.Err != nil {
 		t.Fatalf("apply: %v\n%s", apply.Err, diagText(apply.Diags))
@@ -246,7 +248,7 @@ func TestE2EExpiresWithinCheck(t *testing.T) {
 			t.Fatalf("check %+v, want one failed instance with one problem", c)
 		}
 		msg := c.Instances[0].Problems[0].Message
-		if !strings.Contains(msg, "billing (e2e/") || strings.Contains(msg, "weekly") {
+		if !strings.Contains(msg, "billing (e2e/") || strings.Contains(msg, "weekly") || strings.Contains(msg, "weweb") {
 			t.Errorf("the check names the wrong tokens: %s", msg)
 		}
 	}

@@ -257,7 +257,7 @@ resource "xano_metadata_token" "exports" {
 		t.Fatalf("resource_changes = %+v", plan.ResourceChanges)
 	}
 	want := []findingModel{
-		{Scope: "workspace_content", Permission: "read", Severity: "low", Rule: "grant", Summary: "can read workspace metadata, data source and branch configuration"},
+		{Scope: "workspace_content", Permission: "read", Severity: "medium", Rule: "grant", Summary: "can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces"},
 		{Scope: "workspace_files", Permission: "delete", Severity: "high", Rule: "grant", Summary: "can delete files from public and private storage"},
 		{Severity: "medium", Rule: "long_lifetime", Summary: "lives 120d, longer than the 90 days of a quarterly rotation"},
 		{Severity: "high", Rule: "max_lifetime", Summary: "lives 120d, over the provider policy's max_lifetime of 30d"},

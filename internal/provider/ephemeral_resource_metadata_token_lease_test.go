@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -61,7 +62,7 @@ func tokenIDs(emu *emulator.Emulator) []int64 {
 func TestEphemeralMetadataTokenRevokesAbandoned(t *testing.T) {
 	t.Parallel()
 	clock := newMTClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
-	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	client := mtClient(t, baseURL)
 	seed := func(name, description string, expiresIn int64) int64 {
 		t.Helper()
@@ -122,7 +123,7 @@ func TestEphemeralMetadataTokenRevokesAbandoned(t *testing.T) {
 func TestEphemeralMetadataTokenLease(t *testing.T) {
 	t.Parallel()
 	clock := newMTClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
-	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	first := newEphemeralHarnessFor(t, leaseProvider(clock), baseURL, true)
 	second := newEphemeralHarnessFor(t, leaseProvider(clock), baseURL, true)
 

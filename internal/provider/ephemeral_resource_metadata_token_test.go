@@ -30,6 +30,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -572,7 +573,7 @@ func valueString(t *testing.T, v tftypes.Value) string {
 // returns against the API, closes it, and closes it again once it is gone.
 func TestEphemeralMetadataTokenOpenClose(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	h := newEphemeralHarness(t, baseURL, true)
 	cfg := h.config(map[string]tftypes.Value{
 		"name":        str("deploy"),
@@ -642,7 +643,7 @@ func TestEphemeralMetadataTokenOpenClose(t *testing.T) {
 // instance meant.
 func TestEphemeralMetadataTokenUnknownInstance(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{{Name: "main"}, {Name: "x1a2-b3c4-d5e6", Display: "Production"}}})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Instances: []emulator.InstanceSpec{{Name: "main"}, {Name: "x1a2-b3c4-d5e6", Display: "Production"}}})
 	h := newEphemeralHarness(t, baseURL, true)
 	opened := h.open(h.config(map[string]tftypes.Value{"name": str("job"), "instance": str("x1a2-b3c4-d5e7")},
 		map[string][]string{"workspace_api_groups": {"read"}}))
@@ -664,7 +665,7 @@ func TestEphemeralMetadataTokenFailures(t *testing.T) {
 
 	t.Run("revoke fails", func(t *testing.T) {
 		t.Parallel()
-		emu, baseURL := emulator.Start(t, emulator.Options{})
+		emu, baseURL := emulatortest.Start(t, emulator.Options{})
 		h := newEphemeralHarness(t, baseURL, true)
 		opened := h.open(h.config(map[string]tftypes.Value{"name": str("job")}, scopes))
 		if len(opened.Diagnostics) > 0 {
@@ -687,7 +688,7 @@ func TestEphemeralMetadataTokenFailures(t *testing.T) {
 
 	t.Run("token limit", func(t *testing.T) {
 		t.Parallel()
-		emu, baseURL := emulator.Start(t, emulator.Options{})
+		emu, baseURL := emulatortest.Start(t, emulator.Options{})
 		client := mtClient(t, baseURL)
 		for i := range xano.MaxActiveTokens {
 			if _, err := client.CreateToken(t.Context(), "main", xano.CreateTokenRequest{Name: fmt.Sprint("t", i), ExpiresIn: 3600,
@@ -713,7 +714,7 @@ func TestEphemeralMetadataTokenFailures(t *testing.T) {
 
 	t.Run("policy", func(t *testing.T) {
 		t.Parallel()
-		emu, baseURL := emulator.Start(t, emulator.Options{})
+		emu, baseURL := emulatortest.Start(t, emulator.Options{})
 		h := newEphemeralHarness(t, baseURL, true, map[string]tftypes.Value{
 			"enforce": tftypes.NewValue(tftypes.Bool, true),
 			"deny":    strList(str("workspace_files.delete")),
@@ -765,7 +766,7 @@ func TestEphemeralMetadataTokenFailures(t *testing.T) {
 // nothing before (terraform validate has no policy to apply).
 func TestEphemeralMetadataTokenValidateConfig(t *testing.T) {
 	t.Parallel()
-	_, baseURL := emulator.Start(t, emulator.Options{})
+	_, baseURL := emulatortest.Start(t, emulator.Options{})
 	db := map[string][]string{"workspace_database": {"read"}}
 	weweb := map[string][]string{"workspace_api_groups": {"read"}, "workspace_content": {"read"}}
 

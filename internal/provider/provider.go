@@ -99,6 +99,7 @@ type providerPolicyModel struct {
 	MaxLifetime        types.String `tfsdk:"max_lifetime"`
 	RequireDescription types.Bool   `tfsdk:"require_description"`
 	Enforce            types.Bool   `tfsdk:"enforce"`
+	MaxIdle            types.String `tfsdk:"max_idle"`
 	ExpiryWarning      types.String `tfsdk:"expiry_warning"`
 }
 
@@ -211,6 +212,13 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"enforce": schema.BoolAttribute{
 						MarkdownDescription: "Turn findings at or above `warn_at` into errors, except on resources " +
 							"that carry a `risk_acknowledgement`. Defaults to `false`.",
+						Optional: true,
+					},
+					"max_idle": schema.StringAttribute{
+						MarkdownDescription: "Longest a valid token may go unused, as a duration such as `30d`: a token " +
+							"never used and created longer ago, or last used longer ago, is a high finding with rule `idle`, " +
+							"in the audit (`xano_metadata_tokens`) and in the plan of a managed token, judged at its refresh. " +
+							"An idle token warns but never fails a plan, even under `enforce`. No idle finding when unset.",
 						Optional: true,
 					},
 					"expiry_warning": expiryWarningAttribute(),
@@ -442,7 +450,8 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 		attr  string
 	}{
 		{m.WarnAt, "warn_at"}, {m.Deny, "deny"}, {m.MaxLifetime, "max_lifetime"},
-		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"}, {m.ExpiryWarning, "expiry_warning"},
+		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"}, {m.MaxIdle, "max_idle"},
+		{m.ExpiryWarning, "expiry_warning"},
 	} {
 		if v.value.IsUnknown() {
 			unknown(root.AtName(v.attr))
@@ -485,6 +494,8 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 			valid = false
 		}
 	}
+	maxIdle, ok := maxIdleFromConfig(m.MaxIdle, root.AtName("max_idle"), diags)
+	valid = valid && ok
 	expiryWarning, ok := parseExpiryWarning(m.ExpiryWarning, root.AtName("expiry_warning"), diags)
 	valid = valid && ok
 	// ValidateConfig stops here: all ParsePolicy could add is a second error
@@ -499,8 +510,23 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 	for _, err := range errs {
 		diags.AddAttributeError(root, "Invalid provider policy", capitalize(err.Error())+".")
 	}
+	pol.MaxIdle = maxIdle
 	pol.ExpiryWarning = expiryWarning
 	return pol
+}
+
+// maxIdleFromConfig parses the policy's max_idle, 0 when it is unset or
+// unknown; ok is false when it added an error at p.
+func maxIdleFromConfig(v types.String, p path.Path, diags *diag.Diagnostics) (time.Duration, bool) {
+	if !known(v) {
+		return 0, true
+	}
+	d, err := policy.ParseMaxIdle(v.ValueString())
+	if err != nil {
+		diags.AddAttributeError(p, "Invalid policy max_idle", capitalize(err.Error())+".")
+		return 0, false
+	}
+	return d, true
 }
 
 // capitalize starts a diagnostic detail with a capital letter, as the error

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -432,7 +433,7 @@ profiles:
 func TestProviderConfigureConnects(t *testing.T) {
 	t.Parallel()
 	const admin = "provider-test-admin-token"
-	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{admin}})
+	_, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{admin}})
 	origin := strings.TrimSuffix(baseURL, "/api:meta")
 	dir := t.TempDir()
 	file := writeFile(t, filepath.Join(dir, "credentials.yaml"), fmt.Sprintf(`default: work
@@ -540,6 +541,7 @@ func TestProviderConfigurePolicy(t *testing.T) {
 				"max_lifetime":        str("90d"),
 				"require_description": tftypes.NewValue(tftypes.Bool, true),
 				"enforce":             tftypes.NewValue(tftypes.Bool, true),
+				"max_idle":            str("30d"),
 				"expiry_warning":      str("36h"),
 			}),
 			want: policy.Policy{
@@ -548,8 +550,14 @@ func TestProviderConfigurePolicy(t *testing.T) {
 				MaxLifetime:        90 * 24 * time.Hour,
 				RequireDescription: true,
 				Enforce:            true,
+				MaxIdle:            30 * 24 * time.Hour,
 				ExpiryWarning:      36 * time.Hour,
 			},
+		},
+		{
+			name:   "max_idle alone",
+			policy: testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("1s")}),
+			want:   policy.Policy{WarnAt: scopes.SeverityHigh, MaxIdle: time.Second, ExpiryWarning: policy.DefaultExpiryWarning},
 		},
 		{
 			name:   "expiry warning off",
@@ -607,6 +615,16 @@ func TestProviderConfigureErrors(t *testing.T) {
 			name:    "invalid max_lifetime",
 			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_lifetime": str("a quarter")})},
 			summary: "Invalid policy max_lifetime", at: path.Root("policy").AtName("max_lifetime"),
+		},
+		{
+			name:    "invalid max_idle",
+			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("a month")})},
+			summary: "Invalid policy max_idle", at: path.Root("policy").AtName("max_idle"), wantDetail: []string{`"a month"`},
+		},
+		{
+			name:    "unknown max_idle",
+			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": unknownString})},
+			summary: "Unknown policy value", at: path.Root("policy").AtName("max_idle"),
 		},
 		{name: "invalid request_timeout", attrs: map[string]tftypes.Value{"request_timeout": str("soon")}, summary: "Invalid request_timeout", at: path.Root("request_timeout"), wantDetail: []string{`"soon"`}},
 		{name: "zero request_timeout", attrs: map[string]tftypes.Value{"request_timeout": str("0s")}, summary: "Invalid request_timeout", at: path.Root("request_timeout"), wantDetail: []string{"zero"}},
@@ -673,6 +691,11 @@ func TestProviderValidateConfig(t *testing.T) {
 		t.Parallel()
 		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"expiry_warning": str("two days")})})
 		wantDiag(t, diags, "Invalid policy expiry_warning", pathOf(path.Root("policy").AtName("expiry_warning")), "is not valid", `"0s" to turn`)
+	})
+	t.Run("zero max_idle", func(t *testing.T) {
+		t.Parallel()
+		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("0s")})})
+		wantDiag(t, diags, "Invalid policy max_idle", pathOf(path.Root("policy").AtName("max_idle")), "zero")
 	})
 	t.Run("warn_at is left to its OneOf validator", func(t *testing.T) {
 		t.Parallel()
@@ -743,7 +766,7 @@ func TestAccProviderMissingCredentials(t *testing.T) {
 
 func TestAccProviderEnvironmentToken(t *testing.T) {
 	testAccIsolateEnv(t)
-	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-environment"}})
+	_, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-environment"}})
 	t.Setenv(envBaseURL, baseURL)
 	t.Setenv(envAccessToken, "token-from-the-environment")
 	resource.UnitTest(t, resource.TestCase{
@@ -757,7 +780,7 @@ func TestAccProviderEnvironmentToken(t *testing.T) {
 
 func TestAccProviderCredentialsFile(t *testing.T) {
 	testAccIsolateEnv(t)
-	_, baseURL := emulator.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-file"}})
+	_, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{"token-from-the-file"}})
 	file := writeFile(t, filepath.Join(t.TempDir(), "credentials.yaml"), fmt.Sprintf(
 		"default: work\nprofiles:\n  work:\n    access_token: token-from-the-file\n    instance_origin: %s\n",
 		strings.TrimSuffix(baseURL, "/api:meta")))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -99,6 +100,16 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 			"description": schema.StringAttribute{
 				MarkdownDescription: "What the token is for; reviewers read it in the plan. Changes in place.",
 				Optional:            true,
+				Validators:          []validator.String{descriptionMarkerValidator{}},
+			},
+			"purpose": schema.StringAttribute{
+				MarkdownDescription: "The recipe of Xano's scope guide the token serves: `" + strings.Join(scopes.PresetNames(), "`, `") + "` " +
+					"(the `xano_scope_preset` data source shows each). Every grant beyond the recipe is a finding with rule " +
+					"`purpose`, of severity high or more, in the token's plan warning. Xano has no field for it: the provider " +
+					"appends `[purpose: <recipe>]` to the description it sends, strips it from the description it reads, " +
+					"and the `xano_metadata_tokens` audit reads it from any token's description. Changes in place.",
+				Optional:   true,
+				Validators: []validator.String{purposeValidator},
 			},
 			"expires_in": schema.StringAttribute{
 				MarkdownDescription: "The token's lifetime from its creation: a number and a unit, `s`, `m`, `h`, `d` (days) or `w` (weeks), " +
@@ -167,6 +178,15 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				MarkdownDescription: metaAPIDescription,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"last_used_at": schema.StringAttribute{
+				MarkdownDescription: "When Xano last accepted the token, in RFC 3339; null while it has never been used. " +
+					"Read at every refresh, which changes no plan: compare it with the integration's activity, and see the " +
+					"policy's `max_idle` for a warning about a token nobody uses.",
+				Computed: true,
+				// An in-place update keeps the value the refresh read, as the
+				// plan shows it; a new token is unknown until it is minted.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"findings": schema.ListNestedAttribute{
 				MarkdownDescription: "Every finding of the plan-time risk review, whatever the policy's `warn_at`, so a policy tool " +
@@ -576,7 +596,9 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	if state.Findings.IsNull() {
 		// An import: review the token as found, so a configuration that
 		// matches it plans no change.
-		resp.Diagnostics.Append(state.reviewFindings(ctx, r.data.policy)...)
+		resp.Diagnostics.Append(state.reviewFindings(ctx, r.data.policy, checked)...)
+	} else {
+		resp.Diagnostics.Append(state.refreshIdle(ctx, r.data.policy, checked)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	stamp, _ := json.Marshal(checked.UTC().Format(time.RFC3339Nano))
@@ -633,11 +655,13 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 		r.rotateInPlace(ctx, instance, &state, &plan, resp)
 		return
 	}
-	// Only name and description live in Xano; the other in-place changes
-	// (rotate_before, rotation_overlap, revoke_on_destroy,
-	// risk_acknowledgement) are Terraform's own and need no call.
-	if !plan.Name.Equal(state.Name) || plan.Description.ValueString() != state.Description.ValueString() {
-		name, description := plan.Name.ValueString(), plan.Description.ValueString()
+	// Only name, description and purpose live in Xano; the other in-place
+	// changes (rotate_before, rotation_overlap, revoke_on_destroy,
+	// risk_acknowledgement, findings) are Terraform's own and need no call.
+	if !plan.Name.Equal(state.Name) || plan.Description.ValueString() != state.Description.ValueString() ||
+		plan.Purpose.ValueString() != state.Purpose.ValueString() {
+		// The purpose is a marker at the end of the description Xano holds.
+		name, description := plan.Name.ValueString(), withPurpose(plan.Description.ValueString(), plan.Purpose.ValueString())
 		tok, err := r.data.client.UpdateToken(ctx, instance, id, xano.UpdateTokenRequest{Name: &name, Description: &description})
 		if err != nil {
 			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("update token %d on instance %q", id, instance), err)
@@ -645,11 +669,14 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 			return
 		}
 		plan.Name = types.StringValue(tok.Name)
-		plan.Description = descriptionValue(tok.Description, plan.Description)
+		remote, _ := splitPurpose(tok.Description)
+		plan.Description = descriptionValue(remote, plan.Description)
 	}
-	// Everything minted stays as it was.
+	// Everything minted stays as it was, and last_used_at as the refresh
+	// read it, which the plan showed.
 	plan.ID, plan.Instance, plan.TokenID = state.ID, state.Instance, state.TokenID
 	plan.CreatedAt, plan.ExpiresAt, plan.Token = state.CreatedAt, state.ExpiresAt, state.Token
+	plan.LastUsedAt = state.LastUsedAt
 	plan.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
 	if plan.PreviousTokenID.IsUnknown() || plan.PreviousRevokeAt.IsUnknown() {
 		plan.PreviousTokenID, plan.PreviousRevokeAt = state.PreviousTokenID, state.PreviousRevokeAt

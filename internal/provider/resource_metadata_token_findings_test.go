@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -32,7 +33,7 @@ func findingValue(scope, permission, severity, rule, summary string) knownvalue.
 // when only the policy changes, and rebuilt by an import.
 func TestAccMetadataToken_findings(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	const addr = "xano_metadata_token.weweb"
 	config := func(policy string) string {
 		return fmt.Sprintf(`
@@ -51,7 +52,7 @@ resource "xano_metadata_token" "weweb" {
 `, baseURL, emulator.DefaultAdminToken, policy, mtWewebScopes)
 	}
 	weweb := []knownvalue.Check{
-		findingValue("workspace_content", "read", "low", "grant", "can read workspace metadata, data source and branch configuration"),
+		findingValue("workspace_content", "read", "medium", "grant", "can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces"),
 		findingValue("workspace_api_groups", "read", "low", "grant", "can read API endpoint definitions, groups and settings"),
 	}
 	capped := append(weweb[:2:2], findingValue("", "", "high", "max_lifetime", "lives 30d, over the provider policy's max_lifetime of 7d"))

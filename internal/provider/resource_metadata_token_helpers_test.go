@@ -300,25 +300,36 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 		err         error
 		wantSummary string
 		wantDetail  []string
+		// without is advice the detail must not give.
+		without []string
 	}{
 		{"limit", apiErr(400, xano.CodeInputError, xano.LimitMessage), "Xano token limit reached",
-			[]string{"at most 10 active tokens", "terraform destroy -target", "xano_metadata_tokens"}},
+			[]string{"at most 10 active tokens", "terraform destroy -target", "xano_metadata_tokens"}, nil},
 		{"unauthorized", apiErr(401, xano.CodeUnauthorized, "Invalid token."), "Xano rejected the access token",
-			[]string{"XANO_ACCESS_TOKEN", "Invalid token"}},
+			[]string{"XANO_ACCESS_TOKEN", "Invalid token"}, nil},
 		{"forbidden", apiErr(403, xano.CodeAccessDenied, "Access denied."), "The access token lacks the rights for this",
-			[]string{"403", "Access denied", "administers it"}},
+			[]string{"403", "Access denied", "administers it"}, nil},
 		{"rate limited", apiErr(429, xano.CodeTooManyRequests, "Slow down."), "Xano rate limit",
-			[]string{"max_retries", "Slow down"}},
+			[]string{"max_retries", "Slow down"}, nil},
 		{"other input error", apiErr(400, xano.CodeInputError, "name is too long"), "Xano API error",
-			[]string{"name is too long"}},
+			[]string{"name is too long"}, nil},
 		{"create that may have committed", &xano.APIError{StatusCode: 500, Code: xano.CodeFatal, Message: "boom", Uncertain: true},
-			"Xano API error", []string{"boom", "may have carried out the request", "xano_metadata_tokens"}},
+			"Xano API error", []string{"boom", "may have carried out the request", "xano_metadata_tokens"}, nil},
 		{"create that never left", &xano.TransportError{Method: http.MethodPost, Path: "/instance/main/token", Message: "could not reach the Xano API: connection refused", NothingSent: true},
-			"Xano API error", []string{"connection refused", "No attempt reached the Xano API", "nothing was created"}},
+			"Xano API error", []string{"connection refused", "No attempt reached the Xano API", "nothing was created", "Check base_url and the network"}, nil},
+		{"server failure", &xano.APIError{StatusCode: 502, Method: http.MethodGet, Path: "/instance/main/token/7", Excerpt: "<html>upstream down</html>", Attempts: 5},
+			"Xano API error", []string{"upstream down", "(after 5 attempts)", "try again later"}, nil},
+		{"timed out", &xano.TransportError{Method: http.MethodPost, Path: "/instance/main/token", Message: "could not reach the Xano API: timeout", TimedOut: true, Uncertain: true},
+			"Xano API error", []string{"raise request_timeout", "may have carried out the request"}, nil},
+		{"cancelled", &xano.TransportError{Method: http.MethodGet, Path: "/instance/main/token/7", Message: "the request was cancelled before the API answered: context canceled", Cancelled: true},
+			"Xano API error", []string{"cancelled"}, []string{"base_url", "request_timeout", "try again"}},
+		{"malformed answer", &xano.DecodeError{Method: http.MethodGet, Path: "/instance/main/token/7", StatusCode: 200, What: "token", Reason: "it is empty or null"},
+			"Xano API error", []string{"not a valid token", "Check that base_url points at the Xano Metadata API"}, nil},
+		{"404 from a proxy", &xano.UnconfirmedGoneError{Instance: "main", ID: 7, Err: apiErr(404, "", ""), NotXano: true},
+			"Xano API error", []string{"without Xano's ERROR_CODE_NOT_FOUND code", "Terraform keeps the token", "check that base_url"}, nil},
+		{"404 for a listed token", &xano.UnconfirmedGoneError{Instance: "main", ID: 7, Err: apiErr(404, xano.CodeNotFound, "Not found."), StillListed: true},
+			"Xano API error", []string{"still holds token 7", "Terraform keeps the token; try again"}, nil},
 	}
-	// The client's own advice, which the diagnostics above replace with
-	// theirs: saying both would repeat it.
-	clientHints := []string{"it is missing, wrong or revoked", "not allowed to do this", "wait and try again"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var diags diag.Diagnostics
@@ -333,9 +344,9 @@ func TestMetadataTokenAPIErrorDiagnostics(t *testing.T) {
 					t.Errorf("detail %q holds %q %d times, want once", diags[0].Detail(), w, n)
 				}
 			}
-			for _, h := range clientHints {
-				if strings.Contains(diags[0].Detail(), h) {
-					t.Errorf("detail %q repeats the client's advice %q", diags[0].Detail(), h)
+			for _, w := range tt.without {
+				if strings.Contains(diags[0].Detail(), w) {
+					t.Errorf("detail %q gives advice about %q, which does not apply", diags[0].Detail(), w)
 				}
 			}
 			if xano.NothingSent(tt.err) && strings.Contains(diags[0].Detail(), "may have carried out") {

@@ -44,6 +44,8 @@ type metadataTokenModel struct {
 	Token               types.String  `tfsdk:"token"`
 	MetaAPI             types.String  `tfsdk:"meta_api"`
 	Findings            types.List    `tfsdk:"findings"`
+	Purpose             types.String  `tfsdk:"purpose"`
+	LastUsedAt          types.String  `tfsdk:"last_used_at"`
 	RotationOverlap     DurationValue `tfsdk:"rotation_overlap"`
 	PreviousTokenID     types.Int64   `tfsdk:"previous_token_id"`
 	PreviousRevokeAt    types.String  `tfsdk:"previous_revoke_at"`
@@ -75,9 +77,12 @@ type tokenTimes struct {
 	created time.Time
 	// expires is nil for a token that never expires.
 	expires *time.Time
+	// lastUsed is nil for a token never used.
+	lastUsed *time.Time
 }
 
-// parseTokenTimes parses created_at and expires_at of an API token.
+// parseTokenTimes parses created_at, expires_at and last_used_at of an API
+// token.
 func parseTokenTimes(t *xano.Token) (tokenTimes, error) {
 	created, err := xano.ParseTime(t.CreatedAt)
 	if err != nil {
@@ -90,6 +95,13 @@ func parseTokenTimes(t *xano.Token) (tokenTimes, error) {
 			return tokenTimes{}, fmt.Errorf("expires_at of token %d: %w", t.ID, err)
 		}
 		out.expires = &exp
+	}
+	if t.LastUsedAt != nil && strings.TrimSpace(*t.LastUsedAt) != "" {
+		used, err := xano.ParseTime(*t.LastUsedAt)
+		if err != nil {
+			return tokenTimes{}, fmt.Errorf("last_used_at of token %d: %w", t.ID, err)
+		}
+		out.lastUsed = &used
 	}
 	return out, nil
 }
@@ -123,21 +135,26 @@ func descriptionValue(remote string, prior types.String) types.String {
 }
 
 // applyToken copies what the API says about a token into m: ids, name,
-// description, timestamps (null when times is nil, the API's being
-// unreadable) and scopes. The secret, the lifetime text and the
-// Terraform-only settings are the caller's business.
+// description and the purpose its marker records, timestamps (null when
+// times is nil, the API's being unreadable) and scopes. The secret, the
+// lifetime text and the Terraform-only settings are the caller's business.
 func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *tokenTimes) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(tokenResourceID(instance, t.ID))
 	m.Instance = types.StringValue(instance)
 	m.TokenID = types.Int64Value(t.ID)
 	m.Name = types.StringValue(t.Name)
-	m.Description = descriptionValue(t.Description, m.Description)
-	m.CreatedAt, m.ExpiresAt = types.StringNull(), types.StringNull()
+	description, purpose := splitPurpose(t.Description)
+	m.Description = descriptionValue(description, m.Description)
+	m.Purpose = purposeValue(purpose)
+	m.CreatedAt, m.ExpiresAt, m.LastUsedAt = types.StringNull(), types.StringNull(), types.StringNull()
 	if times != nil {
 		m.CreatedAt = types.StringValue(formatTimestamp(times.created))
 		if times.expires != nil {
 			m.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
+		}
+		if times.lastUsed != nil {
+			m.LastUsedAt = types.StringValue(formatTimestamp(*times.lastUsed))
 		}
 	}
 	grants, err := scopes.FromWire(t.Scopes)
@@ -153,14 +170,19 @@ func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *t
 }
 
 // reviewFindings sets Findings to the review of the token as the state m
-// describes it, under pol; null when the review cannot run.
-func (m *metadataTokenModel) reviewFindings(ctx context.Context, pol policy.Policy) diag.Diagnostics {
+// describes it, under pol, with its idle finding at now; null when the
+// review cannot run.
+func (m *metadataTokenModel) reviewFindings(ctx context.Context, pol policy.Policy, now time.Time) diag.Diagnostics {
 	spec, ok, diags := tokenPolicySpec(ctx, pol, m)
 	if !ok || diags.HasError() {
 		m.Findings = types.ListNull(findingObjectType)
 		return diags
 	}
-	list, d := findingsList(ctx, policy.Review(spec, pol))
+	all := policy.Review(spec, pol)
+	if f, ok := m.idleFinding(pol, now); ok {
+		all = append(all, f)
+	}
+	list, d := findingsList(ctx, all)
 	m.Findings = list
 	return append(diags, d...)
 }
@@ -196,7 +218,7 @@ func createTokenRequest(name string, spec policy.Spec) (xano.CreateTokenRequest,
 	}
 	return xano.CreateTokenRequest{
 		Name:        name,
-		Description: spec.Description,
+		Description: withPurpose(spec.Description, spec.Purpose),
 		ExpiresIn:   int64(spec.Lifetime / time.Second),
 		Scopes:      wire,
 	}, nil
@@ -205,8 +227,8 @@ func createTokenRequest(name string, spec policy.Spec) (xano.CreateTokenRequest,
 // tokenAPIError turns a client error into one diagnostic saying what failed
 // and what to do. The client redacts secrets from its errors.
 func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
-	// The special cases give their own advice, so they quote only what the
-	// API said, not the client's hint: each piece of advice is said once.
+	// The client's errors state facts; each case below gives the advice,
+	// once.
 	var note string
 	switch {
 	case xano.NothingSent(err):
@@ -246,12 +268,17 @@ func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests after the provider's retries. "+
 				"Retry later, or raise max_retries in the provider block.\n\nAPI answer: %s", action, facts))
 	default:
-		diags.AddError("Xano API error", fmt.Sprintf("Could not %s: %s%s", action, err.Error(), note))
+		detail := fmt.Sprintf("Could not %s: %s.", action, apiFacts(err))
+		if advice := apiAdvice(err); advice != "" {
+			detail += " " + advice
+		}
+		diags.AddError("Xano API error", detail+note)
 	}
 }
 
 // isPlainNotFound reports a 404 returned as it came from the API. A 404 that
-// ConfirmTokenGone wrapped already says why the token is kept.
+// ConfirmTokenGone could not confirm gets apiAdvice's words on why the
+// token is kept.
 func isPlainNotFound(err error) bool {
 	var apiErr *xano.APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && err == error(apiErr)

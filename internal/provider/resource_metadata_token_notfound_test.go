@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
 
 // A 404 is proof that a token is gone only when the API says the token is
@@ -23,7 +24,7 @@ import (
 // report a revoke that never happened.
 func TestAccMetadataToken_notFoundIsNotProof(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	wrongURL := strings.TrimSuffix(baseURL, "/api:meta") + "/api:metadata"
 	const addr = "xano_metadata_token.kept"
 	const token = `

@@ -188,7 +188,8 @@ func (r *metadataTokenResource) planOverlapRotation(ctx context.Context, sub pol
 			"working while it moves to the new secret. The first plan after that revokes it.%s",
 			state.Name.ValueString(), state.ID.ValueString(), state.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(),
 			state.TokenID.ValueInt64(), kept, replaced))
-	for _, p := range []string{"expires_at", "created_at", "token", "id", "previous_revoke_at"} {
+	// The new token's last use is unknown, as a created token's is.
+	for _, p := range []string{"expires_at", "created_at", "token", "id", "previous_revoke_at", "last_used_at"} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("token_id"), types.Int64Unknown())...)

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -102,7 +103,7 @@ func TestAccMetadataToken_rotationOverlap(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := newMTClock(start)
-	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	const addr = "xano_metadata_token.monitoring"
 	const day = 24 * time.Hour
 	seen := &secrets{}
@@ -225,7 +226,7 @@ func TestAccMetadataToken_rotationOverlapChanges(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := newMTClock(start)
-	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	const addr = "xano_metadata_token.monitoring"
 	const day = 24 * time.Hour
 	var ids []int64
@@ -333,7 +334,7 @@ func TestAccMetadataToken_rotationOverlapChanges(t *testing.T) {
 // constraints: it needs rotate_before and is at most as long.
 func TestAccMetadataToken_rotationOverlapValidation(t *testing.T) {
 	t.Parallel()
-	_, baseURL := emulator.Start(t, emulator.Options{})
+	_, baseURL := emulatortest.Start(t, emulator.Options{})
 	config := func(body string) string {
 		return testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + `
 resource "xano_metadata_token" "t" {

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -139,7 +140,7 @@ const mtWewebScopes = `
 // planned as a replacement, and a token revoked behind Terraform's back.
 func TestAccMetadataToken_lifecycle(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	client := mtClient(t, baseURL)
 	const addr = "xano_metadata_token.weweb"
 	config := func(name, expiresIn, scopeBlocks string) string {
@@ -316,7 +317,7 @@ func TestAccMetadataToken_rotation(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := newMTClock(start)
-	emu, baseURL := emulator.Start(t, emulator.Options{Clock: clock.Now})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	const addr = "xano_metadata_token.monitoring"
 	const day = 24 * time.Hour
 	config := func(name string) string {
@@ -423,7 +424,7 @@ resource "xano_metadata_token" "monitoring" {
 // revoke_on_destroy = false leaving the token in Xano.
 func TestAccMetadataToken_lifetimes(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	config := func(daily, weekly string) string {
 		weeklyLine := ""
 		if weekly != "" {
@@ -717,7 +718,7 @@ resource "xano_metadata_token" "eleventh" {
 // time, before any API call, with the words Terraform wraps.
 func TestAccMetadataToken_validation(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	provider := mtProvider(baseURL, "main")
 	token := func(body string) string {
 		return provider + `
@@ -940,7 +941,7 @@ provider "xano" {}
 // not refuse it as 200 long.
 func TestAccMetadataToken_characterNames(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	const addr = "xano_metadata_token.accented"
 	name := strings.Repeat("é", maxTokenNameLen)
 	resource.Test(t, resource.TestCase{

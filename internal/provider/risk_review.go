@@ -16,11 +16,12 @@ import (
 // The plan-time risk review: a token's configuration becomes a policy.Spec,
 // internal/policy turns it into findings and a report per token, and this
 // file turns the report into diagnostics and the findings into the computed
-// `findings` attribute. Warnings are raised only when a plan creates or
-// replaces a token, so a reviewer sees each risk once, when it is introduced;
-// policy errors are raised on every plan except a destroy's, so tightening
-// the policy takes effect on tokens that already exist while removing one is
-// always possible.
+// `findings` attribute. The token's warning is raised when a plan creates or
+// replaces it, so a reviewer sees each risk once, when it is introduced; a
+// plan that keeps the token warns only about what is new or ongoing (a
+// purpose just set, idleness). Policy errors are raised on every plan except
+// a destroy's, so tightening the policy takes effect on tokens that already
+// exist while removing one is always possible.
 
 // specValues are the attributes the review reads, as Terraform values, so the
 // managed and the ephemeral token share one conversion.
@@ -30,6 +31,8 @@ type specValues struct {
 	NeverExpires    types.Bool
 	Description     types.String
 	Acknowledgement types.String
+	// Purpose is null for the ephemeral token, which has none.
+	Purpose types.String
 }
 
 // policySpec converts a token's attributes into the review's spec. ok is
@@ -43,7 +46,7 @@ func policySpec(ctx context.Context, pol policy.Policy, v specValues) (spec poli
 	if !known || diags.HasError() {
 		return policy.Spec{}, false, diags
 	}
-	if v.Acknowledgement.IsUnknown() || (pol.RequireDescription && v.Description.IsUnknown()) {
+	if v.Acknowledgement.IsUnknown() || v.Purpose.IsUnknown() || (pol.RequireDescription && v.Description.IsUnknown()) {
 		return policy.Spec{}, false, diags
 	}
 	lifetime, known, err := tokenLifetime(v.ExpiresIn, v.NeverExpires)
@@ -57,6 +60,7 @@ func policySpec(ctx context.Context, pol policy.Policy, v specValues) (spec poli
 		NeverExpires:    v.NeverExpires.ValueBool(),
 		Description:     v.Description.ValueString(),
 		Acknowledgement: v.Acknowledgement.ValueString(),
+		Purpose:         v.Purpose.ValueString(),
 	}, true, diags
 }
 
@@ -69,6 +73,7 @@ func tokenPolicySpec(ctx context.Context, pol policy.Policy, m *metadataTokenMod
 		NeverExpires:    m.NeverExpires,
 		Description:     m.Description,
 		Acknowledgement: m.RiskAcknowledgement,
+		Purpose:         m.Purpose,
 	})
 }
 
@@ -125,8 +130,10 @@ func reportDiagnostics(ctx context.Context, rep policy.Report, warn bool) diag.D
 // resource's ModifyPlan. prior is the state, nil when the plan creates the
 // token; replaced says the plan replaces it. It returns the planned value of
 // `findings`, unknown while a value the review needs is, and the
-// diagnostics: a warning only with a create or a replacement, policy errors
-// on every plan but a destroy's.
+// diagnostics: the token's warning with a create or a replacement, a warning
+// naming only what is new or ongoing (idle, a grant beyond a new purpose) on
+// a plan that keeps the token, and policy errors on every plan but a
+// destroy's.
 func reviewTokenPlan(ctx context.Context, data *providerData, prior, plan *metadataTokenModel, replaced bool) (types.List, diag.Diagnostics) {
 	pol := data.policy
 	next, ok, diags := tokenPolicySpec(ctx, pol, plan)
@@ -142,16 +149,29 @@ func reviewTokenPlan(ctx context.Context, data *providerData, prior, plan *metad
 		}
 	}
 	all := policy.ReviewChange(prev, next, pol)
+	warn := prior == nil || replaced
+	var kept []policy.Finding
+	if !warn {
+		// A new or replacing token has never been used; a kept one is as
+		// idle as its last refresh found it.
+		if f, ok := stateIdleFinding(ctx, prior); ok {
+			all = append(all, f)
+		}
+		kept = keptTokenFindings(ctx, prior, all)
+	}
 	findings, d := findingsList(ctx, all)
 	diags.Append(d...)
-	warn := prior == nil || replaced
 	// Before a destroy, Terraform makes a normal plan to refresh the state,
 	// and any error in it fails the destroy; warnings from it are dropped.
-	if tfcli.Destroying() || (!warn && !pol.CanFail()) {
+	if tfcli.Destroying() || (!warn && len(kept) == 0 && !pol.CanFail()) {
 		return findings, diags
 	}
 	sub := reviewSubject(plan.Name, plan.Instance, data.instance, false)
-	return findings, append(diags, reportDiagnostics(ctx, policy.Assess(sub, all, next, pol), warn)...)
+	rep := policy.Assess(sub, all, next, pol)
+	if !warn && len(rep.Errors) == 0 && len(kept) > 0 {
+		rep.Warning, warn = policy.Assess(sub, kept, next, pol).Warning, true
+	}
+	return findings, append(diags, reportDiagnostics(ctx, rep, warn)...)
 }
 
 // tokenReplaced reports whether the plan changes what is fixed when a token
@@ -191,8 +211,8 @@ var findingFields = map[string]string{
 	"scope":      "HCL name of the scope concerned, such as `workspace_database`; empty when the finding is about the token as a whole.",
 	"permission": "`create`, `read`, `update` or `delete`; empty when the finding is not about one permission.",
 	"severity":   "`low`, `medium`, `high` or `critical`.",
-	"rule": "The rule that found it: `grant`, `deny`, `admin_key`, `never_expires`, `long_lifetime`, `max_lifetime` " +
-		"or `description_required`. The risk review guide describes each.",
+	"rule": "The rule that found it: `grant`, `deny`, `purpose`, `admin_key`, `never_expires`, `long_lifetime`, `max_lifetime`, " +
+		"`description_required`, `idle` or (in the audit) `unmanaged`. The risk review guide describes each.",
 	"summary": "One line saying what the token can do or what is wrong, such as " +
 		"`can delete records and drop tables across all data sources`.",
 }

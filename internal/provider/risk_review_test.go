@@ -465,7 +465,7 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			name:   "warn_at medium reports a long lifetime",
 			policy: map[string]any{"warn_at": "medium"},
 			config: func(t *testing.T) map[string]any {
-				return tokenConfig(weweb(t), map[string]any{"expires_in": "180d"})
+				return tokenConfig(scopes.Grants{{Scope: "workspace_api_groups", Read: true}}, map[string]any{"expires_in": "180d"})
 			},
 			want: one(tokenWarning("medium risk", "expires_in")),
 		},
@@ -687,7 +687,7 @@ func TestRiskReviewPlannedFindings(t *testing.T) {
 		got = append(got, strings.Join(parts, "|"))
 	}
 	want := []string{
-		"grant|workspace_content|read|low|can read workspace metadata, data source and branch configuration",
+		"grant|workspace_content|read|medium|can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces",
 		"grant|workspace_files|delete|high|can delete files from public and private storage",
 		"long_lifetime|||medium|lives 120d, longer than the 90 days of a quarterly rotation",
 		"max_lifetime|||high|lives 120d, over the provider policy's max_lifetime of 30d",

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -43,7 +44,7 @@ resource "xano_metadata_token" "fleet" {
 // slots are freed.
 func TestAccMetadataToken_tokenLimit(t *testing.T) {
 	t.Parallel()
-	emu, baseURL := emulator.Start(t, emulator.Options{})
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	client := mtClient(t, baseURL)
 	for i := range 8 {
 		if _, err := client.CreateToken(context.Background(), "busy", xano.CreateTokenRequest{

@@ -143,11 +143,13 @@ var catalog = []Scope{
 		DisplayName: "Workspace Content",
 		Description: "Workspace-wide information including data sources, branches, basic workspace metadata and import/export.",
 		Includes:    []string{"data source configurations", "branch information and management", "basic workspace metadata", "import/export operations", "workspace cloning and migration"},
-		Reach:       "data sources, branches, import/export",
-		Risk:        risk(high, low, high, high),
+		Reach:       "data sources, branches, import, export and cloning",
+		// Read is medium, not low: Xano's scope reference puts import, export
+		// and cloning of a workspace under this scope.
+		Risk: risk(high, med, high, high),
 		Exposure: map[Permission]string{
 			Create: "create data sources and branches, import data and clone workspaces",
-			Read:   "read workspace metadata, data source and branch configuration",
+			Read:   "read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces",
 			Update: "change data sources and branches, and import over an existing workspace",
 			Delete: "delete data sources, branches and workspace content",
 		},

@@ -57,7 +57,7 @@ func TestRiskLevels(t *testing.T) {
 	}{
 		{"workspace_database", Read, SeverityCritical},
 		{"workspace_live_data_source", Read, SeverityCritical},
-		{"workspace_content", Read, SeverityLow},
+		{"workspace_content", Read, SeverityMedium},
 		{"workspace_content", Create, SeverityHigh},
 		{"workspace_api_groups", Read, SeverityLow},
 		{"workspace_api_groups", Update, SeverityHigh},

@@ -60,12 +60,9 @@ func (f *fake) requests() []recorded {
 
 // fastConfig returns a config with waits of a millisecond so retries cost
 // no wall time worth measuring.
-func fastConfig(baseURL string) Config {
-	return Config{
-		BaseURL:      baseURL,
-		AccessToken:  testToken,
-		Version:      "1.2.3",
-		MaxRetries:   3,
+func fastConfig(baseURL string) TestConfig {
+	return TestConfig{
+		Config:       Config{BaseURL: baseURL, AccessToken: testToken, Version: "1.2.3", MaxRetries: 3},
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 2 * time.Millisecond,
 		MaxRetryWait: 5 * time.Millisecond,
@@ -73,13 +70,13 @@ func fastConfig(baseURL string) Config {
 	}
 }
 
-func fastClient(t *testing.T, baseURL string, mods ...func(*Config)) *Client {
+func fastClient(t *testing.T, baseURL string, mods ...func(*TestConfig)) *Client {
 	t.Helper()
 	cfg := fastConfig(baseURL)
 	for _, m := range mods {
 		m(&cfg)
 	}
-	c, err := New(cfg)
+	c, err := NewForTest(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -137,7 +134,6 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"token with newline", Config{BaseURL: "https://example.com", AccessToken: testToken + "\n"}, "control character"},
 		{"negative retries", Config{BaseURL: "https://example.com", AccessToken: "x", MaxRetries: -1}, "max_retries is -1"},
 		{"negative timeout", Config{BaseURL: "https://example.com", AccessToken: "x", RequestTimeout: -time.Second}, "negative"},
-		{"negative page size", Config{BaseURL: "https://example.com", AccessToken: "x", PageSize: -1}, "page size is negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,16 +158,33 @@ func TestNewValidatesConfig(t *testing.T) {
 	}
 }
 
+func TestNewValidatesTuning(t *testing.T) {
+	t.Parallel()
+	base := Config{BaseURL: "https://example.com", AccessToken: "x"}
+	for _, tt := range []struct {
+		cfg  TestConfig
+		want string
+	}{
+		{TestConfig{Config: base, PageSize: -1}, "page size is negative"},
+		{TestConfig{Config: base, RetryWaitMin: -time.Second}, "minimum retry wait is negative"},
+		{TestConfig{Config: base, MaxRetryWait: -time.Second}, "Retry-After cap is negative"},
+	} {
+		if _, err := NewForTest(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("NewForTest(%+v) error = %v, want %q", tt.cfg, err, tt.want)
+		}
+	}
+}
+
 func TestNewDefaults(t *testing.T) {
 	t.Parallel()
 	base := &http.Client{Timeout: time.Hour}
-	c, err := New(Config{BaseURL: "https://example.com/api:meta/", AccessToken: "x", HTTPClient: base})
+	c, err := NewForTest(TestConfig{Config: Config{BaseURL: "https://example.com/api:meta/", AccessToken: "x"}, HTTPClient: base})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.baseURL != "https://example.com/api:meta" || c.requestTimeout != DefaultRequestTimeout ||
-		c.retryWaitMin != DefaultRetryWaitMin || c.retryWaitMax != DefaultRetryWaitMax ||
-		c.maxRetryWait != DefaultMaxRetryWait || c.pageSize != DefaultPageSize || c.maxRetries != 0 ||
+		c.retryWaitMin != defaultRetryWaitMin || c.retryWaitMax != defaultRetryWaitMax ||
+		c.maxRetryWait != defaultMaxRetryWait || c.pageSize != defaultPageSize || c.maxRetries != 0 ||
 		c.userAgent != "terraform-provider-xano/dev" {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
@@ -193,7 +206,7 @@ func TestHeaders(t *testing.T) {
 		}
 	})
 	for _, version := range []string{"1.2.3", ""} {
-		c := fastClient(t, f.srv.URL, func(c *Config) { c.Version = version })
+		c := fastClient(t, f.srv.URL, func(c *TestConfig) { c.Version = version })
 		me, err := c.Me(t.Context())
 		if err != nil {
 			t.Fatal(err)
@@ -334,7 +347,8 @@ func TestDecodeErrorsOn2xx(t *testing.T) {
 				t.Fatalf("GetToken error = %v, want *DecodeError", err)
 			}
 			msg := err.Error()
-			for _, want := range []string{"GET /instance/main/token/4", "the API answered 200 with a body that is not a valid token", tt.reason, "base_url"} {
+			assertPlain(t, err)
+			for _, want := range []string{"GET /instance/main/token/4", "the API answered 200 with a body that is not a valid token", tt.reason} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("error %q does not contain %q", msg, want)
 				}
@@ -361,12 +375,12 @@ func TestNon2xxBodies(t *testing.T) {
 		{"html 502", 502, "<html>\n<head><title>502 Bad Gateway</title></head>\r\n<body>nginx</body></html>",
 			[]string{"GET /auth/me: 502 Bad Gateway, and the body is not a Xano JSON error", "<head><title>502 Bad Gateway"},
 			"", "<html> <head><title>502 Bad Gateway</title></head>  <body>nginx</body></html>", false},
-		{"empty 500", 500, "", []string{"500 Internal Server Error with an empty body", "try again later"}, "", "", false},
+		{"empty 500", 500, "", []string{"500 Internal Server Error with an empty body"}, "", "", false},
 		{"json error", 400, `{"code":"ERROR_CODE_INPUT_ERROR","message":"name must be set"}`,
 			[]string{"GET /auth/me: 400 ERROR_CODE_INPUT_ERROR: name must be set"}, CodeInputError, "", false},
 		{"json other shape", 404, `{"error":"nope"}`, []string{`404 Not Found, and the body is not a Xano JSON error: "{\"error\":\"nope\"}"`}, "", `{"error":"nope"}`, false},
 		{"control characters", 403, "{\"code\":\"ERROR_CODE_ACCESS_DENIED\",\"message\":\"no\\u0000 way\\nfake log line\"}",
-			[]string{"403 ERROR_CODE_ACCESS_DENIED: no way fake log line", "not allowed"}, CodeAccessDenied, "", false},
+			[]string{"403 ERROR_CODE_ACCESS_DENIED: no way fake log line"}, CodeAccessDenied, "", false},
 		{"long body cut", 418, long, []string{"418 I'm a teapot"}, "", "", true},
 		{"binary body", 400, "\x00\x01\x02\xff\xfeabc", []string{"400 Bad Request"}, "", "?abc", false},
 	}
@@ -377,7 +391,7 @@ func TestNon2xxBodies(t *testing.T) {
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, tt.body)
 			})
-			c := fastClient(t, f.srv.URL, func(c *Config) { c.MaxRetries = 0 })
+			c := fastClient(t, f.srv.URL, func(c *TestConfig) { c.MaxRetries = 0 })
 			_, err := c.Me(t.Context())
 			var ae *APIError
 			if !errors.As(err, &ae) {
@@ -400,6 +414,7 @@ func TestNon2xxBodies(t *testing.T) {
 			if strings.ContainsAny(err.Error(), "\n\r\x00") {
 				t.Errorf("error has control characters: %q", err)
 			}
+			assertPlain(t, err)
 		})
 	}
 }
@@ -487,7 +502,7 @@ func TestRetryPolicy(t *testing.T) {
 				}
 			})
 			var waits []time.Duration
-			c := fastClient(t, f.srv.URL, func(c *Config) {
+			c := fastClient(t, f.srv.URL, func(c *TestConfig) {
 				c.OnRetry = func(_ int, wait time.Duration, _ *http.Response, _ error) { waits = append(waits, wait) }
 			})
 			err := ops[tt.op](c, t.Context())
@@ -513,7 +528,7 @@ func TestRetryPolicy(t *testing.T) {
 				if !errors.As(err, &ae) || ae.StatusCode != tt.wantStatus || ae.Attempts != tt.wantReqs {
 					t.Fatalf("error = %#v, want status %d after %d attempts", err, tt.wantStatus, tt.wantReqs)
 				}
-				if tt.wantReqs > 1 && !strings.Contains(err.Error(), fmt.Sprintf("retries ran out after %d attempts", tt.wantReqs)) {
+				if tt.wantReqs > 1 && !strings.Contains(err.Error(), fmt.Sprintf("(after %d attempts)", tt.wantReqs)) {
 					t.Errorf("error %q does not say how many attempts ran", err)
 				}
 			}
@@ -539,7 +554,7 @@ func TestRateLimitedError(t *testing.T) {
 	})
 	var waits []time.Duration
 	var attempts []int
-	c := fastClient(t, f.srv.URL, func(c *Config) {
+	c := fastClient(t, f.srv.URL, func(c *TestConfig) {
 		c.MaxRetries = 2
 		c.MaxRetryWait = 3 * time.Millisecond
 		c.OnRetry = func(a int, wait time.Duration, resp *http.Response, err error) {
@@ -554,9 +569,8 @@ func TestRateLimitedError(t *testing.T) {
 	if !IsRateLimited(err) {
 		t.Fatalf("error = %v, want rate limited", err)
 	}
-	want := "GET /auth/me: 429 ERROR_CODE_TOO_MANY_REQUESTS: slow down (retries ran out after 3 attempts). The API is rate limiting"
-	if !strings.HasPrefix(err.Error(), want) {
-		t.Errorf("error = %q, want prefix %q", err, want)
+	if want := "GET /auth/me: 429 ERROR_CODE_TOO_MANY_REQUESTS: slow down (after 3 attempts)"; err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
 	}
 	if fmt.Sprint(attempts) != "[1 2]" || fmt.Sprint(waits) != "[3ms 3ms]" {
 		t.Errorf("OnRetry attempts %v waits %v, want [1 2] and the capped Retry-After [3ms 3ms]", attempts, waits)
@@ -575,7 +589,7 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 		writeJSON(w, 200, Me{ID: 1})
 	})
 	var waits []time.Duration
-	c := fastClient(t, f.srv.URL, func(c *Config) {
+	c := fastClient(t, f.srv.URL, func(c *TestConfig) {
 		c.MaxRetryWait = time.Minute
 		c.Now = func() time.Time { return at.Add(-15 * time.Millisecond) }
 		c.OnRetry = func(_ int, wait time.Duration, _ *http.Response, _ error) { waits = append(waits, wait) }
@@ -595,7 +609,7 @@ func TestContextCancellationStopsRetries(t *testing.T) {
 		f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { writeError(w, 503, CodeFatal, "down") })
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		c := fastClient(t, f.srv.URL, func(c *Config) {
+		c := fastClient(t, f.srv.URL, func(c *TestConfig) {
 			// A long wait that only the cancellation can cut short.
 			c.RetryWaitMin, c.RetryWaitMax = time.Hour, time.Hour
 			c.OnRetry = func(int, time.Duration, *http.Response, error) { cancel() }
@@ -606,6 +620,9 @@ func TestContextCancellationStopsRetries(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), "cancelled") {
 			t.Errorf("error %q does not say the request was cancelled", err)
+		}
+		if te := (*TransportError)(nil); !errors.As(err, &te) || !te.Cancelled || te.TimedOut || te.NothingSent {
+			t.Errorf("error = %#v, want a TransportError cancelled after sending", err)
 		}
 		if n := len(f.requests()); n != 1 {
 			t.Errorf("%d requests after cancellation, want 1", n)
@@ -653,7 +670,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 		writeJSON(w, 200, Me{ID: 1})
 	})
 	var errs []error
-	c := fastClient(t, f.srv.URL, func(c *Config) {
+	c := fastClient(t, f.srv.URL, func(c *TestConfig) {
 		c.RequestTimeout = 50 * time.Millisecond
 		c.OnRetry = func(_ int, _ time.Duration, _ *http.Response, err error) { errs = append(errs, err) }
 	})
@@ -674,7 +691,7 @@ func TestConnectionRefusedRetriedEvenForPlainPost(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	var retries int
-	c := fastClient(t, "http://"+addr, func(c *Config) {
+	c := fastClient(t, "http://"+addr, func(c *TestConfig) {
 		c.MaxRetries = 2
 		c.OnRetry = func(int, time.Duration, *http.Response, error) { retries++ }
 	})
@@ -684,7 +701,7 @@ func TestConnectionRefusedRetriedEvenForPlainPost(t *testing.T) {
 	if !errors.As(err, &te) || te.Attempts != 3 || retries != 2 {
 		t.Fatalf("error = %v (retries %d), want a TransportError after 3 attempts", err, retries)
 	}
-	if !strings.Contains(err.Error(), "could not reach the Xano API") || !strings.Contains(err.Error(), "retries ran out after 3 attempts") {
+	if !strings.Contains(err.Error(), "could not reach the Xano API") || !strings.Contains(err.Error(), "(after 3 attempts)") {
 		t.Errorf("unclear error: %v", err)
 	}
 }
@@ -705,7 +722,7 @@ func TestListTokensPagination(t *testing.T) {
 			writeError(w, 400, CodeInputError, "bad page")
 		}
 	})
-	c := fastClient(t, f.srv.URL, func(c *Config) { c.PageSize = 2 })
+	c := fastClient(t, f.srv.URL, func(c *TestConfig) { c.PageSize = 2 })
 	toks, err := c.ListTokens(t.Context(), "main")
 	if err != nil {
 		t.Fatal(err)
@@ -789,7 +806,7 @@ func TestLoggingOneLinePerAttempt(t *testing.T) {
 		writeJSON(w, 200, sampleToken(9))
 	})
 	log := &captureLogger{}
-	c := fastClient(t, f.srv.URL, func(c *Config) { c.Logger = log })
+	c := fastClient(t, f.srv.URL, func(c *TestConfig) { c.Logger = log })
 	type ctxKey struct{}
 	ctx := context.WithValue(t.Context(), ctxKey{}, "request-scoped")
 	if _, err := c.GetToken(ctx, "main", 9); err != nil {
@@ -829,7 +846,7 @@ func TestLoggerReceivesCallerContext(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, Me{ID: 1}) })
 	type ctxKey struct{}
 	var got []any
-	c := fastClient(t, f.srv.URL, func(c *Config) {
+	c := fastClient(t, f.srv.URL, func(c *TestConfig) {
 		c.Logger = loggerFunc(func(ctx context.Context, _ string, _ map[string]any) { got = append(got, ctx.Value(ctxKey{})) })
 	})
 	if _, err := c.Me(context.WithValue(t.Context(), ctxKey{}, "mask-me")); err != nil {
@@ -898,7 +915,7 @@ func TestRedaction(t *testing.T) {
 				tt.handler(w, r)
 			})
 			log := &captureLogger{}
-			c := fastClient(t, f.srv.URL, func(c *Config) { c.Logger = log; c.MaxRetries = 1 })
+			c := fastClient(t, f.srv.URL, func(c *TestConfig) { c.Logger = log; c.MaxRetries = 1 })
 			if tt.mintSelf {
 				if _, err := c.CreateToken(t.Context(), "main", CreateTokenRequest{Name: "x"}); err != nil {
 					t.Fatal(err)
@@ -959,7 +976,7 @@ func TestCreateExcerptKeptForNonJSON(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	t.Parallel()
-	c := newTestClient(t, Config{AccessToken: "acc"})
+	c := newTestClient(t, TestConfig{Config: Config{AccessToken: "acc"}})
 	c.rememberSecret("sec1")
 	c.rememberSecret("sec1")
 	c.rememberSecret("")
@@ -1061,7 +1078,7 @@ func TestClassifyBeforeMasking(t *testing.T) {
 		}
 	})
 	for _, token := range []string{"T", "O", "a", "N"} {
-		c := fastClient(t, f.srv.URL, func(c *Config) { c.AccessToken = token })
+		c := fastClient(t, f.srv.URL, func(c *TestConfig) { c.AccessToken = token })
 		_, err := c.GetToken(t.Context(), "main", 7)
 		if !IsNotFound(err) || !strings.Contains(err.Error(), CodeNotFound) {
 			t.Errorf("token %q: GET error %v, want a 404 that shows %s", token, err, CodeNotFound)
@@ -1113,7 +1130,7 @@ func TestMaskedExcerpts(t *testing.T) {
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, tt.body)
 			})
-			c := fastClient(t, f.srv.URL, func(c *Config) { c.MaxRetries = 0 })
+			c := fastClient(t, f.srv.URL, func(c *TestConfig) { c.MaxRetries = 0 })
 			var err error
 			if tt.create {
 				_, err = c.CreateToken(t.Context(), "main", CreateTokenRequest{Name: "x"})
@@ -1210,7 +1227,7 @@ func TestNewIdempotencyKey(t *testing.T) {
 	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	seen := map[string]bool{}
 	for range 100 {
-		k, err := NewIdempotencyKey()
+		k, err := newIdempotencyKey()
 		if err != nil || !re.MatchString(k) || seen[k] {
 			t.Fatalf("key %q (%v) is malformed or repeated", k, err)
 		}
@@ -1218,23 +1235,63 @@ func TestNewIdempotencyKey(t *testing.T) {
 	}
 }
 
-func TestTimeoutHintNamesRequestTimeout(t *testing.T) {
+// TestTimedOut tells a timed-out attempt from a refused connection, so the
+// provider can advise raising request_timeout for the first only.
+func TestTimedOut(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { <-r.Context().Done() })
-	c := fastClient(t, f.srv.URL, func(c *Config) { c.RequestTimeout = 20 * time.Millisecond; c.MaxRetries = 0 })
+	c := fastClient(t, f.srv.URL, func(c *TestConfig) { c.RequestTimeout = 20 * time.Millisecond; c.MaxRetries = 0 })
 	_, err := c.GetToken(t.Context(), "main", 1)
-	if err == nil || !strings.Contains(err.Error(), "raise request_timeout") {
-		t.Fatalf("error = %v, want a hint to raise request_timeout", err)
+	var te *TransportError
+	if !errors.As(err, &te) || !te.TimedOut || te.Cancelled || te.NothingSent {
+		t.Fatalf("error = %#v, want a TransportError that timed out after sending", err)
 	}
+	assertPlain(t, err)
 	l, lerr := net.Listen("tcp", "127.0.0.1:0")
 	if lerr != nil {
 		t.Fatal(lerr)
 	}
 	addr := l.Addr().String()
 	l.Close()
-	_, err = fastClient(t, "http://"+addr, func(c *Config) { c.MaxRetries = 0 }).GetToken(t.Context(), "main", 1)
-	if err == nil || strings.Contains(err.Error(), "request_timeout") || !strings.Contains(err.Error(), "Check base_url and the network") {
-		t.Fatalf("refused connection: error = %v, want the network hint without request_timeout", err)
+	_, err = fastClient(t, "http://"+addr, func(c *TestConfig) { c.MaxRetries = 0 }).GetToken(t.Context(), "main", 1)
+	if !errors.As(err, &te) || te.TimedOut || te.Cancelled || !te.NothingSent {
+		t.Fatalf("refused connection: error = %#v, want a TransportError that sent nothing and did not time out", err)
+	}
+	assertPlain(t, err)
+}
+
+// adviceWords are what a sentence telling the user what to do would hold:
+// a provider setting or a call to act.
+var adviceWords = regexp.MustCompile(`(?i)base_url|request_timeout|max_retries|access_token|XANO_|try again|terraform|\bcheck\b|\braise\b|\bwait\b`)
+
+// assertPlain fails when err's text gives advice: the client's errors state
+// facts, and the provider's diagnostics say what to do, once.
+func assertPlain(t *testing.T, err error) {
+	t.Helper()
+	if m := adviceWords.FindString(err.Error()); m != "" {
+		t.Errorf("error %q gives advice (%q); the provider's diagnostics do that", err, m)
+	}
+}
+
+func TestErrorsStateFactsOnly(t *testing.T) {
+	t.Parallel()
+	notFound := &APIError{StatusCode: 404, Code: CodeNotFound, Message: "Not found.", Method: "GET", Path: "/instance/main/token/7"}
+	for _, err := range []error{
+		&APIError{StatusCode: 401, Code: CodeUnauthorized, Message: "Invalid token.", Method: "GET", Path: "/auth/me"},
+		&APIError{StatusCode: 403, Method: "GET", Path: "/auth/me", Excerpt: "<html>denied</html>"},
+		&APIError{StatusCode: 429, Method: "GET", Path: "/auth/me", Attempts: 5},
+		&APIError{StatusCode: 502, Method: "GET", Path: "/auth/me", Attempts: 2, Uncertain: true},
+		&TransportError{Method: "POST", Path: "/instance/main/token", Message: "could not reach the Xano API: timeout", Attempts: 3, TimedOut: true},
+		&TransportError{Method: "GET", Path: "/auth/me", Message: "could not reach the Xano API: connection refused", NothingSent: true},
+		&DecodeError{Method: "GET", Path: "/auth/me", StatusCode: 200, What: "account", Reason: "it is empty or null"},
+		&UnconfirmedGoneError{Instance: "main", ID: 7, Err: notFound, NotXano: true},
+		&UnconfirmedGoneError{Instance: "main", ID: 7, Err: notFound, StillListed: true},
+		&UnconfirmedGoneError{Instance: "main", ID: 7, Err: notFound, ListErr: &APIError{StatusCode: 500, Method: "GET", Path: "/instance/main/token"}},
+	} {
+		assertPlain(t, err)
+		if s := err.Error(); strings.HasSuffix(s, ".") || strings.Contains(s, "..") {
+			t.Errorf("%q ends with or doubles a period; callers add their own", s)
+		}
 	}
 }
 
@@ -1293,7 +1350,7 @@ func TestNothingSent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c := fastClient(t, tt.baseURL, func(c *Config) { c.HTTPClient = tt.hc; c.MaxRetries = 2 })
+			c := fastClient(t, tt.baseURL, func(c *TestConfig) { c.HTTPClient = tt.hc; c.MaxRetries = 2 })
 			_, err := c.CreateToken(t.Context(), "main", CreateTokenRequest{Name: "x"})
 			if err == nil {
 				t.Fatal("expected an error")

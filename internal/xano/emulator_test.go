@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -40,15 +41,12 @@ func (l *retryLog) hook(_ int, wait time.Duration, resp *http.Response, _ error)
 	l.statuses = append(l.statuses, status)
 }
 
-func startEmulator(t *testing.T, mods ...func(*xano.Config)) (*emulator.Emulator, *xano.Client, *retryLog) {
+func startEmulator(t *testing.T, mods ...func(*xano.TestConfig)) (*emulator.Emulator, *xano.Client, *retryLog) {
 	t.Helper()
-	e, base := emulator.Start(t, emulator.Options{})
+	e, base := emulatortest.Start(t, emulator.Options{})
 	log := &retryLog{}
-	cfg := xano.Config{
-		BaseURL:      base,
-		AccessToken:  emulator.DefaultAdminToken,
-		Version:      "test",
-		MaxRetries:   4,
+	cfg := xano.TestConfig{
+		Config:       xano.Config{BaseURL: base, AccessToken: emulator.DefaultAdminToken, Version: "test", MaxRetries: 4},
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 2 * time.Millisecond,
 		Rand:         func() float64 { return 0 },
@@ -57,7 +55,7 @@ func startEmulator(t *testing.T, mods ...func(*xano.Config)) (*emulator.Emulator
 	for _, m := range mods {
 		m(&cfg)
 	}
-	c, err := xano.New(cfg)
+	c, err := xano.NewForTest(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -162,7 +160,7 @@ func TestEmulatorRetryAfter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e, c, log := startEmulator(t, func(cfg *xano.Config) { cfg.MaxRetryWait = tt.capWait })
+			e, c, log := startEmulator(t, func(cfg *xano.TestConfig) { cfg.MaxRetryWait = tt.capWait })
 			e.FailNextWithRetryAfter(1, http.StatusTooManyRequests, tt.retryAfter)
 			if _, err := c.ListTokens(t.Context(), "main"); err != nil {
 				t.Fatalf("ListTokens: %v", err)
@@ -179,13 +177,13 @@ func TestEmulatorRetryAfter(t *testing.T) {
 
 func TestEmulatorRateLimitedUntilRetriesRunOut(t *testing.T) {
 	t.Parallel()
-	e, c, _ := startEmulator(t, func(cfg *xano.Config) {
+	e, c, _ := startEmulator(t, func(cfg *xano.TestConfig) {
 		cfg.MaxRetries = 2
 		cfg.MaxRetryWait = time.Millisecond
 	})
 	e.FailNext(3, http.StatusTooManyRequests)
 	_, err := c.Me(t.Context())
-	if !xano.IsRateLimited(err) || !strings.Contains(err.Error(), "retries ran out after 3 attempts") {
+	if !xano.IsRateLimited(err) || !strings.Contains(err.Error(), "(after 3 attempts)") {
 		t.Fatalf("error = %v, want a 429 after 3 attempts", err)
 	}
 }
@@ -247,7 +245,7 @@ func TestEmulatorDroppedConnectionOnCreate(t *testing.T) {
 func TestEmulatorUnauthorized(t *testing.T) {
 	t.Parallel()
 	const wrong = "wrong-token-do-not-print-4711"
-	_, c, log := startEmulator(t, func(cfg *xano.Config) { cfg.AccessToken = wrong })
+	_, c, log := startEmulator(t, func(cfg *xano.TestConfig) { cfg.AccessToken = wrong })
 	for name, call := range map[string]func() error{
 		"me":     func() error { _, err := c.Me(t.Context()); return err },
 		"list":   func() error { _, err := c.ListTokens(t.Context(), "main"); return err },
@@ -260,7 +258,7 @@ func TestEmulatorUnauthorized(t *testing.T) {
 		if strings.Contains(err.Error(), wrong) {
 			t.Errorf("%s: error leaks the token: %v", name, err)
 		}
-		if !strings.Contains(err.Error(), "401") || !strings.Contains(err.Error(), "Check the access token") {
+		if !strings.Contains(err.Error(), "401 "+xano.CodeUnauthorized) {
 			t.Errorf("%s: unclear error: %v", name, err)
 		}
 	}
@@ -271,7 +269,7 @@ func TestEmulatorUnauthorized(t *testing.T) {
 
 func TestEmulatorPagination(t *testing.T) {
 	t.Parallel()
-	e, c, _ := startEmulator(t, func(cfg *xano.Config) { cfg.PageSize = 4 })
+	e, c, _ := startEmulator(t, func(cfg *xano.TestConfig) { cfg.PageSize = 4 })
 	var want []string
 	for i := range xano.MaxActiveTokens {
 		name := fmt.Sprintf("token-%02d", i)
@@ -330,7 +328,7 @@ func TestEmulatorLostCreateThenRateLimited(t *testing.T) {
 	t.Parallel()
 	var e *emulator.Emulator
 	var once sync.Once
-	e, c, _ := startEmulator(t, func(cfg *xano.Config) {
+	e, c, _ := startEmulator(t, func(cfg *xano.TestConfig) {
 		cfg.MaxRetries = 2
 		cfg.MaxRetryWait = time.Millisecond
 		cfg.OnRetry = func(int, time.Duration, *http.Response, error) {
@@ -360,7 +358,7 @@ func TestEmulatorLostCreateThenRateLimited(t *testing.T) {
 // the server may have minted a token.
 func TestEmulatorFailedCreateMayHaveCommitted(t *testing.T) {
 	t.Parallel()
-	e, c, _ := startEmulator(t, func(cfg *xano.Config) { cfg.MaxRetries = 1 })
+	e, c, _ := startEmulator(t, func(cfg *xano.TestConfig) { cfg.MaxRetries = 1 })
 	e.DropNext(2, true)
 	_, err := c.CreateToken(t.Context(), "main", createReq("automation"))
 	if err == nil || !xano.MayHaveCommitted(err) {
@@ -395,7 +393,7 @@ func TestEmulatorConfirmTokenGone(t *testing.T) {
 	}
 
 	// The same emulator behind a mistyped base URL answers 404 for every route.
-	_, base := emulator.Start(t, emulator.Options{})
+	_, base := emulatortest.Start(t, emulator.Options{})
 	wrong, err := xano.New(xano.Config{BaseURL: strings.TrimSuffix(base, "/api:meta") + "/api:wrong", AccessToken: emulator.DefaultAdminToken, MaxRetries: 0})
 	if err != nil {
 		t.Fatal(err)
@@ -405,14 +403,20 @@ func TestEmulatorConfirmTokenGone(t *testing.T) {
 		t.Fatalf("wrong base URL: %v, want a 404", getErr)
 	}
 	gone, err := wrong.ConfirmTokenGone(t.Context(), "main", tok.ID, getErr)
-	if gone || err == nil {
-		t.Fatalf("wrong base URL: gone=%v err=%v, want not gone with an error", gone, err)
+	var unconfirmed *xano.UnconfirmedGoneError
+	if gone || !errors.As(err, &unconfirmed) || (!unconfirmed.NotXano && unconfirmed.ListErr == nil) || !xano.IsNotFound(err) {
+		t.Fatalf("wrong base URL: gone=%v err=%#v, want not gone: a 404 without proof", gone, err)
 	}
 
 	// A non-JSON 404 (a proxy page) is not proof either.
 	proxy := &xano.APIError{StatusCode: http.StatusNotFound, Excerpt: "<html>Not Found</html>"}
-	if gone, err := c.ConfirmTokenGone(t.Context(), "main", tok.ID, proxy); gone || err == nil {
-		t.Fatalf("proxy 404: gone=%v err=%v", gone, err)
+	if gone, err := c.ConfirmTokenGone(t.Context(), "main", tok.ID, proxy); gone || !errors.As(err, &unconfirmed) || !unconfirmed.NotXano {
+		t.Fatalf("proxy 404: gone=%v err=%#v, want not gone for want of Xano's code", gone, err)
+	}
+	// Nor is Xano's 404 about a token the instance still lists.
+	listed := &xano.APIError{StatusCode: http.StatusNotFound, Code: xano.CodeNotFound}
+	if gone, err := c.ConfirmTokenGone(t.Context(), "main", tok.ID, listed); gone || !errors.As(err, &unconfirmed) || !unconfirmed.StillListed {
+		t.Fatalf("listed token: gone=%v err=%#v, want not gone since the list holds it", gone, err)
 	}
 	// Other errors pass through unchanged.
 	if gone, err := c.ConfirmTokenGone(t.Context(), "main", tok.ID, nil); gone || err != nil {
@@ -424,7 +428,7 @@ func TestEmulatorConfirmTokenGone(t *testing.T) {
 // leave a token valid that the user asked to revoke.
 func TestEmulatorDeleteRateLimited(t *testing.T) {
 	t.Parallel()
-	e, c, _ := startEmulator(t, func(cfg *xano.Config) {
+	e, c, _ := startEmulator(t, func(cfg *xano.TestConfig) {
 		cfg.MaxRetries = 1
 		cfg.MaxRetryWait = time.Millisecond
 	})

@@ -1,14 +1,17 @@
 package xano
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 )
 
-// maxExcerpt is how many bytes of an unexpected body an error shows.
-const maxExcerpt = 200
+// The errors carry facts (status, code, attempts, whether the outcome is
+// uncertain, whether anything was sent) and read as short, plain lines for
+// logs. What to do about them is for the caller to say: the provider's
+// diagnostics give that advice.
 
 // APIError is a non-2xx answer of the Metadata API. Code and Message come
 // from a Xano JSON error body; Excerpt holds the start of any other body. All
@@ -23,8 +26,8 @@ type APIError struct {
 	Path       string
 	Attempts   int
 	Excerpt    string
-	// Uncertain is set on a failed POST when an earlier attempt may have
-	// been processed without its answer arriving.
+	// Uncertain is set on a failed POST when an attempt may have been
+	// processed without its answer arriving.
 	Uncertain bool
 	// classified is set when the client built the error: it classified the
 	// raw answer before masking it, since masking a short access token could
@@ -65,7 +68,7 @@ func isLimitMessage(msg string) bool {
 func (e *APIError) HasCode(code string) bool { return e.code() == code }
 
 // Error returns e.g. "POST /instance/main/token: 400 ERROR_CODE_INPUT_ERROR:
-// name must be ...", with the attempts made and a hint when they help.
+// name must be ... (after 3 attempts)".
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.StatusCode)
@@ -75,7 +78,8 @@ func (e *APIError) Error() string {
 			b.WriteString(" " + e.Code)
 		}
 		if e.Message != "" {
-			// A period of the server's own would double the one added below.
+			// The server's own period would end the line twice once a
+			// caller adds one.
 			b.WriteString(": " + strings.TrimRight(e.Message, "."))
 		}
 	case e.Excerpt != "":
@@ -83,34 +87,35 @@ func (e *APIError) Error() string {
 	default:
 		fmt.Fprintf(&b, " %s with an empty body", http.StatusText(e.StatusCode))
 	}
-	return b.String() + suffix(e.Attempts, e.hint())
+	return b.String() + attemptsSuffix(e.Attempts)
 }
 
-// suffix ends an error message with the attempts made, when retries ran, and
-// the hint, if any.
-func suffix(attempts int, hint string) string {
-	s := ""
+// attemptsSuffix says how many attempts ran, when there was more than one.
+func attemptsSuffix(attempts int) string {
 	if attempts > 1 {
-		s = fmt.Sprintf(" (retries ran out after %d attempts)", attempts)
-	}
-	if hint != "" {
-		s += ". " + hint
-	}
-	return s
-}
-
-func (e *APIError) hint() string {
-	switch {
-	case e.StatusCode == http.StatusUnauthorized:
-		return "Check the access token (access_token, XANO_ACCESS_TOKEN or the Xano CLI profile): it is missing, wrong or revoked"
-	case e.StatusCode == http.StatusForbidden:
-		return "The access token is valid but not allowed to do this; use a token of an account that manages this instance"
-	case e.StatusCode == http.StatusTooManyRequests:
-		return "The API is rate limiting requests; wait and try again, or raise max_retries"
-	case e.StatusCode >= 500:
-		return "The Xano API or a proxy in front of it failed; try again later, and check base_url if it persists"
+		return fmt.Sprintf(" (after %d attempts)", attempts)
 	}
 	return ""
+}
+
+// apiError builds the typed error for a non-2xx response, with the server's
+// code and message when the body is a Xano JSON error (behind a byte order
+// mark or a ")]}'" guard too), an excerpt otherwise. The error is classified
+// on the code and message as sent, and shows them masked.
+func (c *Client) apiError(st *callState, status int, data []byte) *APIError {
+	e := &APIError{StatusCode: status, Method: st.method, Path: st.path, Attempts: st.attempts, Uncertain: st.uncertain, classified: true}
+	var eb ErrorBody
+	if err := json.Unmarshal(trimJSONPrefix(data), &eb); err == nil && (eb.Code != "" || eb.Message != "") {
+		if knownCodes[eb.Code] {
+			e.xanoCode = eb.Code
+		}
+		e.limit = isLimitMessage(eb.Message)
+		e.Code = c.scrubCode(eb.Code)
+		e.Message = c.scrub(eb.Message)
+		return e
+	}
+	e.Excerpt = c.excerpt(data)
+	return e
 }
 
 // TransportError is a request that got no HTTP answer: the connection failed
@@ -121,19 +126,24 @@ type TransportError struct {
 	Path     string
 	Attempts int
 	Message  string
-	// Uncertain is set on a failed POST that may have reached the server.
+	// Uncertain is set on a failed POST that may have been processed
+	// without its answer arriving.
 	Uncertain bool
 	// NothingSent is set when no attempt got a connection (refused, DNS
 	// failure, failed TLS handshake): the server never saw the request, so
 	// it was certainly not carried out.
 	NothingSent bool
-	cause       error
-	hint        string
+	// TimedOut is set when the last attempt got no answer within the
+	// request timeout.
+	TimedOut bool
+	// Cancelled is set when the caller's context ended the call.
+	Cancelled bool
+	cause     error
 }
 
 // Error describes the failure and, after retries, how many attempts ran.
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Message) + suffix(e.Attempts, e.hint)
+	return fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.Message) + attemptsSuffix(e.Attempts)
 }
 
 // Unwrap returns the underlying error (e.g. context.Canceled).
@@ -156,8 +166,45 @@ func (e *DecodeError) Error() string {
 	if e.Excerpt != "" {
 		s += fmt.Sprintf("; the body starts with %q", e.Excerpt)
 	}
-	return s + ". Check that base_url points at the Xano Metadata API (e.g. " + DefaultBaseURL + ")"
+	return s
 }
+
+// decodeError builds the error for a 2xx body that does not fit the
+// contract, with every string redacted.
+func (c *Client) decodeError(req request, status int, reason string, data []byte) *DecodeError {
+	return &DecodeError{Method: req.method, Path: c.redact(req.path), StatusCode: status, What: req.what,
+		Reason: c.scrub(reason), Excerpt: c.excerpt(data)}
+}
+
+// UnconfirmedGoneError is a 404 about a token that ConfirmTokenGone does not
+// take as proof that the token is gone. Exactly one of NotXano, ListErr and
+// StillListed says why. Unwrap gives the 404.
+type UnconfirmedGoneError struct {
+	Instance string
+	ID       int64
+	// Err is the answer about the token: a 404.
+	Err error
+	// NotXano is set when the 404 lacks Xano's ERROR_CODE_NOT_FOUND code, so
+	// it may come from a proxy or a wrong URL.
+	NotXano bool
+	// ListErr is set when the instance's token list could not be read.
+	ListErr error
+	// StillListed is set when the instance's token list holds the token.
+	StillListed bool
+}
+
+func (e *UnconfirmedGoneError) Error() string {
+	switch {
+	case e.NotXano:
+		return fmt.Sprintf("%s (a 404 without Xano's %s code)", e.Err, CodeNotFound)
+	case e.ListErr != nil:
+		return fmt.Sprintf("%s; listing instance %q's tokens to confirm that token %d is gone failed too: %s", e.Err, e.Instance, e.ID, e.ListErr)
+	}
+	return fmt.Sprintf("%s, yet the instance's token list still holds token %d", e.Err, e.ID)
+}
+
+// Unwrap returns the 404, so IsNotFound still holds.
+func (e *UnconfirmedGoneError) Unwrap() error { return e.Err }
 
 func statusIs(err error, code int) bool {
 	var e *APIError

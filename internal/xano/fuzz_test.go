@@ -94,10 +94,8 @@ func FuzzDecodeResponse(f *testing.F) {
 		if code < 200 || code > 599 {
 			code = 200 + code%400
 		}
-		c, err := New(Config{
-			BaseURL:     "http://127.0.0.1:1/api:meta",
-			AccessToken: fuzzAccessToken,
-			MaxRetries:  0,
+		c, err := NewForTest(TestConfig{
+			Config: Config{BaseURL: "http://127.0.0.1:1/api:meta", AccessToken: fuzzAccessToken, MaxRetries: 0},
 			// A create still waits out 429s and 503s beyond MaxRetries; the
 			// waits must cost nothing here.
 			RetryWaitMin: time.Nanosecond,

@@ -26,14 +26,14 @@ type Instance struct {
 // ListInstances returns the account's instances (GET /instance, documented
 // by Xano as a plain array, without pagination).
 func (c *Client) ListInstances(ctx context.Context) ([]Instance, error) {
-	var list *[]Instance
-	if err := c.call(ctx, http.MethodGet, PathInstances, nil, "", "list of instances", &list); err != nil {
+	req := request{method: http.MethodGet, path: PathInstances, what: "list of instances"}
+	list, err := doJSON[[]Instance](ctx, c, req)
+	if err != nil {
 		return nil, err
 	}
 	for i, in := range *list {
 		if strings.TrimSpace(in.Name) == "" {
-			return nil, c.decodeError(http.MethodGet, PathInstances, http.StatusOK, "list of instances",
-				fmt.Sprintf("item %d has no name", i), nil)
+			return nil, c.decodeError(req, http.StatusOK, fmt.Sprintf("item %d has no name", i), nil)
 		}
 	}
 	return *list, nil
@@ -45,14 +45,13 @@ func (c *Client) GetInstance(ctx context.Context, name string) (*Instance, error
 	if err := checkInstance(name); err != nil {
 		return nil, err
 	}
-	path := instancePath(name)
-	var in *Instance
-	if err := c.call(ctx, http.MethodGet, path, nil, "", "instance", &in); err != nil {
+	req := request{method: http.MethodGet, path: instancePath(name), what: "instance"}
+	in, err := doJSON[Instance](ctx, c, req)
+	if err != nil {
 		return nil, err
 	}
 	if !strings.EqualFold(strings.TrimSpace(in.Name), name) {
-		return nil, c.decodeError(http.MethodGet, path, http.StatusOK, "instance",
-			fmt.Sprintf("it describes instance %q, not %q", in.Name, name), nil)
+		return nil, c.decodeError(req, http.StatusOK, fmt.Sprintf("it describes instance %q, not %q", in.Name, name), nil)
 	}
 	return in, nil
 }

@@ -166,7 +166,7 @@ func TestRefusedConnectionRetriesAtTheShortestWait(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	var waits []time.Duration
-	c := fastClient(t, "http://"+addr, func(cfg *Config) {
+	c := fastClient(t, "http://"+addr, func(cfg *TestConfig) {
 		cfg.MaxRetries = 4
 		cfg.RetryWaitMin = time.Millisecond
 		cfg.RetryWaitMax = time.Hour

@@ -16,40 +16,12 @@ import (
 	"time"
 )
 
-// attemptState carries one logical request through go-retryablehttp's
-// callbacks: the retry rules depend on the method and idempotency key, and
-// the attempt count feeds the logs, OnRetry and the final error.
-type attemptState struct {
-	c      *Client
-	ctx    context.Context
-	method string
-	// path is already redacted: it only goes into log lines.
-	path       string
-	idempotent bool
-	keyed      bool
-	attempts   int
-	// hard counts failed attempts other than a keyed request's 429/503, which
-	// have a budget of their own (see rateLimitedBudget).
-	hard    int
-	limited int
-	lastErr error
-	// uncertain is set once an attempt of a POST may have reached the server
-	// without its answer reaching us, so a failed create may still have minted.
-	uncertain bool
-	// connected is set by the HTTP trace when an attempt gets a connection,
-	// and cleared by checkRetry after each attempt; sent records that some
-	// attempt got one. An attempt without a connection (refused, DNS
-	// failure, failed TLS handshake) sent nothing the server could act on.
-	connected atomic.Bool
-	sent      bool
-}
-
-// trace returns ctx with an HTTP trace that records connections.
-func (st *attemptState) trace(ctx context.Context) context.Context {
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) },
-	})
-}
+// The retry policy. A call is retried after a 429 or 503 (the server did
+// not process it), a 5xx, a dropped connection or a timeout, but a POST
+// without an Idempotency-Key only when the server cannot have acted on it
+// (429, 503, refused connection). Each call has two budgets of retries, kept
+// in retryBudget: max_retries for failures, and a larger one for the 429s
+// and 503s of a call that must get through (see rateLimitedBudget).
 
 // rateLimitedBudget is how many 429/503 answers a request carrying an
 // Idempotency-Key, or a DELETE, may wait out beyond max_retries. A create
@@ -58,57 +30,105 @@ func (st *attemptState) trace(ctx context.Context) context.Context {
 // limiting alone must not orphan either.
 const rateLimitedBudget = 16
 
-// checkRetry is the retryablehttp.CheckRetry of one call. It never returns
-// an error of its own except the caller's context error, so that the
-// ErrorHandler receives the last response or transport error untouched.
-func (st *attemptState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	st.attempts++
-	st.lastErr = err
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		st.log(resp, err, 0, false)
-		return false, ctxErr
+// retryBudget is how many retries a call has left, by kind of failure.
+type retryBudget struct {
+	// failures is spent by every retry but those of rateLimited.
+	failures int
+	// rateLimited is spent by the 429 and 503 answers of a create with an
+	// Idempotency-Key or of a DELETE; other calls have none.
+	rateLimited int
+}
+
+// callState follows one call through its attempts: what the attempts saw
+// decides the next retry and becomes the facts of the final error.
+type callState struct {
+	c      *Client
+	ctx    context.Context
+	method string
+	// path is already redacted: it goes into log lines and errors.
+	path string
+	// idempotent is set when repeating the request after an attempt that
+	// may have been processed is safe: any method but a POST without key.
+	idempotent bool
+	// keyed is set when 429/503 answers spend the rateLimited budget.
+	keyed  bool
+	budget retryBudget
+	// attempts counts the attempts made so far.
+	attempts int
+	// uncertain is set once an attempt of a POST may have reached the server
+	// without its answer reaching us, so a failed create may still have minted.
+	uncertain bool
+	// connected is set by the HTTP trace when an attempt gets a connection,
+	// and cleared by record after each attempt; sent records that some
+	// attempt got one. An attempt without a connection (refused, DNS
+	// failure, failed TLS handshake) sent nothing the server could act on.
+	connected atomic.Bool
+	sent      bool
+}
+
+func (c *Client) newCallState(ctx context.Context, method, safePath string, hasKey bool) *callState {
+	st := &callState{
+		c: c, ctx: ctx, method: method, path: safePath,
+		idempotent: method != http.MethodPost || hasKey,
+		keyed:      hasKey || method == http.MethodDelete,
+		budget:     retryBudget{failures: c.maxRetries},
 	}
+	if st.keyed {
+		st.budget.rateLimited = c.maxRetries + rateLimitedBudget
+	}
+	return st
+}
+
+// trace returns ctx with an HTTP trace that records connections.
+func (st *callState) trace(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) },
+	})
+}
+
+// record notes what an attempt established: that it was made, whether it
+// reached the server, and whether a POST may have been processed without
+// its answer arriving.
+func (st *callState) record(resp *http.Response, err error) {
+	st.attempts++
 	// A response means the attempt had a connection, whatever the trace saw.
 	sent := st.connected.Swap(false) || resp != nil
 	st.sent = st.sent || sent
-	retry := st.c.shouldRetry(st.idempotent, resp, err)
 	if st.method == http.MethodPost && sent && (err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable)) {
 		st.uncertain = true
 	}
-	if retry {
-		if st.keyed && resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-			st.limited++
-			retry = st.limited <= st.c.maxRetries+rateLimitedBudget
-		} else {
-			st.hard++
-			retry = st.hard <= st.c.maxRetries
-		}
-	}
-	if !retry {
-		st.log(resp, err, 0, false)
-	}
-	return retry, nil
 }
 
-// backoff is the retryablehttp.Backoff of one call; it is only called when a
-// retry follows, so it logs the failed attempt with the wait chosen.
-func (st *attemptState) backoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
-	if resp == nil && errors.Is(st.lastErr, syscall.ECONNREFUSED) {
-		// Nothing listens at base_url: waiting longer and longer rarely
-		// helps, and a wrong URL must fail within seconds, so a refused
-		// connection is retried at the shortest wait.
-		maxWait = minWait
+// retry decides whether the attempt just recorded is followed by another,
+// and spends the budget the retry uses.
+func (st *callState) retry(resp *http.Response, err error) bool {
+	if !st.c.shouldRetry(st.idempotent, resp, err) {
+		return false
 	}
-	wait := st.c.backoff(minWait, maxWait, attemptNum, resp)
-	st.log(resp, st.lastErr, wait, true)
-	if st.c.onRetry != nil {
-		st.c.onRetry(st.attempts, wait, resp, st.lastErr)
+	left := &st.budget.failures
+	if st.keyed && err == nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		left = &st.budget.rateLimited
 	}
-	return wait
+	if *left <= 0 {
+		return false
+	}
+	*left--
+	return true
+}
+
+// wait is the pause before the next attempt. A refused connection is retried
+// at the shortest wait: nothing listens at base_url, waiting longer and
+// longer rarely helps, and a wrong URL must fail within seconds.
+func (st *callState) wait(resp *http.Response, err error) time.Duration {
+	maxWait := st.c.retryWaitMax
+	if err != nil && errors.Is(err, syscall.ECONNREFUSED) {
+		maxWait = st.c.retryWaitMin
+	}
+	return st.c.backoff(st.c.retryWaitMin, maxWait, st.attempts-1, resp)
 }
 
 // log writes one line per attempt, never with headers or bodies.
-func (st *attemptState) log(resp *http.Response, err error, wait time.Duration, retrying bool) {
+func (st *callState) log(resp *http.Response, err error, wait time.Duration, retrying bool) {
 	if st.c.logger == nil {
 		return
 	}
@@ -121,7 +141,7 @@ func (st *attemptState) log(resp *http.Response, err error, wait time.Duration, 
 		fields["status"] = resp.StatusCode
 	}
 	if err != nil {
-		fields["error"] = st.c.Redact(err.Error())
+		fields["error"] = st.c.redact(err.Error())
 	}
 	msg := "Xano API request"
 	if retrying {
@@ -192,10 +212,10 @@ func isPermanentTransportError(err error) bool {
 	return false
 }
 
-// backoff chooses the wait before retry number attempt+1. A Retry-After
-// header (seconds or HTTP date) wins, capped at MaxRetryWait; otherwise the
-// wait is minWait*2^attempt capped at maxWait, plus up to 50% jitter from the
-// injectable rand source, never above maxWait.
+// backoff chooses the wait after failed attempt number attempt, counted from
+// 0. A Retry-After header (seconds or HTTP date) wins, capped at
+// maxRetryWait; otherwise the wait is minWait*2^attempt capped at maxWait,
+// plus up to 50% jitter from the injectable rand source, never above maxWait.
 func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if ra, ok := c.retryAfter(resp.Header.Get("Retry-After")); ok {
@@ -218,7 +238,7 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 }
 
 // retryAfter parses a Retry-After value, in seconds or as an HTTP date
-// (against the injectable clock), capped at MaxRetryWait. A date in the past
+// (against the injectable clock), capped at maxRetryWait. A date in the past
 // means no wait.
 func (c *Client) retryAfter(v string) (time.Duration, bool) {
 	v = strings.TrimSpace(v)

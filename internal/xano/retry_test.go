@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-func newTestClient(t *testing.T, cfg Config) *Client {
+func newTestClient(t *testing.T, cfg TestConfig) *Client {
 	t.Helper()
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://127.0.0.1:1"
@@ -22,7 +22,7 @@ func newTestClient(t *testing.T, cfg Config) *Client {
 	if cfg.AccessToken == "" {
 		cfg.AccessToken = "test-access-token"
 	}
-	c, err := New(cfg)
+	c, err := NewForTest(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -74,7 +74,7 @@ func TestBackoff(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c := newTestClient(t, Config{MaxRetryWait: tt.capWait, Rand: func() float64 { return tt.rand }, Now: func() time.Time { return now }})
+			c := newTestClient(t, TestConfig{MaxRetryWait: tt.capWait, Rand: func() float64 { return tt.rand }, Now: func() time.Time { return now }})
 			if got := c.backoff(minW, maxW, tt.attempt, tt.resp); got != tt.wantWait {
 				t.Errorf("backoff = %s, want %s", got, tt.wantWait)
 			}
@@ -119,7 +119,7 @@ func TestShouldRetry(t *testing.T) {
 		{"no such host", true, nil, noHost, false},
 		{"DNS timeout", true, nil, dnsTimeout, true},
 	}
-	c := newTestClient(t, Config{})
+	c := newTestClient(t, TestConfig{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -38,6 +38,21 @@ check "xano_token_hygiene" {
   }
 }
 
+# Given the ids of the tokens this configuration manages (here the weweb
+# token of xano_metadata_token's example), each token says whether Terraform
+# manages it, and the others get an "unmanaged" finding. The Token audit guide
+# shows the check block and the bulk import that follow.
+data "xano_metadata_tokens" "unmanaged" {
+  managed_token_ids = [xano_metadata_token.weweb.token_id]
+}
+
+output "unmanaged_tokens" {
+  value = [
+    for t in data.xano_metadata_tokens.unmanaged.tokens :
+    "${t.name} (${t.id}), last used ${coalesce(t.last_used_at, "never")}" if t.managed == false && !t.expired
+  ]
+}
+
 # Tokens about to expire with nothing to rotate them. A token managed with a
 # rotate_before longer than two days (say "7d") is replaced before it gets
 # that close to its expiry, so any token listed here is one nobody rotates:

@@ -3,8 +3,9 @@
 resource "xano_metadata_token" "weweb" {
   name          = "weweb-production"
   description   = "WeWeb Xano plugin: API discovery for data binding"
-  expires_in    = "30d" # default 7d, as in Xano; minimum 1h
-  rotate_before = "7d"  # plan a replacement this long before expiry
+  purpose       = "weweb" # a grant beyond the weweb recipe would warn
+  expires_in    = "30d"   # default 7d, as in Xano; minimum 1h
+  rotate_before = "7d"    # plan a replacement this long before expiry
 
   scope {
     name = "workspace_api_groups"
@@ -32,4 +33,9 @@ output "weweb_token" {
 # meta_api gives that URL, known at plan time.
 output "weweb_meta_api" {
   value = xano_metadata_token.weweb.meta_api
+}
+
+# When Xano last accepted the token: null until the plugin first uses it.
+output "weweb_last_used_at" {
+  value = xano_metadata_token.weweb.last_used_at
 }

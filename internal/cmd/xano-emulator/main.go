@@ -46,11 +46,14 @@ terraform-provider-xano) on a loopback address, for tests and demos.
 Usage:
   xano-emulator serve [flags]
         Serve until SIGINT or SIGTERM. Default address 127.0.0.1:8787.
+        Tokens live in memory unless --state-file names a file to keep them.
   xano-emulator run [flags] -- COMMAND [ARGS...]
         Serve on a free loopback port while COMMAND runs, with
         XANO_BASE_URL and XANO_ACCESS_TOKEN exported to it; exit with its
         status. SIGINT and SIGTERM are forwarded to COMMAND (when stdin is a
         terminal, Ctrl-C already reaches it and SIGINT is not sent twice).
+        Each run starts empty, so a second run sees the tokens of the first
+        as revoked; pass the same --state-file to every run to keep them.
   xano-emulator probe PATH|URL
         GET XANO_BASE_URL+PATH, or an absolute loopback URL such as an
         instance's meta_api plus a path, with the bearer token in
@@ -96,6 +99,7 @@ type options struct {
 	rateLimit  float64
 	faultRate  float64
 	seed       int64
+	stateFile  string
 	instances  instanceFlag
 }
 
@@ -146,6 +150,8 @@ func newFlags(name, defaultAddr string, out io.Writer) *options {
 	o.fs.Float64Var(&o.rateLimit, "rate-limit", 0, "`rate` in requests per second, with an equal burst; 0 means unlimited")
 	o.fs.Float64Var(&o.faultRate, "fault-rate", 0, "`fraction` (0 to 1) of token creates, updates and deletes that fail: half with a 500, half by dropping the connection after committing")
 	o.fs.Int64Var(&o.seed, "seed", 0, "`seed` of the fault choices, for reproducible runs")
+	o.fs.StringVar(&o.stateFile, "state-file", "", "JSON `file` that keeps tokens (with hashes of their secrets, never the secrets), ids and idempotency keys across restarts; "+
+		"a missing file starts empty, an unreadable or corrupt one stops the command and is left as it is (default: memory only)")
 	o.fs.Var(&o.instances, "instance", "declare an instance of the account as `NAME` or NAME=Display Name; repeatable. "+
 		"With declared instances any other instance name is not found (404); without, an instance exists from its first use")
 	return o
@@ -212,21 +218,34 @@ func (o *options) resolveAdminToken() (string, bool) {
 
 // start listens on the checked address and serves a new emulator there.
 func (o *options) start(token string) (*http.Server, net.Listener, <-chan error, error) {
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("cannot listen on %s: %w; pick another --addr", o.addr, err)
-	}
-	emu := emulator.New(emulator.Options{
+	// Load the state first: a refused file must stop the command before
+	// anything listens.
+	emu, err := emulator.Open(emulator.Options{
 		AdminTokens: []string{token},
 		RateLimit:   o.rateLimit,
 		FaultRate:   o.faultRate,
 		Seed:        o.seed,
+		StateFile:   o.stateFile,
 		Instances:   o.instances,
 	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("cannot listen on %s: %w; pick another --addr", o.addr, err)
+	}
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	errs := make(chan error, 1)
 	go func() { errs <- srv.Serve(ln) }()
 	return srv, ln, errs, nil
+}
+
+// announceState says where the tokens are kept, when they outlive the process.
+func announceState(path string, stderr io.Writer) {
+	if path != "" {
+		fmt.Fprintf(stderr, "state kept in %s\n", path)
+	}
 }
 
 func baseURL(ln net.Listener) string { return "http://" + ln.Addr().String() + "/api:meta" }
@@ -261,6 +280,7 @@ func serve(args []string, stderr io.Writer) int {
 	if generated {
 		fmt.Fprintf(stderr, "admin token (generated; set --admin-token or $%s to choose one): %s\n", envAdminToken, token)
 	}
+	announceState(o.stateFile, stderr)
 	fmt.Fprintf(stderr, "listening on %s\n", baseURL(ln))
 	select {
 	case <-ctx.Done():
@@ -296,6 +316,7 @@ func runCommand(args []string, stderr io.Writer) int {
 		return exitError
 	}
 	defer stop(srv)
+	announceState(o.stateFile, stderr)
 	fmt.Fprintf(stderr, "listening on %s\n", baseURL(ln))
 
 	cmd := exec.Command(command[0], command[1:]...)

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -31,7 +32,13 @@ var bin string
 const childEnv = "XANO_EMULATOR_TEST_CHILD"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) != "" {
+	switch os.Getenv(childEnv) {
+	case "":
+	case "mint":
+		os.Exit(childMint())
+	case "read":
+		os.Exit(childRead())
+	default:
 		os.Exit(child())
 	}
 	dir, err := os.MkdirTemp("", "xano-emulator-test")
@@ -65,6 +72,43 @@ func child() int {
 	_ = resp.Body.Close()
 	fmt.Printf("base=%s\nme=%d\ntoken-matches=%v\ninherited=%s\n", base, resp.StatusCode,
 		os.Getenv("XANO_ACCESS_TOKEN") == os.Getenv("WANT_TOKEN"), os.Getenv("INHERITED"))
+	return 0
+}
+
+// childMint mints a token that reads the request history and prints its
+// secret.
+func childMint() int {
+	body := `{"name":"n","expires_in":0,"scopes":{"workspace:requesthistory":["read"]}}`
+	req, _ := http.NewRequest(http.MethodPost, os.Getenv("XANO_BASE_URL")+"/instance/main/token", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+os.Getenv("XANO_ACCESS_TOKEN"))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 3
+	}
+	defer resp.Body.Close()
+	var tok xano.Token
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.Secret == "" {
+		fmt.Println("error: status", resp.StatusCode, err)
+		return 3
+	}
+	fmt.Print(tok.Secret)
+	return 0
+}
+
+// childRead prints the status of a request history read with the secret in
+// READ_SECRET.
+func childRead() int {
+	req, _ := http.NewRequest(http.MethodGet, os.Getenv("XANO_BASE_URL")+"/workspace/1/request_history", nil)
+	req.Header.Set("Authorization", "Bearer "+os.Getenv("READ_SECRET"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Println("error:", err)
+		return 3
+	}
+	_ = resp.Body.Close()
+	fmt.Print(resp.StatusCode)
 	return 0
 }
 
@@ -420,10 +464,146 @@ func TestVersionAndHelp(t *testing.T) {
 		if code := exitCode(t, err); code != 0 {
 			t.Errorf("%v: exit %d", args, code)
 		}
-		for _, want := range []string{"serve", "run [flags] -- COMMAND", "-addr", "-fault-rate"} {
+		for _, want := range []string{"serve", "run [flags] -- COMMAND", "-addr", "-fault-rate", "-state-file", "Each run starts empty"} {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("%v: help lacks %q", args, want)
 			}
+		}
+	}
+}
+
+// mint creates a token that can read the request history and returns it.
+func mint(t *testing.T, base, admin string) xano.Token {
+	t.Helper()
+	body := `{"name":"kept","description":"","expires_in":0,"scopes":{"workspace:requesthistory":["read"]}}`
+	req, _ := http.NewRequest(http.MethodPost, base+"/instance/main/token", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+admin)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok xano.Token
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK || tok.Secret == "" {
+		t.Fatalf("create: status %d, %+v, %v", resp.StatusCode, tok, err)
+	}
+	return tok
+}
+
+func readHistory(t *testing.T, base, secret string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/workspace/1/request_history", nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+func stopServe(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := exitCode(t, cmd.Wait()); code != 0 {
+		t.Fatalf("serve exited %d after SIGTERM, want 0", code)
+	}
+}
+
+func TestServeStateFileAcrossRestarts(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "emulator.json")
+	// A different generated admin token each time: minted tokens do not
+	// depend on it.
+	env := []string{envAdminToken + "="}
+	adminOf := func(stderr []string) string {
+		for _, l := range stderr {
+			if strings.HasPrefix(l, "admin token (generated") {
+				return l[strings.LastIndex(l, " ")+1:]
+			}
+		}
+		t.Fatalf("no generated token printed: %q", stderr)
+		return ""
+	}
+
+	cmd, base, stderr := startServe(t, env, "--state-file", path)
+	if !slices.Contains(stderr, "state kept in "+path) {
+		t.Errorf("serve does not say where the state is kept: %q", stderr)
+	}
+	tok := mint(t, base, adminOf(stderr))
+	stopServe(t, cmd)
+
+	cmd, base, _ = startServe(t, env, "--state-file", path)
+	if status := readHistory(t, base, tok.Secret); status != http.StatusOK {
+		t.Errorf("a secret minted before the restart: status %d, want 200", status)
+	}
+	stopServe(t, cmd)
+
+	// Without the flag, the same secret means nothing to a new server.
+	cmd, base, _ = startServe(t, env)
+	if status := readHistory(t, base, tok.Secret); status != http.StatusUnauthorized {
+		t.Errorf("a server without --state-file knows the token: status %d, want 401", status)
+	}
+	stopServe(t, cmd)
+}
+
+func TestStateFileRefusedByCommands(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"serve", "--addr", "127.0.0.1:0"}, {"run", "--", "sh", "-c", "echo ran"}} {
+		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "emulator.json")
+			corrupt := []byte(`{"version": 1, "next_id": 2, "tokens": [{"id": 1,`)
+			if err := os.WriteFile(path, corrupt, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cmd := command(t, append([]string{args[0], "--state-file", path}, args[1:]...)...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if code := exitCode(t, cmd.Run()); code != exitError {
+				t.Errorf("exit %d, want %d; stderr %s", code, exitError, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), path) || !strings.Contains(stderr.String(), "not a usable xano-emulator state file") {
+				t.Errorf("stderr %q does not name the file and the problem", stderr.String())
+			}
+			if strings.Contains(stderr.String(), "listening") || stdout.Len() > 0 {
+				t.Errorf("started despite the corrupt file: %q %q", stdout.String(), stderr.String())
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, corrupt) {
+				t.Errorf("the corrupt file was changed to %q", got)
+			}
+		})
+	}
+}
+
+func TestRunStateFileKeepsTokensBetweenRuns(t *testing.T) {
+	t.Parallel()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "emulator.json")
+	cmd := command(t, "run", "--state-file", path, "--", self)
+	cmd.Env = append(cmd.Env, childEnv+"=mint")
+	secret, err := cmd.Output()
+	if err != nil || !strings.HasPrefix(string(secret), "xano_mt_") {
+		t.Fatalf("first run: %q, %v", secret, err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--state-file", path}, "200"},
+		{nil, "401"},
+	} {
+		cmd := command(t, append(append([]string{"run"}, tt.args...), "--", self)...)
+		cmd.Env = append(cmd.Env, childEnv+"=read", "READ_SECRET="+string(secret))
+		out, err := cmd.Output()
+		if err != nil || string(out) != tt.want {
+			t.Errorf("run %v: %q, %v; want %s", tt.args, out, err, tt.want)
 		}
 	}
 }

@@ -6,10 +6,11 @@ import (
 	"testing"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
 
 func TestProbe(t *testing.T) {
-	_, base := emulator.Start(t, emulator.Options{})
+	_, base := emulatortest.Start(t, emulator.Options{})
 	metaAPI := strings.TrimSuffix(base, "/api:meta") + "/_instance/main/api:meta"
 	cases := []struct {
 		name     string

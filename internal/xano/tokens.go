@@ -1,0 +1,199 @@
+package xano
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// maxPages stops ListTokens if a server keeps answering with a next page;
+// 10 active tokens per instance never need more than a handful of pages.
+const maxPages = 10000
+
+// violation reports a token without an id, which no later call could name.
+func (t *Token) violation() string {
+	if t.ID <= 0 {
+		return "it has no valid id"
+	}
+	return ""
+}
+
+// ListTokens returns every token of instance, following nextPage to the end.
+func (c *Client) ListTokens(ctx context.Context, instance string) ([]Token, error) {
+	if err := checkInstance(instance); err != nil {
+		return nil, err
+	}
+	var all []Token
+	seen := map[int]bool{}
+	page := 1
+	var req request
+	for range maxPages {
+		seen[page] = true
+		req = request{method: http.MethodGet, what: "page of tokens",
+			path: tokensPath(instance) + "?page=" + strconv.Itoa(page) + "&per_page=" + strconv.Itoa(c.pageSize)}
+		p, err := doJSON[TokenPage](ctx, c, req)
+		if err != nil {
+			return nil, err
+		}
+		for i, t := range p.Items {
+			if t.ID <= 0 {
+				return nil, c.decodeError(req, http.StatusOK, fmt.Sprintf("item %d has no valid id", i), nil)
+			}
+		}
+		all = append(all, p.Items...)
+		if p.NextPage == nil {
+			return all, nil
+		}
+		next := *p.NextPage
+		if next <= 0 || seen[next] {
+			return nil, c.decodeError(req, http.StatusOK,
+				fmt.Sprintf("nextPage %d points back to a page already read, so the listing would never end", next), nil)
+		}
+		page = next
+	}
+	return nil, c.decodeError(req, http.StatusOK, fmt.Sprintf("the API kept answering with a next page after %d pages", maxPages), nil)
+}
+
+// CreateToken mints a token with a fresh Idempotency-Key, reused for every
+// retry, so a lost response never mints a second token. The returned token
+// carries its secret, which the client redacts from then on.
+func (c *Client) CreateToken(ctx context.Context, instance string, req CreateTokenRequest) (*Token, error) {
+	key, err := newIdempotencyKey()
+	if err != nil {
+		return nil, err
+	}
+	return c.createToken(ctx, instance, req, key)
+}
+
+// createToken mints a token with the given Idempotency-Key: a server
+// answers a repeated key with the first response.
+func (c *Client) createToken(ctx context.Context, instance string, body CreateTokenRequest, idempotencyKey string) (*Token, error) {
+	if err := checkInstance(instance); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(idempotencyKey) == "" || hasControl(idempotencyKey) {
+		return nil, errors.New("creating a token: the idempotency key is empty or contains control characters")
+	}
+	req := request{method: http.MethodPost, path: tokensPath(instance), body: body, idempotencyKey: idempotencyKey, what: "token"}
+	t, err := doJSON[Token](ctx, c, req)
+	if err != nil {
+		hideCreateExcerpt(err)
+		return nil, err
+	}
+	if t.Secret == "" {
+		return nil, c.decodeError(req, http.StatusOK, "the create response carries no \"token\" secret", nil)
+	}
+	c.rememberSecret(t.Secret)
+	return t, nil
+}
+
+// hideCreateExcerpt drops the body excerpt of a create response the client
+// could not use when that body is JSON, behind a byte order mark or a ")]}'"
+// guard too: it may carry the new token's secret under a key the masking
+// does not recognise (JSON keys may be escaped), so no excerpt of it is safe
+// to show.
+func hideCreateExcerpt(err error) {
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Excerpt == "" {
+		return
+	}
+	if trimmed := trimJSONPrefix([]byte(de.Excerpt)); bytes.HasPrefix(trimmed, []byte("{")) || bytes.HasPrefix(trimmed, []byte("[")) {
+		de.Excerpt = ""
+		de.Reason += " (the body is not shown, since it may hold the new token's secret)"
+	}
+}
+
+// GetToken returns one token (without its secret); a missing token is an
+// error for which IsNotFound is true.
+func (c *Client) GetToken(ctx context.Context, instance string, id int64) (*Token, error) {
+	return c.callToken(ctx, http.MethodGet, instance, id, nil)
+}
+
+// UpdateToken changes a token's name and/or description. It sends no
+// Idempotency-Key, so it is retried only when the server says it did not
+// process the request (429, 503) or the connection was refused.
+func (c *Client) UpdateToken(ctx context.Context, instance string, id int64, req UpdateTokenRequest) (*Token, error) {
+	return c.callToken(ctx, http.MethodPost, instance, id, req)
+}
+
+// callToken sends a request about token id and returns the token the answer
+// describes, refusing an answer about another token.
+func (c *Client) callToken(ctx context.Context, method, instance string, id int64, body any) (*Token, error) {
+	if err := checkInstance(instance); err != nil {
+		return nil, err
+	}
+	req := request{method: method, path: tokenPath(instance, id), body: body, what: "token"}
+	t, err := doJSON[Token](ctx, c, req)
+	if err != nil {
+		return nil, err
+	}
+	if t.ID != id {
+		return nil, c.decodeError(req, http.StatusOK, fmt.Sprintf("it describes token %d, not %d", t.ID, id), nil)
+	}
+	return t, nil
+}
+
+// DeleteToken revokes a token. A missing token is an error for which
+// IsNotFound is true; the caller decides whether that is fine.
+func (c *Client) DeleteToken(ctx context.Context, instance string, id int64) error {
+	if err := checkInstance(instance); err != nil {
+		return err
+	}
+	return c.doNoContent(ctx, request{method: http.MethodDelete, path: tokenPath(instance, id)})
+}
+
+// ConfirmTokenGone decides whether err, the answer to a call about token id,
+// proves the token no longer exists. A 404 alone is no proof: a mistyped
+// base_url or a proxy answers 404 too, and dropping a live token from state
+// would mint a duplicate. So the 404 must be Xano's ERROR_CODE_NOT_FOUND and
+// the instance's token list must load without the id. Otherwise it returns
+// false with err, or with an *UnconfirmedGoneError that says why the 404
+// proves nothing.
+func (c *Client) ConfirmTokenGone(ctx context.Context, instance string, id int64, err error) (bool, error) {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		return false, err
+	}
+	unconfirmed := &UnconfirmedGoneError{Instance: instance, ID: id, Err: err}
+	if !apiErr.HasCode(CodeNotFound) {
+		unconfirmed.NotXano = true
+		return false, unconfirmed
+	}
+	tokens, listErr := c.ListTokens(ctx, instance)
+	if listErr != nil {
+		unconfirmed.ListErr = listErr
+		return false, unconfirmed
+	}
+	for _, t := range tokens {
+		if t.ID == id {
+			unconfirmed.StillListed = true
+			return false, unconfirmed
+		}
+	}
+	return true, nil
+}
+
+func checkInstance(instance string) error {
+	if strings.TrimSpace(instance) == "" {
+		return errors.New("no Xano instance given")
+	}
+	return nil
+}
+
+// newIdempotencyKey returns a random UUID (version 4) for an Idempotency-Key.
+func newIdempotencyKey() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("generating an idempotency key: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], nil
+}
