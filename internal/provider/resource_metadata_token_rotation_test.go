@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -501,4 +502,19 @@ func TestAccMetadataToken_rotationRepeatsLostCreate(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestPreviousNote(t *testing.T) {
+	t.Parallel()
+	none := &metadataTokenModel{PreviousTokenID: types.Int64Null(), PreviousRevokeAt: types.StringNull()}
+	if got := previousNote(none); got != "" {
+		t.Errorf("a token without a previous one got the note %q", got)
+	}
+	kept := &metadataTokenModel{PreviousTokenID: types.Int64Value(41), PreviousRevokeAt: types.StringValue("2030-01-10T00:00:00Z")}
+	got := previousNote(kept)
+	for _, f := range []string{"(id 41)", "was not revoked", "2030-01-10T00:00:00Z", "Xano dashboard"} {
+		if !strings.Contains(got, f) {
+			t.Errorf("the note lacks %q: %s", f, got)
+		}
+	}
 }
