@@ -190,7 +190,7 @@ func TestBadInputAPIErrors(t *testing.T) {
 		{"c-400", faultRule{status: 400, body: xanoError(xano.CodeInputError, "name contains characters Xano refuses")},
 			`Xano API error.*create token "c-400".*400 ERROR_CODE_INPUT_ERROR: name contains characters Xano refuses`, false},
 		{"c-limit", faultRule{status: 400, body: xanoError(xano.CodeInputError, xano.LimitMessage)},
-			`Xano token limit reached.*Free one before applying again.*at most 10 active tokens`, false},
+			`Xano token limit reached.*Free tokens before applying again.*at most 10 active tokens`, false},
 		{"c-401", faultRule{status: 401, body: xanoError(xano.CodeUnauthorized, "Invalid access token.")},
 			`Xano rejected the access token.*missing, wrong, expired or revoked.*401 ERROR_CODE_UNAUTHORIZED`, false},
 		{"c-403", faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied.")},

@@ -93,10 +93,8 @@ func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
 	switch {
 	case xano.IsLimitReached(err):
 		diags.AddError("Xano token limit reached", withAnswer(err,
-			fmt.Sprintf("Could not %s: the instance already holds the %d active tokens Xano allows. Free one before "+
-				"applying again: delete an unused token in the Xano dashboard, destroy a managed one with "+
-				"`terraform destroy -target=<address>`, or let one expire. The xano_metadata_tokens data source lists "+
-				"every token of the instance.", action, xano.MaxActiveTokens), note))
+			fmt.Sprintf("Could not %s: the instance already holds the %d active tokens Xano allows. %s",
+				action, xano.MaxActiveTokens, freeTokensAdvice("")), note))
 	case xano.IsUnauthorized(err):
 		diags.AddError("Xano rejected the access token", withAnswer(err,
 			fmt.Sprintf("Could not %s: the access token is missing, wrong, expired or revoked. Set a valid one in the "+
@@ -212,6 +210,38 @@ func instanceCheckError(attr path.Path, name string, origin instanceOrigin, err 
 		fmt.Sprintf("The provider reads the account's instances to check instance %q (%s) before anything is created, "+
 			"and that failed. %s", name, origin.text, cmp.Or(apiAdvice(err), "Try again.")),
 		skipHint))
+}
+
+// freeTokensAdvice is what to do about Xano's token limit; more is a last
+// way to stay under it, "" for none.
+func freeTokensAdvice(more string) string {
+	return "Free tokens before applying again: the xano_metadata_tokens data source lists every token of the " +
+		"instance, to find unused ones; delete them in the Xano dashboard, destroy a managed one with " +
+		"`terraform destroy -target=<address>`, or let one expire" + more + "."
+}
+
+// tokenLimitCheckError is the error of the plan-time token-limit check when
+// the instance's tokens cannot be listed.
+func tokenLimitCheckError(instance string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot check the Xano token limit", withAnswer(err,
+		fmt.Sprintf("The provider lists the tokens of instance %q to check, before anything is created, that this plan "+
+			"stays within Xano's limit of %d active tokens per instance, and that failed. %s",
+			instance, xano.MaxActiveTokens, cmp.Or(apiAdvice(err), "Try again.")),
+		skipHint))
+}
+
+// overTokenLimit is the plan-time error for a token whose creation would
+// take its instance past Xano's limit: it holds active tokens now, the plan
+// creates creates there, freed of them after revoking what they replace.
+func overTokenLimit(subject, instance string, total, active, creates, freed int) diag.Diagnostic {
+	after := ""
+	if freed > 0 {
+		after = fmt.Sprintf(", %d of them after revoking the token they replace", freed)
+	}
+	return diag.NewErrorDiagnostic(subject+": over Xano's token limit", fmt.Sprintf(
+		"Instance %q would hold %d active tokens, over Xano's limit of %d per instance: it has %d now, and this plan "+
+			"creates at least %d there%s. Nothing has been created.\n\n%s",
+		instance, total, xano.MaxActiveTokens, active, creates, after, freeTokensAdvice(", or create fewer tokens in this plan")))
 }
 
 // instanceNotFoundDetail explains that the account has no instance called

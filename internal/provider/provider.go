@@ -130,6 +130,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 		data.client = client
 		data.instances = newInstanceDirectory(client)
+		data.limits = newTokenLedger(client.ListTokens, now)
 		if !skipChecks {
 			checkCredentials(ctx, client, conn, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {

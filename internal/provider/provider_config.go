@@ -86,6 +86,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnos
 	}{
 		{m.WarnAt, "warn_at"}, {m.Deny, "deny"}, {m.MaxLifetime, "max_lifetime"},
 		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"}, {m.MaxIdle, "max_idle"},
+		{m.ExpiryWarning, "expiry_warning"},
 	} {
 		if v.value.IsUnknown() {
 			addUnknownError(diags, root.AtName(v.attr), "Unknown policy value", "")
@@ -114,6 +115,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnos
 		RequireDescription: m.RequireDescription.ValueBool(),
 		Enforce:            m.Enforce.ValueBool(),
 		MaxIdle:            m.MaxIdle.ValueString(),
+		ExpiryWarning:      m.ExpiryWarning.ValueString(),
 	})
 	// Validation reported each of these on its attribute already.
 	for _, err := range errs {

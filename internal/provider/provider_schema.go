@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -41,6 +42,7 @@ type providerPolicyModel struct {
 	RequireDescription types.Bool    `tfsdk:"require_description"`
 	Enforce            types.Bool    `tfsdk:"enforce"`
 	MaxIdle            DurationValue `tfsdk:"max_idle"`
+	ExpiryWarning      DurationValue `tfsdk:"expiry_warning"`
 }
 
 // Schema defines the provider-level schema.
@@ -105,7 +107,9 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Skip the checks the provider makes when it is configured and at plan time: " +
 					"`GET /auth/me` with the access token, so a wrong token or an unreachable `base_url` fails " +
 					"`terraform plan` once, on this block; and the instance check (`GET /instance`), which fails a " +
-					"plan whose `instance` is not one of the account's. Set it to `true` to plan offline. " +
+					"plan whose `instance` is not one of the account's; and the token-limit check, which lists the tokens of " +
+					"an instance where a plan creates tokens and fails a plan that would pass Xano's limit of 10. Set it to " +
+					"`true` to plan offline. " +
 					"Defaults to `false`. Without an access token no check is made, so a configuration that uses only " +
 					"the offline data sources (`xano_scope_catalog`, `xano_scope_preset`) needs no token at all.",
 				Optional: true,
@@ -157,6 +161,14 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 						CustomType: DurationType{},
 						Optional:   true,
 						Validators: []validator.String{maxIdleRule},
+					},
+					"expiry_warning": schema.StringAttribute{
+						MarkdownDescription: "How far ahead `terraform plan` warns about a `xano_metadata_token` that will expire with " +
+							"no `rotate_before` to replace it, as a duration such as `2d` or `12h`; `0s` turns the warning off. " +
+							"Defaults to `" + duration.Format(policy.DefaultExpiryWarning) + "`. A token with `rotate_before` never " +
+							"gets this warning: the plan replaces it before it expires.",
+						CustomType: DurationType{},
+						Optional:   true,
 					},
 				},
 			},

@@ -140,7 +140,8 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.AddWarning("Token revoked outside Terraform",
 			fmt.Sprintf("Token %q (id %d) no longer exists on instance %q. Possible causes: someone deleted it in the Xano dashboard, "+
 				"another tool or configuration revoked it, or the server lost its data (an emulator that was restarted, for example). "+
-				"Terraform removed it from state; it will be created again, with a new secret.", state.Name.ValueString(), id, instance))
+				"Terraform removed it from state; it will be created again, with a new secret.%s", state.Name.ValueString(), id, instance,
+				previousNote(&state)))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -206,9 +207,28 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The replacement marker is for the plan of a create half only.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyReplacing, nil)...)
+	// From here on, a failure saves state as what exists in Xano: the
+	// response starts as the plan, whose unknown values would be lost.
+	rotate := plan.TokenID.IsUnknown()
+	if !state.PreviousTokenID.IsNull() && (rotate || plan.PreviousTokenID.IsNull()) {
+		prev := state.PreviousTokenID.ValueInt64()
+		if err := r.data.revokePrevious(ctx, instance, prev); err != nil {
+			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke the previous token %d of %q on instance %q", prev, state.Name.ValueString(), instance), err)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			return
+		}
+		state.PreviousTokenID, state.PreviousRevokeAt = types.Int64Null(), types.StringNull()
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyPreviousExpiresAt, nil)...)
+	}
+	if rotate {
+		r.rotateInPlace(ctx, instance, &state, &plan, resp)
+		return
+	}
 	// Only name, description and purpose live in Xano; the other in-place
-	// changes (rotate_before, revoke_on_destroy, risk_acknowledgement,
-	// findings) are Terraform's own and need no call.
+	// changes (rotate_before, rotation_overlap, revoke_on_destroy,
+	// risk_acknowledgement, findings) are Terraform's own and need no call.
 	if !plan.Name.Equal(state.Name) || plan.Description.ValueString() != state.Description.ValueString() ||
 		plan.Purpose.ValueString() != state.Purpose.ValueString() {
 		// The purpose is a marker at the end of the description Xano holds.
@@ -216,6 +236,7 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 		tok, err := r.data.client.UpdateToken(ctx, instance, id, xano.UpdateTokenRequest{Name: &name, Description: &description})
 		if err != nil {
 			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("update token %d on instance %q", id, instance), err)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
 		plan.Name = types.StringValue(tok.Name)
@@ -228,6 +249,9 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 	plan.CreatedAt, plan.ExpiresAt, plan.Token = state.CreatedAt, state.ExpiresAt, state.Token
 	plan.LastUsedAt = state.LastUsedAt
 	plan.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
+	if plan.PreviousTokenID.IsUnknown() || plan.PreviousRevokeAt.IsUnknown() {
+		plan.PreviousTokenID, plan.PreviousRevokeAt = state.PreviousTokenID, state.PreviousRevokeAt
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -243,9 +267,18 @@ func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteR
 			until = "FOREVER: it never expires, so anyone holding its secret keeps access until someone deletes it in the Xano dashboard"
 		}
 		resp.Diagnostics.AddWarning("Token left valid",
-			fmt.Sprintf("revoke_on_destroy = false: token %q (id %d) on instance %q was removed from Terraform's state but not revoked. It stays valid %s.",
-				state.Name.ValueString(), id, instance, until))
+			fmt.Sprintf("revoke_on_destroy = false: token %q (id %d) on instance %q was removed from Terraform's state but not revoked. It stays valid %s.%s",
+				state.Name.ValueString(), id, instance, until, previousNote(&state)))
 		return
+	}
+	// The previous token goes first: if the token itself then fails to go,
+	// the state still names both, and the next destroy finishes the job.
+	if !state.PreviousTokenID.IsNull() && !state.PreviousTokenID.IsUnknown() {
+		prev := state.PreviousTokenID.ValueInt64()
+		if err := r.data.revokePrevious(ctx, instance, prev); err != nil {
+			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke the previous token %d of %q on instance %q", prev, state.Name.ValueString(), instance), err)
+			return
+		}
 	}
 	if err := r.data.revokeToken(ctx, instance, id); err != nil {
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke token %d on instance %q", id, instance), err)

@@ -58,8 +58,10 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if !plan.NeverExpires.IsUnknown() && plan.NeverExpires.ValueBool() {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
 		}
-	} else {
-		r.planRotation(ctx, req.Private, prior, &plan, resp)
+	}
+	rotated := false
+	if prior != nil {
+		rotated = r.planRotation(ctx, req.Private, prior, &plan, resp)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -67,9 +69,17 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	// The framework starts this method with RequiresReplace empty, so it
 	// holds only what planInstance and planRotation added.
 	replaced := prior != nil && (len(resp.RequiresReplace) > 0 || tokenReplaced(prior, &plan))
-	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced)
+	if prior != nil && !replaced && !rotated {
+		r.planPrevious(ctx, req.Private, prior, &plan, resp)
+	}
+	// A rotation in place mints a new secret: the review treats it as the
+	// replacement it stands for.
+	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced || rotated)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), findings)...)
+	if !resp.Diagnostics.HasError() {
+		r.planLifecycle(ctx, req, resp, prior, &plan, replaced, rotated)
+	}
 }
 
 // planInstance plans the provider's instance when the resource sets none,
@@ -114,39 +124,56 @@ func (r *metadataTokenResource) planNewInstance(ctx context.Context, req resourc
 }
 
 // planRotation plans a replacement when the token has expired or is inside
-// its rotate_before window. It leaves the plan untouched otherwise, so a
-// steady configuration plans nothing.
-func (r *metadataTokenResource) planRotation(ctx context.Context, private privateGetter, state, plan *metadataTokenModel, resp *resource.ModifyPlanResponse) {
+// its rotate_before window, or, inside the window with a rotation_overlap, an
+// in-place rotation, which it reports. It leaves the plan untouched
+// otherwise, so a steady configuration plans nothing.
+func (r *metadataTokenResource) planRotation(ctx context.Context, private privateGetter, state, plan *metadataTokenModel, resp *resource.ModifyPlanResponse) (inPlace bool) {
 	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
-		return
+		return false
 	}
 	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
 	if err != nil {
-		return
+		return false
 	}
 	var rotateBefore time.Duration
 	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
 		if rotateBefore, err = plan.RotateBefore.Duration(); err != nil {
-			return
+			return false
 		}
 	}
 	due := rotationDue(r.checkedAt(ctx, private), expiresAt, rotateBefore)
 	if due == rotationNotDue {
-		return
+		return false
+	}
+	sub := reviewSubject(state.Name, state.Instance, r.data.instance, false)
+	// An expired token has nothing left to keep, and a change of what the
+	// token is minted with replaces it anyway.
+	if due == rotationWindow && !tokenReplaced(state, plan) {
+		overlap, known := rotationOverlapOf(plan.RotationOverlap)
+		if !known {
+			unknownOverlap(&resp.Diagnostics, "the rotation this plan makes")
+			return false
+		}
+		if overlap > 0 {
+			r.planOverlapRotation(ctx, sub, state, plan, resp)
+			return true
+		}
 	}
 	who := fmt.Sprintf("Token %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
 	consequence := " Terraform plans a replacement: a new token with a new secret, after which the old one is revoked " +
 		"(unless revoke_on_destroy = false). Hand the new secret to whatever uses this token after the apply."
 	if due == rotationExpired {
-		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "Token expired: replacement planned",
+		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), fmt.Sprintf("%s: expired, replacement planned", sub),
 			fmt.Sprintf("%s expired at %s.%s", who, state.ExpiresAt.ValueString(), consequence))
 	} else {
-		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "Token due for rotation: replacement planned",
-			fmt.Sprintf("%s expires at %s, within its rotate_before window of %s.%s",
+		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), fmt.Sprintf("%s: due for rotation, replacement planned", sub),
+			fmt.Sprintf("%s expires at %s, within its rotate_before window of %s.%s Set rotation_overlap to keep the old "+
+				"token valid for a while after the rotation.",
 				who, state.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(), consequence))
 	}
 	resp.RequiresReplace.Append(path.Root("expires_at"))
 	resp.Diagnostics.Append(markMinted(ctx, &resp.Plan)...)
+	return false
 }
 
 // privateGetter is the read side of a request's private state.

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -45,7 +46,8 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 		MarkdownDescription: "A Xano Metadata API access token: its name, purpose, lifetime and scopes. " +
 			"Scopes, lifetime and instance are fixed when a token is minted, so changing them plans a replacement " +
 			"(a new token with a new secret); `name` and `description` change in place. " +
-			"An expired token, or one inside its `rotate_before` window, plans a replacement.",
+			"An expired token, or one inside its `rotate_before` window, plans a replacement; with `rotation_overlap`, " +
+			"a rotation is an in-place update that keeps the old token valid for a while.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<instance>/<token id>`, the import id.",
@@ -106,9 +108,11 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				Default:  booldefault.StaticBool(false),
 			},
 			"rotate_before": schema.StringAttribute{
-				MarkdownDescription: "Plan a replacement this long before the token expires, e.g. `\"7d\"`, so the new secret can be " +
-					"rolled out before the old one stops working. Must be shorter than the lifetime. Without it, a replacement is " +
-					"planned once the token has expired.",
+				MarkdownDescription: "Plan the rotation this long before the token expires, e.g. `\"7d\"`, so the new secret can be " +
+					"rolled out before the old one stops working: a replacement, or with `rotation_overlap` an in-place update " +
+					"that keeps the old token valid for a while. Must be shorter than the lifetime. Without it, a replacement is " +
+					"planned once the token has expired, and the plan warns as the expiry nears (the provider policy's " +
+					"`expiry_warning`).",
 				CustomType:    DurationType{},
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{keepEquivalentDuration{}},
@@ -188,6 +192,7 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, rotationAttributes())
 	requireReplaceOnMintInputs(&resp.Schema)
 }
 
@@ -206,16 +211,18 @@ func findingResourceAttributes() map[string]schema.Attribute {
 // never_expires = false beside expires_in is fine, so a module can pass both
 // from variables; only true conflicts.
 func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	// Only the three lifetime attributes are read: decoding the whole model
-	// through the framework's reflection cost more than the rest of the
-	// validation, and Terraform validates every token of every plan.
+	// Only the lifetime and rotation attributes are read: decoding the whole
+	// model through the framework's reflection cost more than the rest of
+	// the validation, and Terraform validates every token of every plan.
 	var cfg metadataTokenModel
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("never_expires"), &cfg.NeverExpires)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &cfg.ExpiresIn)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &cfg.RotateBefore)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation_overlap"), &cfg.RotationOverlap)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	validateRotationOverlap(&cfg, &resp.Diagnostics)
 	never := !cfg.NeverExpires.IsUnknown() && cfg.NeverExpires.ValueBool()
 	if never && !cfg.ExpiresIn.IsNull() && !cfg.ExpiresIn.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("expires_in"), "Conflicting lifetime",
