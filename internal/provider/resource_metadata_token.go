@@ -232,13 +232,14 @@ func (r *metadataTokenResource) Configure(_ context.Context, req resource.Config
 // never_expires = false beside expires_in is fine, so a module can pass both
 // from variables; only true conflicts.
 func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	// Only the three lifetime attributes are read: decoding the whole model
-	// through the framework's reflection cost more than the rest of the
-	// validation, and Terraform validates every token of every plan.
+	// Only the lifetime and rotation attributes are read: decoding the whole
+	// model through the framework's reflection cost more than the rest of
+	// the validation, and Terraform validates every token of every plan.
 	var cfg metadataTokenModel
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("never_expires"), &cfg.NeverExpires)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &cfg.ExpiresIn)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &cfg.RotateBefore)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation_overlap"), &cfg.RotationOverlap)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
