@@ -243,11 +243,10 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 		remote, _ := splitPurpose(tok.Description)
 		plan.Description = descriptionValue(remote, plan.Description)
 	}
-	// Everything minted stays as it was, and last_used_at as the refresh
-	// read it, which the plan showed.
-	plan.ID, plan.Instance, plan.TokenID = state.ID, state.Instance, state.TokenID
-	plan.CreatedAt, plan.ExpiresAt, plan.Token = state.CreatedAt, state.ExpiresAt, state.Token
-	plan.LastUsedAt = state.LastUsedAt
+	// An update mints nothing: every minted output stays as it was
+	// (last_used_at as the refresh read it, which the plan showed).
+	keepMinted(&plan, &state)
+	plan.Instance = state.Instance
 	plan.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
 	if plan.PreviousTokenID.IsUnknown() || plan.PreviousRevokeAt.IsUnknown() {
 		plan.PreviousTokenID, plan.PreviousRevokeAt = state.PreviousTokenID, state.PreviousRevokeAt

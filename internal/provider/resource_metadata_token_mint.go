@@ -85,6 +85,20 @@ func tokenReplaced(state, plan *metadataTokenModel) bool {
 	return false
 }
 
+// keepMinted copies the minted outputs of from into m, for an update that
+// mints nothing.
+func keepMinted(m, from *metadataTokenModel) {
+	dst, src := reflect.ValueOf(m).Elem(), reflect.ValueOf(from).Elem()
+	fields := fieldsOf(dst.Type())
+	for _, name := range mintedOutputs {
+		i, ok := fields[name]
+		if !ok {
+			panic(fmt.Sprintf("metadataTokenModel has no attribute %q", name))
+		}
+		dst.Field(i).Set(src.Field(i))
+	}
+}
+
 // modelValue is the attribute name of m. A name the model lacks is a bug
 // that the schema tests catch, so it panics.
 func modelValue(m *metadataTokenModel, name string) attr.Value {

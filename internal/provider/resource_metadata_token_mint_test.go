@@ -259,3 +259,23 @@ func TestTokenReplaced(t *testing.T) {
 		})
 	}
 }
+
+// TestKeepMinted copies every minted output, and nothing else.
+func TestKeepMinted(t *testing.T) {
+	t.Parallel()
+	from := &metadataTokenModel{
+		ID: types.StringValue("main/1"), TokenID: types.Int64Value(1), Token: types.StringValue("secret"),
+		CreatedAt: types.StringValue("2030-01-01T00:00:00Z"), ExpiresAt: types.StringValue("2030-01-08T00:00:00Z"),
+		LastUsedAt: types.StringValue("2030-01-02T00:00:00Z"), Name: types.StringValue("old"),
+	}
+	m := &metadataTokenModel{Name: types.StringValue("new")}
+	keepMinted(m, from)
+	for _, name := range mintedOutputs {
+		if !modelValue(m, name).Equal(modelValue(from, name)) {
+			t.Errorf("%s = %s, want %s", name, modelValue(m, name), modelValue(from, name))
+		}
+	}
+	if m.Name.ValueString() != "new" {
+		t.Errorf("name = %s: keepMinted copied what a mint does not decide", m.Name)
+	}
+}
