@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -127,25 +128,13 @@ const (
 // answered at once, and a short attempt timeout, so the cases that wait for
 // it cost little.
 func apiProvider(baseURL string) string {
-	return fmt.Sprintf(`
-provider "xano" {
-  base_url        = %q
-  access_token    = %q
-  instance        = "main"
-  max_retries     = 1
-  request_timeout = "500ms"
-}
-`, baseURL, badAdminToken)
+	return acctest.Provider{BaseURL: baseURL, AccessToken: badAdminToken, Instance: "main",
+		Body: []string{"max_retries = 1", `request_timeout = "500ms"`}}.String()
 }
 
 // apiToken is a token on its own instance, named after it.
 func apiToken(instance, name string) string {
-	return fmt.Sprintf(`
-resource "xano_metadata_token" %q {
-  instance = %q
-  name     = %q
-%s}
-`, strings.ReplaceAll(instance, "-", "_"), instance, name, readAPIGroups)
+	return acctest.Token(strings.ReplaceAll(instance, "-", "_"), acctest.Attr("instance", instance), acctest.Attr("name", name), readAPIGroups)
 }
 
 // apiCase is a badCase on its own instance, with the rule that breaks it.
