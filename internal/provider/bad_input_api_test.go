@@ -63,7 +63,8 @@ func (f *faultServer) clear() {
 	clear(f.rules)
 }
 
-// operation names the contract operation of r and its instance.
+// operation names the operation of r, as the API contract page
+// (docs/guides/api-contract.md) names them, and its instance.
 func operation(r *http.Request) (instance, op string) {
 	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/api:meta/"), "/")
 	if len(segs) < 3 || segs[0] != "instance" || segs[2] != "token" {
@@ -118,7 +119,8 @@ func xanoError(code, message string) string {
 	return fmt.Sprintf(`{"code":%q,"message":%q}`, code, message)
 }
 
-// Bodies of 200 answers that do not fit the contract.
+// Bodies of 200 answers that do not fit the API contract page
+// (docs/guides/api-contract.md).
 const (
 	htmlPage      = `<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in</body></html>`
 	truncatedJSON = `{"id": 7, "name": "cut", "created_at": "2026-11-22 11:31:20+0000", "sco`

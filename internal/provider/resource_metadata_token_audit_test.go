@@ -231,7 +231,7 @@ func TestAccMetadataToken_purpose(t *testing.T) {
 }
 
 // TestAccMetadataTokensDataSource_audit covers what the audit adds for the
-// scope guide's practice: last_used_at and idle, managed_token_ids with
+// practice of Xano's scope guide: last_used_at and idle, managed_token_ids with
 // managed and the unmanaged finding, expires_in, and the purpose read from a
 // description's marker.
 func TestAccMetadataTokensDataSource_audit(t *testing.T) {
