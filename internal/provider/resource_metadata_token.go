@@ -227,8 +227,13 @@ func (r *metadataTokenResource) Configure(_ context.Context, req resource.Config
 // never_expires = false beside expires_in is fine, so a module can pass both
 // from variables; only true conflicts.
 func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	// Only the three lifetime attributes are read: decoding the whole model
+	// through the framework's reflection cost more than the rest of the
+	// validation, and Terraform validates every token of every plan.
 	var cfg metadataTokenModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("never_expires"), &cfg.NeverExpires)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &cfg.ExpiresIn)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &cfg.RotateBefore)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -296,10 +301,10 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	// below change only computed attributes the review does not read.
 	var plan metadataTokenModel
 	var prior *metadataTokenModel
-	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, resp.Plan, &plan)...)
 	if !req.State.Raw.IsNull() {
 		prior = &metadataTokenModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State, prior)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -460,7 +465,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	}
 	ctx = r.data.mask(ctx)
 	var plan metadataTokenModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -579,7 +584,7 @@ func (r *metadataTokenResource) priorState(ctx context.Context, prior tfsdk.Stat
 	if !r.configured(diags) {
 		return ctx, "", 0, false
 	}
-	diags.Append(prior.Get(ctx, state)...)
+	diags.Append(getModel(ctx, prior, state)...)
 	if diags.HasError() {
 		return ctx, "", 0, false
 	}
@@ -598,7 +603,7 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

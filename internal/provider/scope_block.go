@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
@@ -92,7 +91,7 @@ func (validScopes) ValidateSet(ctx context.Context, req validator.SetRequest, re
 		}
 		elemPath := req.Path.AtSetValue(elem)
 		var m scopeModel
-		if d := obj.As(ctx, &m, basetypes.ObjectAsOptions{}); d.HasError() {
+		if d := decodeObject(obj, &m); d.HasError() {
 			resp.Diagnostics.Append(d...)
 			continue
 		}
@@ -146,12 +145,16 @@ func grantsFromScopeSet(ctx context.Context, set types.Set) (gs scopes.Grants, o
 	if set.IsUnknown() || set.IsNull() {
 		return nil, !set.IsUnknown(), nil
 	}
-	var blocks []scopeModel
-	diags.Append(set.ElementsAs(ctx, &blocks, false)...)
-	if diags.HasError() {
-		return nil, false, diags
-	}
-	for _, b := range blocks {
+	for _, elem := range set.Elements() {
+		obj, isObject := elem.(types.Object)
+		if !isObject || obj.IsUnknown() {
+			return nil, false, diags
+		}
+		var b scopeModel
+		diags.Append(decodeObject(obj, &b)...)
+		if diags.HasError() {
+			return nil, false, diags
+		}
 		for _, v := range []attr.Value{b.Name, b.Create, b.Read, b.Update, b.Delete} {
 			if v.IsUnknown() {
 				return nil, false, diags

@@ -9,13 +9,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
 
 // goBenchPackages are the packages whose own benchmarks item 5 reports.
-var goBenchPackages = []string{"./internal/scopes", "./internal/policy"}
+var goBenchPackages = []string{"./internal/scopes", "./internal/policy", "./internal/provider"}
 
 // goBench is one parsed line of `go test -bench` output.
 type goBench struct {
@@ -135,7 +137,9 @@ func inProcessBenches() []inProcessBench {
 // benchmarks and reports time and allocations per operation.
 func (h *harness) benchGo(ctx context.Context) section {
 	sec := section{item: 5, title: "Go benchmarks",
-		intro: "Scope resolution, validation and the policy review of one token: the work the provider does per token at validate and plan time, with no API call."}
+		intro: "The work the provider does per token at validate and plan time, with no API call: scope resolution, validation and the policy review of one token, " +
+			"and, in `internal/provider`, one `PlanResourceChange` and one `ValidateResourceConfig` through the plugin framework's protocol 6 server, " +
+			"as Terraform sends them for every token of every plan (an unchanged token, a renamed one, a new token with the automation recipe, whose risk review warns)."}
 
 	h.logf("item 5: in-process benchmarks")
 	own := table{header: []string{"operation", "ns/op", "B/op", "allocs/op", "iterations"}, right: []bool{false, true, true, true, true}}
@@ -143,6 +147,26 @@ func (h *harness) benchGo(ctx context.Context) section {
 		f := ib.f
 		r := testing.Benchmark(func(b *testing.B) { b.ReportAllocs(); f(b) })
 		own.addRow(ib.name, fmtFloat(float64(r.T.Nanoseconds())/float64(max(r.N, 1))), fmt.Sprint(r.AllocedBytesPerOp()), fmt.Sprint(r.AllocsPerOp()), fmt.Sprint(r.N))
+	}
+	h.logf("item 5: the framework's floor")
+	if one, token, err := floorSchemas(ctx); err != nil {
+		sec.notes = append(sec.notes, "Framework floor not measured: "+err.Error())
+	} else {
+		for _, fb := range []struct {
+			name string
+			s    schema.Schema
+		}{
+			{"framework floor: PlanResourceChange of an unchanged do-nothing resource, one attribute", one},
+			{"framework floor: the same with xano_metadata_token's schema shape (compare BenchmarkPlanUnchangedToken below)", token},
+		} {
+			f, err := floorBench(ctx, fb.s)
+			if err != nil {
+				sec.notes = append(sec.notes, "Framework floor not measured: "+err.Error())
+				continue
+			}
+			r := testing.Benchmark(func(b *testing.B) { b.ReportAllocs(); f(b) })
+			own.addRow(fb.name, fmtFloat(float64(r.T.Nanoseconds())/float64(max(r.N, 1))), fmt.Sprint(r.AllocedBytesPerOp()), fmt.Sprint(r.AllocsPerOp()), fmt.Sprint(r.N))
+		}
 	}
 	sec.tables = append(sec.tables, own)
 

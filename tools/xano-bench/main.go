@@ -26,7 +26,10 @@ import (
 )
 
 // itemNames lets -only take names as well as numbers.
-var itemNames = map[string]int{"requests": 1, "walltime": 2, "ratelimit": 3, "startup": 4, "gobench": 5}
+var itemNames = map[string]int{"requests": 1, "walltime": 2, "ratelimit": 3, "startup": 4, "gobench": 5, "profile": 6}
+
+// lastItem is the number of the last item.
+const lastItem = 6
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -40,7 +43,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "also write the report to this file (make bench: docs/benchmarks.md)")
 	rounds := fs.Int("rounds", defaultRounds(os.Getenv("BENCH_ROUNDS")), "rounds of each timed comparison (default: $BENCH_ROUNDS, else 3)")
-	only := fs.String("only", "", "comma-separated items to run, by number (1-5) or name ("+strings.Join(slices.Sorted(maps.Keys(itemNames)), ", ")+"); default all")
+	only := fs.String("only", "", "comma-separated items to run, by number (1-6) or name ("+strings.Join(slices.Sorted(maps.Keys(itemNames)), ", ")+"); default all")
+	keep := fs.Bool("keep", false, "keep the scratch directory (workspaces, builds, item 6's profiles) and print its path")
+	baseline := fs.String("baseline", os.Getenv("BENCH_BASELINE"), "a commit whose provider item 6 also profiles, for a before/after comparison (default: $BENCH_BASELINE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,14 +63,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 
 	started, loadBefore := time.Now(), loadAverage()
-	h, cleanup, err := newHarness(ctx, *rounds, items, stderr)
+	h, cleanup, err := newHarness(ctx, *rounds, items, *baseline, stderr)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	if *keep {
+		defer fmt.Fprintf(stderr, "xano-bench: kept %s\n", h.tmp)
+	} else {
+		defer cleanup()
+	}
 
 	runners := map[int]func(context.Context) section{
-		1: h.benchRequests, 2: h.benchWallTime, 3: h.benchRateLimit, 4: h.benchStartup, 5: h.benchGo,
+		1: h.benchRequests, 2: h.benchWallTime, 3: h.benchRateLimit, 4: h.benchStartup, 5: h.benchGo, 6: h.benchProfile,
 	}
 	var sections []section
 	for _, item := range items {
@@ -114,7 +123,11 @@ func defaultRounds(env string) int {
 // parseOnly turns -only into sorted, distinct item numbers; empty means all.
 func parseOnly(s string) ([]int, error) {
 	if strings.TrimSpace(s) == "" {
-		return []int{1, 2, 3, 4, 5}, nil
+		all := make([]int, lastItem)
+		for i := range all {
+			all[i] = i + 1
+		}
+		return all, nil
 	}
 	var items []int
 	for _, part := range strings.Split(s, ",") {
@@ -125,8 +138,8 @@ func parseOnly(s string) ([]int, error) {
 		n, ok := itemNames[part]
 		if !ok {
 			var err error
-			if n, err = strconv.Atoi(part); err != nil || n < 1 || n > 5 {
-				return nil, fmt.Errorf("-only: %q is not an item; use numbers 1 to 5 or the names %s", part, strings.Join(slices.Sorted(maps.Keys(itemNames)), ", "))
+			if n, err = strconv.Atoi(part); err != nil || n < 1 || n > lastItem {
+				return nil, fmt.Errorf("-only: %q is not an item; use numbers 1 to %d or the names %s", part, lastItem, strings.Join(slices.Sorted(maps.Keys(itemNames)), ", "))
 			}
 		}
 		if !slices.Contains(items, n) {
@@ -134,15 +147,16 @@ func parseOnly(s string) ([]int, error) {
 		}
 	}
 	if len(items) == 0 {
-		return nil, errors.New("-only lists no item; leave it out to run all five")
+		return nil, errors.New("-only lists no item; leave it out to run them all")
 	}
 	slices.Sort(items)
 	return items, nil
 }
 
 // newHarness finds the module and terraform and builds the provider, unless
-// only the Go benchmarks were asked for.
-func newHarness(ctx context.Context, rounds int, items []int, progress io.Writer) (*harness, func(), error) {
+// only the Go benchmarks were asked for; the no-op provider for items 2 and
+// 6; and the baseline's provider, when one is given, for item 6.
+func newHarness(ctx context.Context, rounds int, items []int, baseline string, progress io.Writer) (*harness, func(), error) {
 	root, err := moduleRoot(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -156,10 +170,10 @@ func newHarness(ctx context.Context, rounds int, items []int, progress io.Writer
 	if tfPath, err := exec.LookPath("terraform"); err == nil {
 		h.tfPath = tfPath
 	}
-	if slices.ContainsFunc(items, func(i int) bool { return i <= 4 }) {
+	if slices.ContainsFunc(items, func(i int) bool { return i != 5 }) {
 		if h.tfPath == "" {
 			cleanup()
-			return nil, nil, errors.New("terraform is not on PATH: items 1 to 4 run the real terraform CLI (1.11.4 expected); use -only 5 without it")
+			return nil, nil, errors.New("terraform is not on PATH: every item but 5 runs the real terraform CLI (1.11.4 expected); use -only 5 without it")
 		}
 		binDir := filepath.Join(tmp, "bin")
 		if err := os.MkdirAll(binDir, 0o755); err != nil {
@@ -171,10 +185,35 @@ func newHarness(ctx context.Context, rounds int, items []int, progress io.Writer
 			cleanup()
 			return nil, nil, err
 		}
+		if slices.Contains(items, 2) || slices.Contains(items, 6) {
+			h.logf("building the no-op provider")
+			if _, err := buildNoopProvider(ctx, root, tmp, binDir); err != nil {
+				cleanup()
+				return nil, nil, err
+			}
+		}
 		h.cliConfig = filepath.Join(tmp, "terraformrc")
 		if err := writeCLIConfig(h.cliConfig, binDir); err != nil {
 			cleanup()
 			return nil, nil, err
+		}
+		if baseline != "" && slices.Contains(items, 6) {
+			h.logf("building the provider at %s", baseline)
+			baseDir := filepath.Join(tmp, "baseline-bin")
+			if err := os.MkdirAll(baseDir, 0o755); err != nil {
+				cleanup()
+				return nil, nil, err
+			}
+			if _, err := buildBaseline(ctx, root, baseline, tmp, baseDir); err != nil {
+				cleanup()
+				return nil, nil, fmt.Errorf("building the baseline %s: %w", baseline, err)
+			}
+			h.baseline = baseline
+			h.baselineCLIConfig = filepath.Join(tmp, "terraformrc-baseline")
+			if err := writeCLIConfig(h.baselineCLIConfig, baseDir); err != nil {
+				cleanup()
+				return nil, nil, err
+			}
 		}
 	}
 	return h, cleanup, nil
@@ -208,7 +247,7 @@ type runInfo struct {
 func renderReport(info runInfo, sections []section) string {
 	var b strings.Builder
 	b.WriteString("# Benchmarks\n\n")
-	b.WriteString("<!-- Generated by `make bench` (internal/cmd/xano-bench). Do not edit: run `make bench` and commit the result. -->\n\n")
+	b.WriteString("<!-- Generated by `make bench` (tools/xano-bench). Do not edit: run `make bench` and commit the result. -->\n\n")
 	b.WriteString("What the provider costs its users, measured in one run against the in-process emulator with the real `terraform` CLI, " +
 		"side by side with the floor. Generated by `make bench`; do not edit by hand.\n\n")
 	meta := table{header: []string{"", ""}}

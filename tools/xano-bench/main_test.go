@@ -1,8 +1,13 @@
 package main
 
 import (
+	"archive/tar"
+	"bytes"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -208,11 +213,12 @@ func TestParseOnly(t *testing.T) {
 		want    []int
 		wantErr string
 	}{
-		{"", []int{1, 2, 3, 4, 5}, ""},
+		{"", []int{1, 2, 3, 4, 5, 6}, ""},
 		{"3,1", []int{1, 3}, ""},
 		{" ratelimit , 1, requests ", []int{1, 3}, ""},
 		{"GOBENCH", []int{5}, ""},
-		{"6", nil, `"6" is not an item`},
+		{"7", nil, `"7" is not an item`},
+		{"profile", []int{6}, ""},
 		{"fast", nil, `"fast" is not an item`},
 		{",", nil, "lists no item"},
 	}
@@ -376,5 +382,149 @@ func TestTokensConfig(t *testing.T) {
 	single := tokenBlock("t", "ops", "one", 0)
 	if strings.Contains(single, "count") || !strings.Contains(single, `name       = "one"`) {
 		t.Errorf("single token block:\n%s", single)
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		key  string
+		want requestKind
+	}{
+		{"POST /instance/{instance}/token 200", kindToken},
+		{"GET /instance/{instance}/token/{id} 200", kindToken},
+		{"POST /instance/{instance}/token/{id} 200", kindToken},
+		{"DELETE /instance/{instance}/token/{id} 0", kindToken},
+		{"GET /instance/{instance}/token 200", kindList},
+		{"GET /auth/me 200", kindCredential},
+		{"GET /instance 200", kindInstance},
+		{"GET /instance/{name} 404", kindInstance},
+		{"GET * 404", kindOther},
+		{"", kindOther},
+	}
+	for _, tt := range tests {
+		if got := kindOf(tt.key); got != tt.want {
+			t.Errorf("kindOf(%q) = %d, want %d", tt.key, got, tt.want)
+		}
+	}
+}
+
+func TestRequestRowMet(t *testing.T) {
+	t.Parallel()
+	steady := func(stats map[string]int) requestRow {
+		return requestRow{tokenTarget: 10, configures: 1, instances: 1, got: requests{stats: stats}}
+	}
+	creating := func(stats map[string]int) requestRow {
+		return requestRow{tokenTarget: 0, configures: 1, instances: 2, creates: true, got: requests{stats: stats}}
+	}
+	tests := []struct {
+		name string
+		row  requestRow
+		want bool
+	}{
+		{"token reads only", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10}), true},
+		{"with a credential check and an instance list",
+			steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET /auth/me 200": 1, "GET /instance 200": 1}), true},
+		{"one read short", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 9}), false},
+		{"a retried read", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET /instance/{instance}/token/{id} 429": 1}), false},
+		{"two credential checks in one process", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET /auth/me 200": 2}), false},
+		{"a limit-check list in a plan that creates nothing",
+			steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET /instance/{instance}/token 200": 1}), false},
+		{"an unknown route", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET * 404": 1}), false},
+		{"creating plan with one list per instance", creating(map[string]int{"GET /instance/{instance}/token 200": 2}), true},
+		{"creating plan listing an instance twice", creating(map[string]int{"GET /instance/{instance}/token 200": 3}), false},
+		{"failed command", requestRow{tokenTarget: 0, err: errors.New("boom")}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.row.met(); got != tt.want {
+			t.Errorf("%s: met = %t, want %t", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestNoopConfigMatchesTokensConfig(t *testing.T) {
+	t.Parallel()
+	noop, tokens := noopConfig(5, 10), tokensConfig(5, 10)
+	if got, want := strings.Count(noop, "count = 10"), strings.Count(tokens, "count      = 10"); got != 5 || want != 5 {
+		t.Fatalf("counted blocks: no-op %d, tokens %d; want 5 each", got, want)
+	}
+	if !strings.Contains(noop, `source = "`+noopProviderSource+`"`) {
+		t.Fatalf("the no-op configuration does not require %s:\n%s", noopProviderSource, noop)
+	}
+}
+
+func TestRenameModule(t *testing.T) {
+	t.Parallel()
+	got, err := renameModule("// comment\nmodule example.com/x\n\ngo 1.26\n", "noopprovider")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "// comment\nmodule noopprovider\n\ngo 1.26\n"; got != want {
+		t.Fatalf("renameModule = %q, want %q", got, want)
+	}
+	if _, err := renameModule("go 1.26\n", "x"); err == nil {
+		t.Fatal("a go.mod without a module line was accepted")
+	}
+}
+
+func TestParsePprofTop(t *testing.T) {
+	t.Parallel()
+	out := `File: terraform-provider-xano
+Type: cpu
+Duration: 4.35s, Total samples = 1580ms (36.33%)
+Showing nodes accounting for 1580ms, 100% of 1580ms total
+      flat  flat%   sum%        cum   cum%
+         0     0%     0%     1130ms 71.52%  google.golang.org/grpc.(*Server).handleStream
+      10ms  0.63%  3.80%      160ms 10.13%  github.com/hashicorp/terraform-plugin-framework/resource/schema.schemaAttributes (inline)
+      30ms  1.90%  5.70%       30ms  1.90%  crypto/internal/fips140/nistec/fiat.p521CmovznzU64 (partial-inline)
+     120ms  7.59% 12.66%      130ms  8.23%  crypto/internal/fips140/nistec/fiat.p521Mul
+`
+	top := parsePprofTop(out)
+	if top.total != 1580*time.Millisecond {
+		t.Fatalf("total = %v, want 1.58s", top.total)
+	}
+	if d, ok := top.cum("github.com/hashicorp/terraform-plugin-framework/resource/schema.schemaAttributes"); !ok || d != 160*time.Millisecond {
+		t.Fatalf("cum of an inlined function = %v, %t; want 160ms", d, ok)
+	}
+	if _, ok := top.cum("crypto/internal/fips140/nistec/fiat.p521CmovznzU64"); !ok {
+		t.Fatal("a partly inlined function was not found by its name")
+	}
+	if _, ok := top.cum("main.main"); ok {
+		t.Fatal("a function missing from the profile was found")
+	}
+	flat := top.topFlat(2)
+	if len(flat) != 2 || flat[0].function != "crypto/internal/fips140/nistec/fiat.p521Mul" || flat[1].flat != 30*time.Millisecond {
+		t.Fatalf("topFlat(2) = %+v", flat)
+	}
+	if got := profileCell(top, "google.golang.org/grpc.(*Server).handleStream", 2); got != "565 ms (72%)" {
+		t.Fatalf("profileCell = %q", got)
+	}
+	if got := profileCell(top, "main.main", 1); got != "—" {
+		t.Fatalf("profileCell of a missing function = %q", got)
+	}
+}
+
+func TestExtractTarRefusesEscapes(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, name := range []string{"ok/main.go", "../escape.go"} {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte("hi")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	err := extractTar(&buf, dir)
+	if err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Fatalf("extractTar = %v, want an error about a path outside", err)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "ok", "main.go")); err != nil || string(data) != "hi" {
+		t.Fatalf("the file before the escape was not extracted: %q, %v", data, err)
 	}
 }

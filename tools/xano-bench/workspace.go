@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
@@ -38,6 +39,10 @@ type harness struct {
 	cliConfig string
 	rounds    int
 	progress  io.Writer
+	// baseline is the commit item 6 profiles beside the current code, and
+	// baselineCLIConfig points Terraform at its build; both empty without.
+	baseline          string
+	baselineCLIConfig string
 }
 
 // logf reports progress on stderr so that stdout carries only the report.
@@ -45,18 +50,22 @@ func (h *harness) logf(format string, args ...any) {
 	fmt.Fprintf(h.progress, "xano-bench: "+format+"\n", args...)
 }
 
-// moduleRoot asks the go command where go.mod is, so the harness works from
-// any directory inside the module.
+// providerModule is the module path of the provider this harness measures.
+const providerModule = "github.com/terraform-provider-xano/terraform-provider-xano"
+
+// moduleRoot asks the go command where the provider's module is: this
+// harness is a module of its own that replaces the provider with the
+// repository's copy, so it works from any directory inside the repository.
 func moduleRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}}", providerModule).Output()
 	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
+		return "", fmt.Errorf("go list -m %s: %w: run make bench from the repository", providerModule, err)
 	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("not inside the provider's Go module: run make bench from the repository")
+	dir := strings.TrimSpace(string(out))
+	if dir == "" {
+		return "", errors.New("the go command does not know where the provider's module is: run make bench from the repository")
 	}
-	return filepath.Dir(gomod), nil
+	return dir, nil
 }
 
 // buildProvider compiles the provider into dir with the given link flags and
@@ -79,7 +88,8 @@ func buildProvider(ctx context.Context, root, dir string, release bool) (string,
 // writeCLIConfig points Terraform at the local build through dev_overrides,
 // so no registry and no `terraform init` are involved.
 func writeCLIConfig(path, binDir string) error {
-	text := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, binDir)
+	text := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		providerSource, binDir, noopProviderSource, binDir)
 	return os.WriteFile(path, []byte(text), 0o600)
 }
 
@@ -89,6 +99,9 @@ type server struct {
 	rec     *recorder
 	srv     *http.Server
 	baseURL string
+	// conns counts the TCP connections accepted since the last reset, to
+	// show whether the provider keeps its connections alive.
+	conns atomic.Int64
 }
 
 // startServer serves a new emulator on 127.0.0.1 on a free port.
@@ -105,9 +118,13 @@ func startServer(opts emulator.Options) (*server, error) {
 	s := &server{
 		emu:     emu,
 		rec:     rec,
-		srv:     &http.Server{Handler: rec, ReadHeaderTimeout: 10 * time.Second},
 		baseURL: "http://" + ln.Addr().String() + "/api:meta",
 	}
+	s.srv = &http.Server{Handler: rec, ReadHeaderTimeout: 10 * time.Second, ConnState: func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }
@@ -118,14 +135,19 @@ func (s *server) close() { _ = s.srv.Close() }
 func (s *server) reset() {
 	s.emu.ResetStats()
 	s.rec.reset()
+	s.conns.Store(0)
 }
 
 // requests is what the emulator saw during one operation.
 type requests struct {
 	stats map[string]int
+	// conns is the number of TCP connections the requests came on.
+	conns int
 }
 
-func (s *server) snapshot() requests { return requests{stats: s.emu.Stats()} }
+func (s *server) snapshot() requests {
+	return requests{stats: s.emu.Stats(), conns: int(s.conns.Load())}
+}
 
 // total counts every request, retries and failures included.
 func (r requests) total() int {
@@ -344,6 +366,25 @@ func timed(f func() error) (time.Duration, error) {
 	start := time.Now()
 	err := f()
 	return time.Since(start), err
+}
+
+// cost is what one command took: wall time, and the CPU time of the
+// processes it started (terraform and its plugins), -1 when unknown.
+type cost struct {
+	wall, cpu time.Duration
+}
+
+// measured runs f, a command that starts processes and waits for them, and
+// returns its wall time and the CPU time of those processes.
+func measured(f func() error) (cost, error) {
+	cpuBefore, okBefore := childCPU()
+	wall, err := timed(f)
+	cpuAfter, okAfter := childCPU()
+	c := cost{wall: wall, cpu: -1}
+	if okBefore && okAfter {
+		c.cpu = cpuAfter - cpuBefore
+	}
+	return c, err
 }
 
 // firstLine shortens a Terraform error to something a table cell can hold.

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	xprovider "github.com/terraform-provider-xano/terraform-provider-xano/internal/provider"
+	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
+)
+
+// noopSources are the no-op provider and the package it builds shapes
+// with; as packages of this module they compile and are tested with it.
+//
+//go:embed noopprovider/main.go shape/shape.go
+var noopSources embed.FS
+
+// benchModule is this module's path, which the temporary module takes so
+// that the no-op provider's import of package shape resolves there too.
+const benchModule = providerModule + "/tools/xano-bench"
+
+// noopProviderSource is the no-op provider's address, served through
+// dev_overrides from the same directory as the Xano provider.
+const noopProviderSource = "terraform-provider-xano/noop"
+
+// buildNoopProvider compiles the no-op provider into dir in a temporary
+// module whose requirements are the provider's own go.mod and go.sum, so
+// both binaries link the same plugin framework, plugin-go and gRPC versions,
+// with the release link flags. The module holds nothing of the provider.
+func buildNoopProvider(ctx context.Context, root, scratch, dir string) (string, error) {
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		return "", err
+	}
+	mod, err := renameModule(string(gomod), benchModule)
+	if err != nil {
+		return "", err
+	}
+	src := filepath.Join(scratch, "noop-module")
+	files := map[string][]byte{"go.mod": []byte(mod), "go.sum": gosum}
+	for _, name := range []string{"noopprovider/main.go", "shape/shape.go"} {
+		if files[name], err = noopSources.ReadFile(name); err != nil {
+			return "", err
+		}
+	}
+	for name, data := range files {
+		path := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return "", err
+		}
+	}
+	bin := filepath.Join(dir, "terraform-provider-noop")
+	args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./noopprovider"}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = src
+	// The temporary module is not in a workspace, and its requirements are
+	// a superset of what it imports, which a read-only build accepts.
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the no-op provider: go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return bin, nil
+}
+
+// renameModule replaces the module line of a go.mod.
+func renameModule(gomod, name string) (string, error) {
+	lines := strings.Split(gomod, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "module ") {
+			lines[i] = "module " + name
+			return strings.Join(lines, "\n"), nil
+		}
+	}
+	return "", fmt.Errorf("the provider's go.mod has no module line")
+}
+
+// noopConfig is the same shape as tokensConfig on the no-op provider:
+// instances counted resources of perInstance things each.
+func noopConfig(instances, perInstance int) string {
+	var b strings.Builder
+	b.WriteString(`terraform {
+  required_providers {
+    noop = {
+      source = "` + noopProviderSource + `"
+    }
+  }
+}
+
+provider "noop" {}
+`)
+	for i := 1; i <= instances; i++ {
+		fmt.Fprintf(&b, `
+resource "noop_thing" "bench_%d" {
+  count = %d
+  name  = "bench-${count.index}"
+}
+`, i, perInstance)
+	}
+	return b.String()
+}
+
+// tokenShape is xano_metadata_token's schema shape as JSON, for the no-op
+// provider's noop_shaped (through shape.Env).
+func tokenShape(ctx context.Context) (string, error) {
+	var sr resource.SchemaResponse
+	xprovider.NewMetadataTokenResource().Schema(ctx, resource.SchemaRequest{}, &sr)
+	sh, err := shape.Describe(sr.Schema)
+	if err != nil {
+		return "", fmt.Errorf("describing xano_metadata_token's schema: %w", err)
+	}
+	data, err := json.Marshal(sh)
+	return string(data), err
+}
+
+// shapedConfig is tokensConfig on noop_shaped: the same counted resources
+// with the same configured attributes and scope block.
+func shapedConfig(instances, perInstance int) string {
+	var b strings.Builder
+	b.WriteString(`terraform {
+  required_providers {
+    noop = {
+      source = "` + noopProviderSource + `"
+    }
+  }
+}
+
+provider "noop" {}
+`)
+	for i := 1; i <= instances; i++ {
+		fmt.Fprintf(&b, `
+resource "noop_shaped" "bench_%d" {
+  count      = %d
+  instance   = %q
+  name       = "bench-${count.index}"
+  expires_in = "7d"
+
+  scope {
+    name = "workspace_content"
+    read = true
+  }
+}
+`, i, perInstance, benchInstance(i))
+	}
+	return b.String()
+}
