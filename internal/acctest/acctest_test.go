@@ -37,6 +37,22 @@ func TestClock(t *testing.T) {
 	}
 }
 
+func TestRunningClock(t *testing.T) {
+	t.Parallel()
+	start := time.Now().Add(-24 * time.Hour)
+	c := NewRunningClock(start)
+	first := c.Now()
+	time.Sleep(2 * time.Millisecond)
+	if second := c.Now(); !second.After(first) || first.Before(start) {
+		t.Errorf("a running clock read %s then %s from %s: it does not move on", first, second, start)
+	}
+	c.Set(start)
+	c.Advance(time.Hour)
+	if got := c.Now(); got.Before(start.Add(time.Hour)) || got.After(start.Add(time.Hour+time.Minute)) {
+		t.Errorf("after Set and Advance: %s, want just after %s", got, start.Add(time.Hour))
+	}
+}
+
 func TestBuilders(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -18,16 +18,34 @@ var Epoch = time.Date(2026, 11, 22, 11, 31, 20, 0, time.UTC)
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
+	// running is set for a clock that moves with real time; setAt is the
+	// real time at which now was last set.
+	running bool
+	setAt   time.Time
 }
 
-// NewClock returns a clock standing at start.
+// NewClock returns a clock standing still at start.
 func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+
+// NewRunningClock returns a clock at start that moves on with real time,
+// for an emulator serving the real CLI: it mints tokens at distinct
+// instants, as Xano does, while they look as old as start makes them.
+func NewRunningClock(start time.Time) *Clock {
+	return &Clock{now: start, running: true, setAt: time.Now()}
+}
 
 // Now returns the clock's time; pass the method value where a func() time.Time
 // is expected.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.read()
+}
+
+func (c *Clock) read() time.Time {
+	if c.running {
+		return c.now.Add(time.Since(c.setAt))
+	}
 	return c.now
 }
 
@@ -35,14 +53,18 @@ func (c *Clock) Now() time.Time {
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	c.set(c.read().Add(d))
 }
 
 // Set moves the clock to t.
 func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = t
+	c.set(t)
+}
+
+func (c *Clock) set(t time.Time) {
+	c.now, c.setAt = t, time.Now()
 }
 
 // AdvanceAfterPlan is a plan check that moves the clock by d. Used as the

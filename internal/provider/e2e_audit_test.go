@@ -124,9 +124,9 @@ func TestE2EAuditCheckNamesUnmanagedTokens(t *testing.T) {
 // later, a steady plan names the token its refresh found idle, and only it.
 func TestE2EAuditWarnings(t *testing.T) {
 	t.Parallel()
-	// The emulator's clock stands two hours back, so the tokens are minted
+	// The emulator's clock runs two hours behind, so the tokens are minted
 	// then; the provider judges idleness by the real clock.
-	clock := acctest.NewClock(time.Now().Add(-2 * time.Hour))
+	clock := acctest.NewRunningClock(time.Now().Add(-2 * time.Hour))
 	e := newE2E(t, emulator.Options{Clock: clock.Now})
 	e.Write(acctest.E2EConfig(acctest.Provider{Instance: "main", Policy: []string{`max_idle = "1h"`}},
 		acctest.Token("grafana",

@@ -308,7 +308,7 @@ func TestE2ERiskReviewKeptToken(t *testing.T) {
 // replacement again.
 func TestE2ERiskReviewExpiredTokenReplaced(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, emulator.Options{Clock: acctest.NewClock(time.Now().Add(-8 * 24 * time.Hour)).Now})
+	e := newE2E(t, emulator.Options{Clock: acctest.NewRunningClock(time.Now().Add(-8 * 24 * time.Hour)).Now})
 	e.Write(acctest.E2EConfig(acctest.Provider{}, automationToken()))
 	e.MustApply()
 	p := planTwice(t, e)

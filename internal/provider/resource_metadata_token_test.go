@@ -729,7 +729,7 @@ func TestE2EMetadataTokenWarnings(t *testing.T) {
 	t.Parallel()
 	// The emulator's clock runs 25 days behind, so tokens it mints now are
 	// already old for the provider, which uses the real clock.
-	e := newE2E(t, emulator.Options{Clock: acctest.NewClock(time.Now().Add(-25 * 24 * time.Hour)).Now})
+	e := newE2E(t, emulator.Options{Clock: acctest.NewRunningClock(time.Now().Add(-25 * 24 * time.Hour)).Now})
 	logPath := filepath.Join(t.TempDir(), "provider.log")
 	if err := e.TF.SetLogProvider("TRACE"); err != nil {
 		t.Fatal(err)
