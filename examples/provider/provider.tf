@@ -13,8 +13,9 @@ provider "xano" {
   base_url = "https://x1234-abcd-5678.n7.xano.io/api:meta"
   instance = "x1234-abcd-5678"
 
-  # The access token is checked once when the provider is configured, and the
-  # instance at plan time. Set this to plan offline, without either check.
+  # The access token is checked once when the provider is configured, and at
+  # plan time the instance and, where the plan creates tokens, Xano's limit of
+  # 10 tokens per instance. Set this to plan offline, without these checks.
   # skip_credentials_validation = true
 
   # Guardrails for every token this configuration declares.
@@ -24,5 +25,6 @@ provider "xano" {
     max_lifetime        = "90d"
     require_description = true
     max_idle            = "30d" # warn about a token unused for a month
+    expiry_warning      = "3d"  # warn when a token without rotate_before expires within 3 days
   }
 }

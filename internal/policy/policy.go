@@ -34,11 +34,16 @@ type Policy struct {
 	// MaxIdle is the longest a valid token may go unused before an idle
 	// finding; 0 means no such finding.
 	MaxIdle time.Duration
+	// ExpiryWarning is the horizon of ExpiryNotice; 0 turns it off.
+	ExpiryWarning time.Duration
 }
 
 // Default returns the policy used when the provider has no policy block:
-// report high and critical findings as warnings, deny nothing.
-func Default() Policy { return Policy{WarnAt: scopes.SeverityHigh} }
+// report high and critical findings as warnings, deny nothing, and warn two
+// days before a token without rotation expires.
+func Default() Policy {
+	return Policy{WarnAt: scopes.SeverityHigh, ExpiryWarning: DefaultExpiryWarning}
+}
 
 // warnAt resolves the zero value to the documented default.
 func (p Policy) warnAt() scopes.Severity {

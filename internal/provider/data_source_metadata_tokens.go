@@ -39,6 +39,7 @@ type metadataTokensModel struct {
 	Instance        types.String      `tfsdk:"instance"`
 	ManagedTokenIDs types.Set         `tfsdk:"managed_token_ids"`
 	Tokens          []tokenAuditModel `tfsdk:"tokens"`
+	ExpiresWithin   DurationValue     `tfsdk:"expires_within"`
 }
 
 // tokenAuditModel is one token of the listing.
@@ -91,8 +92,9 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 				ElementType: types.Int64Type,
 				Optional:    true,
 			},
+			"expires_within": expiresWithinAttribute(),
 			"tokens": schema.ListNestedAttribute{
-				MarkdownDescription: "The instance's tokens, expired ones included, ordered by token id.",
+				MarkdownDescription: "The instance's tokens, expired ones included (unless `expires_within` is set), ordered by token id.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -199,6 +201,9 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 		}
 		audit.markManaged(managed, &tokens[i])
 		model.Tokens = append(model.Tokens, audit)
+	}
+	if d, err := model.ExpiresWithin.Duration(); err == nil {
+		model.Tokens = expiringWithin(model.Tokens, d, now)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

@@ -184,9 +184,11 @@ resource "xano_metadata_token" "staging" {
 		if run.ExitCode != 0 {
 			t.Fatalf("plan: exit %d\n%s", run.ExitCode, run.Stderr)
 		}
-		// A plan of creates: the check, one list, nothing else.
-		if got := e.Emu.Stats(); total(got) != 2 || got["GET /auth/me 200"] != 1 || got["GET /instance 200"] != 1 {
-			t.Errorf("a plan of %d creates made %v, want GET /auth/me and GET /instance once each", n, got)
+		// A plan of creates: the check, one list of instances, one list of
+		// the instance's tokens for the token limit, nothing else.
+		if got := e.Emu.Stats(); total(got) != 3 || got["GET /auth/me 200"] != 1 || got["GET /instance 200"] != 1 ||
+			got["GET /instance/{instance}/token 200"] != 1 {
+			t.Errorf("a plan of %d creates made %v, want GET /auth/me, GET /instance and the token list once each", n, got)
 		}
 		e.RunEnv(env, "apply", "-auto-approve")
 		e.Emu.ResetStats()

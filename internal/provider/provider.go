@@ -100,6 +100,7 @@ type providerPolicyModel struct {
 	RequireDescription types.Bool   `tfsdk:"require_description"`
 	Enforce            types.Bool   `tfsdk:"enforce"`
 	MaxIdle            types.String `tfsdk:"max_idle"`
+	ExpiryWarning      types.String `tfsdk:"expiry_warning"`
 }
 
 // Metadata returns the provider type name.
@@ -170,7 +171,9 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Skip the checks the provider makes when it is configured and at plan time: " +
 					"`GET /auth/me` with the access token, so a wrong token or an unreachable `base_url` fails " +
 					"`terraform plan` once, on this block; and the instance check (`GET /instance`), which fails a " +
-					"plan whose `instance` is not one of the account's. Set it to `true` to plan offline. " +
+					"plan whose `instance` is not one of the account's; and the token-limit check, which lists the tokens of " +
+					"an instance where a plan creates tokens and fails a plan that would pass Xano's limit of 10. Set it to " +
+					"`true` to plan offline. " +
 					"Defaults to `false`. Without an access token no check is made, so a configuration that uses only " +
 					"the offline data sources (`xano_scope_catalog`, `xano_scope_preset`) needs no token at all.",
 				Optional: true,
@@ -218,6 +221,7 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 							"An idle token warns but never fails a plan, even under `enforce`. No idle finding when unset.",
 						Optional: true,
 					},
+					"expiry_warning": expiryWarningAttribute(),
 				},
 			},
 		},
@@ -334,6 +338,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 		data.client = client
 		data.instances = newInstanceDirectory(client)
+		data.limits = newTokenLedger(client.ListTokens, now)
 		if !skipChecks {
 			checkCredentials(ctx, client, conn, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {
@@ -446,6 +451,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 	}{
 		{m.WarnAt, "warn_at"}, {m.Deny, "deny"}, {m.MaxLifetime, "max_lifetime"},
 		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"}, {m.MaxIdle, "max_idle"},
+		{m.ExpiryWarning, "expiry_warning"},
 	} {
 		if v.value.IsUnknown() {
 			unknown(root.AtName(v.attr))
@@ -490,6 +496,8 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 	}
 	maxIdle, ok := maxIdleFromConfig(m.MaxIdle, root.AtName("max_idle"), diags)
 	valid = valid && ok
+	expiryWarning, ok := parseExpiryWarning(m.ExpiryWarning, root.AtName("expiry_warning"), diags)
+	valid = valid && ok
 	// ValidateConfig stops here: all ParsePolicy could add is a second error
 	// about warn_at, whose OneOf validator already reports it.
 	if !complete || !valid || !requireKnown {
@@ -503,6 +511,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, requireKnown bool, 
 		diags.AddAttributeError(root, "Invalid provider policy", capitalize(err.Error())+".")
 	}
 	pol.MaxIdle = maxIdle
+	pol.ExpiryWarning = expiryWarning
 	return pol
 }
 

@@ -32,6 +32,9 @@ type providerData struct {
 	// instances is the account's instance list, read at most once per
 	// provider process; nil without a client.
 	instances *instanceDirectory
+	// limits is the plan-time ledger of the token limit; nil without a
+	// client.
+	limits *tokenLedger
 	// skipChecks is skip_credentials_validation: no request is made only to
 	// check the configuration.
 	skipChecks bool
@@ -125,6 +128,9 @@ func (d *providerData) revokeToken(ctx context.Context, instance string, id int6
 	err := d.client.DeleteToken(ctx, instance, id)
 	if err != nil {
 		_, err = d.client.ConfirmTokenGone(ctx, instance, id, err)
+	}
+	if err == nil {
+		d.limits.noteRevoked(instance, id)
 	}
 	return err
 }

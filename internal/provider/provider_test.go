@@ -543,6 +543,7 @@ func TestProviderConfigurePolicy(t *testing.T) {
 				"require_description": tftypes.NewValue(tftypes.Bool, true),
 				"enforce":             tftypes.NewValue(tftypes.Bool, true),
 				"max_idle":            str("30d"),
+				"expiry_warning":      str("36h"),
 			}),
 			want: policy.Policy{
 				WarnAt:             scopes.SeverityMedium,
@@ -551,12 +552,18 @@ func TestProviderConfigurePolicy(t *testing.T) {
 				RequireDescription: true,
 				Enforce:            true,
 				MaxIdle:            30 * 24 * time.Hour,
+				ExpiryWarning:      36 * time.Hour,
 			},
 		},
 		{
 			name:   "max_idle alone",
 			policy: testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("1s")}),
-			want:   policy.Policy{WarnAt: scopes.SeverityHigh, MaxIdle: time.Second},
+			want:   policy.Policy{WarnAt: scopes.SeverityHigh, MaxIdle: time.Second, ExpiryWarning: policy.DefaultExpiryWarning},
+		},
+		{
+			name:   "expiry warning off",
+			policy: testPolicyBlock(t, map[string]tftypes.Value{"expiry_warning": str("0s")}),
+			want:   policy.Policy{WarnAt: scopes.SeverityHigh},
 		},
 	}
 	for _, tt := range tests {
@@ -656,8 +663,9 @@ func TestProviderValidateConfig(t *testing.T) {
 			"base_url":        unknownString,
 			"request_timeout": unknownString,
 			"policy": testPolicyBlock(t, map[string]tftypes.Value{
-				"deny":         strList(unknownString, str("*.delete")),
-				"max_lifetime": unknownString,
+				"deny":           strList(unknownString, str("*.delete")),
+				"max_lifetime":   unknownString,
+				"expiry_warning": unknownString,
 			}),
 		})
 		if len(diags) != 0 {
@@ -679,6 +687,11 @@ func TestProviderValidateConfig(t *testing.T) {
 		t.Parallel()
 		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_lifetime": str("0d")})})
 		wantDiag(t, diags, "Invalid policy max_lifetime", pathOf(path.Root("policy").AtName("max_lifetime")), "zero")
+	})
+	t.Run("malformed expiry_warning", func(t *testing.T) {
+		t.Parallel()
+		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"expiry_warning": str("two days")})})
+		wantDiag(t, diags, "Invalid policy expiry_warning", pathOf(path.Root("policy").AtName("expiry_warning")), "is not valid", `"0s" to turn`)
 	})
 	t.Run("zero max_idle", func(t *testing.T) {
 		t.Parallel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -67,7 +68,8 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 		MarkdownDescription: "A Xano Metadata API access token: its name, purpose, lifetime and scopes. " +
 			"Scopes, lifetime and instance are fixed when a token is minted, so changing them plans a replacement " +
 			"(a new token with a new secret); `name` and `description` change in place. " +
-			"An expired token, or one inside its `rotate_before` window, plans a replacement.",
+			"An expired token, or one inside its `rotate_before` window, plans a replacement; with `rotation_overlap`, " +
+			"a rotation is an in-place update that keeps the old token valid for a while.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<instance>/<token id>`, the import id.",
@@ -133,9 +135,11 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
 			"rotate_before": schema.StringAttribute{
-				MarkdownDescription: "Plan a replacement this long before the token expires, e.g. `\"7d\"`, so the new secret can be " +
-					"rolled out before the old one stops working. Must be shorter than the lifetime. Without it, a replacement is " +
-					"planned once the token has expired.",
+				MarkdownDescription: "Plan the rotation this long before the token expires, e.g. `\"7d\"`, so the new secret can be " +
+					"rolled out before the old one stops working: a replacement, or with `rotation_overlap` an in-place update " +
+					"that keeps the old token valid for a while. Must be shorter than the lifetime. Without it, a replacement is " +
+					"planned once the token has expired, and the plan warns as the expiry nears (the provider policy's " +
+					"`expiry_warning`).",
 				CustomType:    DurationType{},
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{keepEquivalentDuration{}},
@@ -215,6 +219,7 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, rotationAttributes())
 }
 
 func (r *metadataTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -227,16 +232,18 @@ func (r *metadataTokenResource) Configure(_ context.Context, req resource.Config
 // never_expires = false beside expires_in is fine, so a module can pass both
 // from variables; only true conflicts.
 func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	// Only the three lifetime attributes are read: decoding the whole model
-	// through the framework's reflection cost more than the rest of the
-	// validation, and Terraform validates every token of every plan.
+	// Only the lifetime and rotation attributes are read: decoding the whole
+	// model through the framework's reflection cost more than the rest of
+	// the validation, and Terraform validates every token of every plan.
 	var cfg metadataTokenModel
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("never_expires"), &cfg.NeverExpires)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &cfg.ExpiresIn)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &cfg.RotateBefore)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation_overlap"), &cfg.RotationOverlap)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	validateRotationOverlap(&cfg, &resp.Diagnostics)
 	never := !cfg.NeverExpires.IsUnknown() && cfg.NeverExpires.ValueBool()
 	if never && !cfg.ExpiresIn.IsNull() && !cfg.ExpiresIn.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("expires_in"), "Conflicting lifetime",
@@ -314,8 +321,10 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if !plan.NeverExpires.IsUnknown() && plan.NeverExpires.ValueBool() {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
 		}
-	} else {
-		r.planRotation(ctx, req.Private, prior, &plan, resp)
+	}
+	rotated := false
+	if prior != nil {
+		rotated = r.planRotation(ctx, req.Private, prior, &plan, resp)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -323,9 +332,17 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	// The framework starts this method with RequiresReplace empty, so it
 	// holds only what planInstance and planRotation added.
 	replaced := prior != nil && (len(resp.RequiresReplace) > 0 || tokenReplaced(prior, &plan))
-	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced)
+	if prior != nil && !replaced && !rotated {
+		r.planPrevious(ctx, req.Private, prior, &plan, resp)
+	}
+	// A rotation in place mints a new secret: the review treats it as the
+	// replacement it stands for.
+	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced || rotated)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), findings)...)
+	if !resp.Diagnostics.HasError() {
+		r.planLifecycle(ctx, req, resp, prior, &plan, replaced, rotated)
+	}
 }
 
 // findingResourceAttributes is the schema of one finding.
@@ -398,35 +415,51 @@ func missingInstance(diags *diag.Diagnostics) {
 }
 
 // planRotation plans a replacement when the token has expired or is inside
-// its rotate_before window. It leaves the plan untouched otherwise, so a
-// steady configuration plans nothing.
-func (r *metadataTokenResource) planRotation(ctx context.Context, private privateGetter, state, plan *metadataTokenModel, resp *resource.ModifyPlanResponse) {
+// its rotate_before window, or, inside the window with a rotation_overlap, an
+// in-place rotation, which it reports. It leaves the plan untouched
+// otherwise, so a steady configuration plans nothing.
+func (r *metadataTokenResource) planRotation(ctx context.Context, private privateGetter, state, plan *metadataTokenModel, resp *resource.ModifyPlanResponse) (inPlace bool) {
 	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
-		return
+		return false
 	}
 	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
 	if err != nil {
-		return
+		return false
 	}
 	var rotateBefore time.Duration
 	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
 		if rotateBefore, err = plan.RotateBefore.Duration(); err != nil {
-			return
+			return false
 		}
 	}
 	due := rotationDue(r.checkedAt(ctx, private), expiresAt, rotateBefore)
 	if due == rotationNotDue {
-		return
+		return false
+	}
+	sub := reviewSubject(state.Name, state.Instance, r.data.instance, false)
+	// An expired token has nothing left to keep, and a change of what the
+	// token is minted with replaces it anyway.
+	if due == rotationWindow && !tokenReplaced(state, plan) {
+		overlap, known := rotationOverlapOf(plan.RotationOverlap)
+		if !known {
+			unknownOverlap(&resp.Diagnostics, "the rotation this plan makes")
+			return false
+		}
+		if overlap > 0 {
+			r.planOverlapRotation(ctx, sub, state, plan, resp)
+			return true
+		}
 	}
 	who := fmt.Sprintf("Token %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
 	consequence := " Terraform plans a replacement: a new token with a new secret, after which the old one is revoked " +
 		"(unless revoke_on_destroy = false). Hand the new secret to whatever uses this token after the apply."
 	if due == rotationExpired {
-		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "Token expired: replacement planned",
+		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), fmt.Sprintf("%s: expired, replacement planned", sub),
 			fmt.Sprintf("%s expired at %s.%s", who, state.ExpiresAt.ValueString(), consequence))
 	} else {
-		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "Token due for rotation: replacement planned",
-			fmt.Sprintf("%s expires at %s, within its rotate_before window of %s.%s",
+		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), fmt.Sprintf("%s: due for rotation, replacement planned", sub),
+			fmt.Sprintf("%s expires at %s, within its rotate_before window of %s.%s Set rotation_overlap to keep the old "+
+				"token valid for a while after the rotation.",
 				who, state.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(), consequence))
 	}
 	resp.RequiresReplace.Append(path.Root("expires_at"))
@@ -434,6 +467,7 @@ func (r *metadataTokenResource) planRotation(ctx context.Context, private privat
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("token_id"), types.Int64Unknown())...)
+	return false
 }
 
 // privateGetter is the read side of a request's private state.
@@ -541,7 +575,8 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.AddWarning("Token revoked outside Terraform",
 			fmt.Sprintf("Token %q (id %d) no longer exists on instance %q. Possible causes: someone deleted it in the Xano dashboard, "+
 				"another tool or configuration revoked it, or the server lost its data (an emulator that was restarted, for example). "+
-				"Terraform removed it from state; it will be created again, with a new secret.", state.Name.ValueString(), id, instance))
+				"Terraform removed it from state; it will be created again, with a new secret.%s", state.Name.ValueString(), id, instance,
+				previousNote(&state)))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -607,9 +642,28 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The replacement marker is for the plan of a create half only.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyReplacing, nil)...)
+	// From here on, a failure saves state as what exists in Xano: the
+	// response starts as the plan, whose unknown values would be lost.
+	rotate := plan.TokenID.IsUnknown()
+	if !state.PreviousTokenID.IsNull() && (rotate || plan.PreviousTokenID.IsNull()) {
+		prev := state.PreviousTokenID.ValueInt64()
+		if err := r.data.revokePrevious(ctx, instance, prev); err != nil {
+			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke the previous token %d of %q on instance %q", prev, state.Name.ValueString(), instance), err)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			return
+		}
+		state.PreviousTokenID, state.PreviousRevokeAt = types.Int64Null(), types.StringNull()
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyPreviousExpiresAt, nil)...)
+	}
+	if rotate {
+		r.rotateInPlace(ctx, instance, &state, &plan, resp)
+		return
+	}
 	// Only name, description and purpose live in Xano; the other in-place
-	// changes (rotate_before, revoke_on_destroy, risk_acknowledgement,
-	// findings) are Terraform's own and need no call.
+	// changes (rotate_before, rotation_overlap, revoke_on_destroy,
+	// risk_acknowledgement, findings) are Terraform's own and need no call.
 	if !plan.Name.Equal(state.Name) || plan.Description.ValueString() != state.Description.ValueString() ||
 		plan.Purpose.ValueString() != state.Purpose.ValueString() {
 		// The purpose is a marker at the end of the description Xano holds.
@@ -617,6 +671,7 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 		tok, err := r.data.client.UpdateToken(ctx, instance, id, xano.UpdateTokenRequest{Name: &name, Description: &description})
 		if err != nil {
 			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("update token %d on instance %q", id, instance), err)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
 		plan.Name = types.StringValue(tok.Name)
@@ -629,6 +684,9 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 	plan.CreatedAt, plan.ExpiresAt, plan.Token = state.CreatedAt, state.ExpiresAt, state.Token
 	plan.LastUsedAt = state.LastUsedAt
 	plan.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
+	if plan.PreviousTokenID.IsUnknown() || plan.PreviousRevokeAt.IsUnknown() {
+		plan.PreviousTokenID, plan.PreviousRevokeAt = state.PreviousTokenID, state.PreviousRevokeAt
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -644,9 +702,18 @@ func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteR
 			until = "FOREVER: it never expires, so anyone holding its secret keeps access until someone deletes it in the Xano dashboard"
 		}
 		resp.Diagnostics.AddWarning("Token left valid",
-			fmt.Sprintf("revoke_on_destroy = false: token %q (id %d) on instance %q was removed from Terraform's state but not revoked. It stays valid %s.",
-				state.Name.ValueString(), id, instance, until))
+			fmt.Sprintf("revoke_on_destroy = false: token %q (id %d) on instance %q was removed from Terraform's state but not revoked. It stays valid %s.%s",
+				state.Name.ValueString(), id, instance, until, previousNote(&state)))
 		return
+	}
+	// The previous token goes first: if the token itself then fails to go,
+	// the state still names both, and the next destroy finishes the job.
+	if !state.PreviousTokenID.IsNull() && !state.PreviousTokenID.IsUnknown() {
+		prev := state.PreviousTokenID.ValueInt64()
+		if err := r.data.revokePrevious(ctx, instance, prev); err != nil {
+			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke the previous token %d of %q on instance %q", prev, state.Name.ValueString(), instance), err)
+			return
+		}
 	}
 	if err := r.data.revokeToken(ctx, instance, id); err != nil {
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke token %d on instance %q", id, instance), err)

@@ -46,6 +46,9 @@ type metadataTokenModel struct {
 	Findings            types.List    `tfsdk:"findings"`
 	Purpose             types.String  `tfsdk:"purpose"`
 	LastUsedAt          types.String  `tfsdk:"last_used_at"`
+	RotationOverlap     DurationValue `tfsdk:"rotation_overlap"`
+	PreviousTokenID     types.Int64   `tfsdk:"previous_token_id"`
+	PreviousRevokeAt    types.String  `tfsdk:"previous_revoke_at"`
 }
 
 // tokenResourceID is the resource id, "<instance>/<token id>".

@@ -497,7 +497,7 @@ func (l *mtRequestLog) lastIndex(want string) int {
 
 // TestAccMetadataToken_applyFaults covers a create whose response is lost
 // after commit, create_before_destroy ordering, an API error on refresh that
-// keeps the state, and the 10-token limit.
+// keeps the state, and the 10-token limit, which the plan catches.
 func TestAccMetadataToken_applyFaults(t *testing.T) {
 	t.Parallel()
 	emu := emulator.New(emulator.Options{})
@@ -603,7 +603,9 @@ resource "xano_metadata_token" "eleventh" {
   }
 }
 `),
-				ExpectError: regexp.MustCompile(`Xano\s+token\s+limit\s+reached[\s\S]*Free\s+one\s+before\s+applying\s+again[\s\S]*at\s+most\s+10\s+active\s+tokens\s+per\s+instance`),
+				// The plan catches it before anything is created; the
+				// apply-time error is unit-tested with the API's answer.
+				ExpectError: regexp.MustCompile(`Token\s+"one-too-many"\s+on\s+instance\s+"full":\s+over\s+Xano's\s+token\s+limit[\s\S]*would\s+hold\s+11\s+active\s+tokens`),
 			},
 			{
 				// The state survived the failed refresh: same token, no
@@ -767,11 +769,11 @@ func TestE2EMetadataTokenWarnings(t *testing.T) {
 	if plan.Err != nil {
 		t.Fatalf("plan: %v\n%s", plan.Err, acctest.DiagText(plan.Diags))
 	}
-	w := mtWarning(t, plan, "xano_metadata_token.rotating", "Token due for rotation: replacement planned")
+	w := mtWarning(t, plan, "xano_metadata_token.rotating", `Token "rotating": due for rotation, replacement planned`)
 	if !strings.Contains(w.Detail, "expires at 20") || !strings.Contains(w.Detail, "rotate_before window of 7d") {
 		t.Errorf("the rotation warning should name the expiry and the window:\n%s", w.Detail)
 	}
-	w = mtWarning(t, plan, "xano_metadata_token.expired", "Token expired: replacement planned")
+	w = mtWarning(t, plan, "xano_metadata_token.expired", `Token "expired": expired, replacement planned`)
 	if !strings.Contains(w.Detail, "expired at 20") {
 		t.Errorf("the expiry warning should name the expiry time:\n%s", w.Detail)
 	}

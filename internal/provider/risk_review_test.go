@@ -259,11 +259,11 @@ func views(ds []*tfprotov6.Diagnostic) []diagView {
 }
 
 // reviewViews drops the diagnostics that are not the risk review's: the
-// rotation warning of an expired token, on expires_at.
+// rotation and expiry warnings, on expires_at, which the review never uses.
 func reviewViews(ds []*tfprotov6.Diagnostic) []diagView {
 	var out []diagView
 	for _, v := range views(ds) {
-		if strings.HasPrefix(v.summary, "Token expired") || strings.HasPrefix(v.summary, "Token due for rotation") {
+		if v.path == attrPath("expires_at") {
 			continue
 		}
 		out = append(out, v)

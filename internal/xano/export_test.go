@@ -1,7 +1,6 @@
 package xano
 
 import (
-	"context"
 	"net/http"
 	"time"
 )
@@ -27,12 +26,6 @@ func NewForTest(tc TestConfig) (*Client, error) {
 		retryWaitMin: tc.RetryWaitMin, retryWaitMax: tc.RetryWaitMax, maxRetryWait: tc.MaxRetryWait,
 		pageSize: tc.PageSize, onRetry: tc.OnRetry, rand: tc.Rand, now: tc.Now, httpClient: tc.HTTPClient,
 	})
-}
-
-// CreateTokenWithKey mints a token with the caller's Idempotency-Key, so a
-// test can replay a create.
-func (c *Client) CreateTokenWithKey(ctx context.Context, instance string, req CreateTokenRequest, idempotencyKey string) (*Token, error) {
-	return c.createToken(ctx, instance, req, idempotencyKey)
 }
 
 // Redact masks the access token and the secrets the client has minted.

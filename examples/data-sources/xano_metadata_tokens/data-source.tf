@@ -52,3 +52,24 @@ output "unmanaged_tokens" {
     "${t.name} (${t.id}), last used ${coalesce(t.last_used_at, "never")}" if t.managed == false && !t.expired
   ]
 }
+
+# Tokens about to expire with nothing to rotate them. A token managed with a
+# rotate_before longer than two days (say "7d") is replaced before it gets
+# that close to its expiry, so any token listed here is one nobody rotates:
+# an unmanaged token, a managed one without rotate_before, or a rotation
+# that was planned but never applied.
+data "xano_metadata_tokens" "expiring" {
+  expires_within = "2d"
+}
+
+# Run `terraform plan -out=tfplan` on a schedule: the check fails (a warning
+# in the plan) while such a token exists, and the job fails on it with
+# `terraform show -json tfplan | jq -e '[.checks[]? | select(.status == "fail")] | length == 0'`.
+check "no_token_expires_unrotated" {
+  assert {
+    condition = length(data.xano_metadata_tokens.expiring.tokens) == 0
+    error_message = "Tokens expiring within 2 days with nothing to rotate them: ${join(", ", [
+      for t in data.xano_metadata_tokens.expiring.tokens : "${t.name} (${t.id}) at ${t.expires_at}"
+    ])}. Add rotate_before to the resource that manages each, or replace it."
+  }
+}
