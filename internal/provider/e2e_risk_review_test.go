@@ -313,7 +313,7 @@ func TestE2ERiskReviewExpiredTokenReplaced(t *testing.T) {
 	e.MustApply()
 	p := planTwice(t, e)
 	p.expect(t, map[string]string{"xano_metadata_token.automation": "replace"},
-		[]string{"Token expired: replacement planned", `Token "n8n-staging": critical risk`}, nil)
+		[]string{`Token "n8n-staging": expired, replacement planned`, `Token "n8n-staging": critical risk`}, nil)
 	plan, _ := e.SavedPlan()
 	for _, rc := range plan.ResourceChanges {
 		if got := fmt.Sprint(rc.Change.ReplacePaths); got != "[[expires_at]]" {
