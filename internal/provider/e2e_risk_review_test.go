@@ -215,12 +215,8 @@ func TestE2ERiskReviewReplacements(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{})
 		weweb := func(extra ...string) string {
-			return acctest.E2EConfig(acctest.Provider{}, acctest.Token("weweb", append([]string{
-				acctest.Attr("name", "weweb-production"),
-				acctest.Attr("description", "WeWeb Xano plugin"),
-				acctest.Scope("workspace_api_groups", "read"),
-				acctest.Scope("workspace_content", "read"),
-			}, extra...)...))
+			body := []string{acctest.Attr("name", "weweb-production"), acctest.Attr("description", "WeWeb Xano plugin"), wewebScopes}
+			return acctest.E2EConfig(acctest.Provider{}, acctest.Token("weweb", append(body, extra...)...))
 		}
 		e.Write(weweb())
 		e.MustApply()
