@@ -104,25 +104,44 @@ func permissionNames() []string {
 	return out
 }
 
-// ParsePolicy builds a Policy from the provider's policy block. Empty warnAt
-// means high and empty maxLifetime means no cap. Every invalid value yields
-// its own error naming the attribute and the value; the returned policy
-// keeps the valid parts.
-func ParsePolicy(warnAt string, deny []string, maxLifetime string, requireDescription, enforce bool) (Policy, []error) {
+// Config is the provider's policy block as written: the text of each
+// setting, "" where it is unset. ParsePolicy turns it into a Policy.
+type Config struct {
+	// WarnAt is a severity name; "" means high.
+	WarnAt string
+	// Deny lists patterns written scope.permission.
+	Deny []string
+	// MaxLifetime is a duration; "" means no cap.
+	MaxLifetime string
+	// RequireDescription makes an empty description a high finding.
+	RequireDescription bool
+	// Enforce turns findings into errors, as Policy.Enforce does.
+	Enforce bool
+	// MaxIdle is a duration; "" means no idle finding.
+	MaxIdle string
+	// ExpiryWarning is a duration; "" means DefaultExpiryWarning and "0s"
+	// no expiry warning.
+	ExpiryWarning string
+}
+
+// ParsePolicy builds a Policy from the provider's policy block. Every
+// invalid value yields its own error naming the attribute and the value; the
+// returned policy keeps the valid parts.
+func ParsePolicy(c Config) (Policy, []error) {
 	pol := Default()
-	pol.RequireDescription = requireDescription
-	pol.Enforce = enforce
+	pol.RequireDescription = c.RequireDescription
+	pol.Enforce = c.Enforce
 	var errs []error
-	if strings.TrimSpace(warnAt) != "" {
-		sev, err := scopes.ParseSeverity(warnAt)
+	if strings.TrimSpace(c.WarnAt) != "" {
+		sev, err := scopes.ParseSeverity(c.WarnAt)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("policy warn_at %q is not a severity: use low, medium, high or critical", warnAt))
+			errs = append(errs, fmt.Errorf("policy warn_at %q is not a severity: use low, medium, high or critical", c.WarnAt))
 		} else {
 			pol.WarnAt = sev
 		}
 	}
 	seen := map[Pattern]bool{}
-	for _, d := range deny {
+	for _, d := range c.Deny {
 		p, err := ParsePattern(d)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("policy deny: %w", err))
@@ -133,16 +152,42 @@ func ParsePolicy(warnAt string, deny []string, maxLifetime string, requireDescri
 			pol.Deny = append(pol.Deny, p)
 		}
 	}
-	if strings.TrimSpace(maxLifetime) != "" {
-		d, err := duration.Parse(maxLifetime)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("policy max_lifetime: %w", err))
-		case d == 0:
-			errs = append(errs, fmt.Errorf("policy max_lifetime %q is zero: set a lifetime such as \"90d\", or leave max_lifetime out for no cap", maxLifetime))
-		default:
+	if strings.TrimSpace(c.MaxLifetime) != "" {
+		d, err := ParseMaxLifetime(c.MaxLifetime)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
 			pol.MaxLifetime = d
 		}
 	}
+	if strings.TrimSpace(c.MaxIdle) != "" {
+		d, err := ParseMaxIdle(c.MaxIdle)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			pol.MaxIdle = d
+		}
+	}
+	if strings.TrimSpace(c.ExpiryWarning) != "" {
+		d, err := ParseExpiryWarning(c.ExpiryWarning)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			pol.ExpiryWarning = d
+		}
+	}
 	return pol, errs
+}
+
+// ParseMaxLifetime parses the policy's max_lifetime: a positive duration
+// such as "90d".
+func ParseMaxLifetime(s string) (time.Duration, error) {
+	d, err := duration.Parse(s)
+	if err != nil {
+		return 0, fmt.Errorf("policy max_lifetime: %w", err)
+	}
+	if d == 0 {
+		return 0, fmt.Errorf("policy max_lifetime %q is zero: set a lifetime such as \"90d\", or leave max_lifetime out for no cap", s)
+	}
+	return d, nil
 }

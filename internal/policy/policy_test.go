@@ -113,13 +113,7 @@ func TestPatternMatches(t *testing.T) {
 
 func TestParsePolicy(t *testing.T) {
 	t.Parallel()
-	type args struct {
-		warnAt      string
-		deny        []string
-		maxLifetime string
-		reqDesc     bool
-		enforce     bool
-	}
+	type args = Config
 	tests := []struct {
 		name    string
 		args    args
@@ -132,39 +126,41 @@ func TestParsePolicy(t *testing.T) {
 		},
 		{
 			name: "everything set",
-			args: args{"medium", []string{"workspace_database.delete", "workspace_live_data_source.*"}, "90d", true, true},
+			args: args{WarnAt: "medium", Deny: []string{"workspace_database.delete", "workspace_live_data_source.*"}, MaxLifetime: "90d", RequireDescription: true, Enforce: true, MaxIdle: "30d"},
 			want: Policy{
 				WarnAt:             scopes.SeverityMedium,
 				Deny:               []Pattern{{"workspace_database", "delete"}, {"workspace_live_data_source", "*"}},
 				MaxLifetime:        90 * duration.Day,
 				RequireDescription: true,
 				Enforce:            true,
+				MaxIdle:            30 * duration.Day,
 			},
 		},
 		{
 			name: "severity case and duration units",
-			args: args{warnAt: "Critical", maxLifetime: "2w"},
+			args: args{WarnAt: "Critical", MaxLifetime: "2w"},
 			want: Policy{WarnAt: scopes.SeverityCritical, MaxLifetime: 2 * duration.Week},
 		},
 		{
 			name: "duplicate deny patterns collapse",
-			args: args{deny: []string{"*.delete", " *.delete "}},
+			args: args{Deny: []string{"*.delete", " *.delete "}},
 			want: Policy{WarnAt: scopes.SeverityHigh, Deny: []Pattern{{"*", "delete"}}},
 		},
 		{
 			name: "every bad value is reported and valid parts kept",
-			args: args{"severe", []string{"workspace_databse.delete", "*.delete", "workspace_files.remove"}, "3 months", false, true},
+			args: args{WarnAt: "severe", Deny: []string{"workspace_databse.delete", "*.delete", "workspace_files.remove"}, MaxLifetime: "3 months", Enforce: true, MaxIdle: "0s"},
 			want: Policy{WarnAt: scopes.SeverityHigh, Deny: []Pattern{{"*", "delete"}}, Enforce: true},
 			wantErr: []string{
 				`warn_at "severe"`,
 				`"workspace_databse.delete"`,
 				`"workspace_files.remove"`,
 				`max_lifetime: duration "3 months"`,
+				`max_idle "0s" is zero`,
 			},
 		},
 		{
 			name:    "zero max_lifetime",
-			args:    args{maxLifetime: "0s"},
+			args:    args{MaxLifetime: "0s"},
 			want:    Default(),
 			wantErr: []string{`max_lifetime "0s" is zero`},
 		},
@@ -172,7 +168,7 @@ func TestParsePolicy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, errs := ParsePolicy(tt.args.warnAt, tt.args.deny, tt.args.maxLifetime, tt.args.reqDesc, tt.args.enforce)
+			got, errs := ParsePolicy(tt.args)
 			if len(errs) != len(tt.wantErr) {
 				t.Fatalf("errors = %v, want %d errors", errs, len(tt.wantErr))
 			}
@@ -182,7 +178,7 @@ func TestParsePolicy(t *testing.T) {
 				}
 			}
 			if got.WarnAt != tt.want.WarnAt || got.MaxLifetime != tt.want.MaxLifetime ||
-				got.RequireDescription != tt.want.RequireDescription || got.Enforce != tt.want.Enforce {
+				got.RequireDescription != tt.want.RequireDescription || got.Enforce != tt.want.Enforce || got.MaxIdle != tt.want.MaxIdle {
 				t.Errorf("policy = %+v, want %+v", got, tt.want)
 			}
 			if strings.Join(patternStrings(got.Deny), " ") != strings.Join(patternStrings(tt.want.Deny), " ") {

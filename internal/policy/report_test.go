@@ -218,7 +218,7 @@ func TestAssess(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			pol, errs := ParsePolicy(tt.warnAt, tt.deny, tt.maxLife, tt.reqDesc, tt.enforce)
+			pol, errs := ParsePolicy(Config{WarnAt: tt.warnAt, Deny: tt.deny, MaxLifetime: tt.maxLife, RequireDescription: tt.reqDesc, Enforce: tt.enforce})
 			if errs != nil {
 				t.Fatal(errs)
 			}
@@ -395,7 +395,7 @@ func TestCanFail(t *testing.T) {
 
 func BenchmarkReview(b *testing.B) {
 	spec := Spec{Grants: preset(b, "automation"), Lifetime: 30 * duration.Day}
-	pol, errs := ParsePolicy("high", []string{"workspace_live_data_source.*"}, "90d", true, true)
+	pol, errs := ParsePolicy(Config{WarnAt: "high", Deny: []string{"workspace_live_data_source.*"}, MaxLifetime: "90d", RequireDescription: true, Enforce: true})
 	if errs != nil {
 		b.Fatal(errs)
 	}

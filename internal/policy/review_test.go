@@ -417,7 +417,7 @@ func TestDenyFindings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			pol, errs := ParsePolicy("", tt.deny, "", false, false)
+			pol, errs := ParsePolicy(Config{Deny: tt.deny})
 			if errs != nil {
 				t.Fatal(errs)
 			}
@@ -530,7 +530,7 @@ func TestDeterministicOrder(t *testing.T) {
 		{Scope: "workspace_files", Update: true, Create: true},
 		{Scope: "workspace_database", Delete: true, Read: true},
 	}
-	pol, errs := ParsePolicy("low", []string{"*.delete"}, "30d", true, false)
+	pol, errs := ParsePolicy(Config{WarnAt: "low", Deny: []string{"*.delete"}, MaxLifetime: "30d", RequireDescription: true})
 	if errs != nil {
 		t.Fatal(errs)
 	}
@@ -568,7 +568,7 @@ func TestDeterministicOrder(t *testing.T) {
 func TestUnknownScopesAreLeftToValidation(t *testing.T) {
 	t.Parallel()
 	spec := Spec{Grants: scopes.Grants{{Scope: "workspace_databse", Read: true}, {Scope: "workspace_files", Read: true}}}
-	pol, _ := ParsePolicy("low", []string{"*.*"}, "", false, false)
+	pol, _ := ParsePolicy(Config{WarnAt: "low", Deny: []string{"*.*"}})
 	if got := paths(Review(spec, pol)); !slices.Equal(got, []string{"grant:workspace_files.read", "deny:workspace_files.read"}) {
 		t.Fatalf("findings = %v", got)
 	}

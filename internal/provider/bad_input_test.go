@@ -502,7 +502,7 @@ func TestBadInputProviderConfig(t *testing.T) {
 		{name: "base_url with a query", hcl: alias("url_query", `  base_url = "https://example.com/api:meta?key=q-SECRET-55"`+"\n"+`  access_token = "`+badAdminToken+`"`),
 			want: `Invalid Xano base URL.*"https://example.com/api:meta" has a query or fragment`, attr: `AttributeName("base_url")`},
 		{name: "request_timeout text", hcl: alias("timeout_text", conn+`  request_timeout = "fast"`),
-			want: `Invalid request_timeout.*"fast".*positive duration`, attr: `AttributeName("request_timeout")`},
+			want: `Invalid duration.*"fast".*write a number and a unit`, attr: `AttributeName("request_timeout")`},
 		{name: "request_timeout zero", hcl: alias("timeout_zero", conn+`  request_timeout = "0s"`),
 			want: `Invalid request_timeout.*"0s".*zero`},
 		{name: "max_retries negative", hcl: alias("retries_neg", conn+`  max_retries = -1`),
@@ -534,10 +534,10 @@ func TestBadInputProviderConfig(t *testing.T) {
   }`), want: `Invalid deny pattern.*null`},
 		{name: "max_lifetime text", hcl: alias("life_text", conn+`  policy {
     max_lifetime = "forever"
-  }`), want: `Invalid policy max_lifetime.*"forever"`},
+  }`), want: `Invalid duration.*"forever"`},
 		{name: "max_lifetime in words", hcl: alias("life_words", conn+`  policy {
     max_lifetime = "30 days"
-  }`), want: `Invalid policy max_lifetime.*"30 days".*did you mean "30d"\?`},
+  }`), want: `Invalid duration.*"30 days".*did you mean "30d"\?`},
 		{name: "max_lifetime zero", hcl: alias("life_zero", conn+`  policy {
     max_lifetime = "0d"
   }`), want: `Invalid policy max_lifetime.*"0d".*zero`},
@@ -549,10 +549,10 @@ func TestBadInputProviderConfig(t *testing.T) {
 			want: `Xano CLI profile not found.*"bad-input-no-such-profile"`, attr: `AttributeName("profile")`},
 		// The credentials check: one error each, on the setting to fix.
 		{name: "wrong access token", hcl: alias("token_wrong", `  base_url = "`+baseURL+`"`+"\n"+`  access_token = "wrong-SECRET-99"`),
-			want: `Xano rejected the access token.*401 ERROR_CODE_UNAUTHORIZED.*access_token argument of the provider block`,
+			want: `Xano rejected the access token.*access_token argument of the provider block.*API answer: .*401 ERROR_CODE_UNAUTHORIZED`,
 			attr: `AttributeName("access_token")`},
 		{name: "unreachable base_url", hcl: alias("url_closed", `  base_url = "`+closedPortURL(t)+`"`+"\n"+`  access_token = "`+badAdminToken+`"`),
-			want: `Cannot reach the Xano API.*connection refused.*base_url argument of the provider block`, attr: `AttributeName("base_url")`},
+			want: `Cannot reach the Xano API.*base_url argument of the provider block.*API answer: .*connection refused`, attr: `AttributeName("base_url")`},
 		{name: "base_url not a Metadata API", hcl: alias("url_nothing", `  base_url = "`+strings.TrimSuffix(baseURL, "/api:meta")+`/nothing"`+"\n"+`  access_token = "`+badAdminToken+`"`),
 			want: `No Xano Metadata API at base_url.*404`, attr: `AttributeName("base_url")`},
 	}

@@ -2,13 +2,9 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -123,23 +119,4 @@ func (d *instancesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		model.Instances = append(model.Instances, newInstanceModel(in))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-}
-
-// instancesAPIError reports a failed read of the master Metadata API's
-// instance endpoints, where a 403 and a 404 mean something of their own.
-func instancesAPIError(diags *diag.Diagnostics, action string, err error) {
-	var apiErr *xano.APIError
-	switch {
-	case errors.As(err, &apiErr) && err == error(apiErr) && apiErr.StatusCode == http.StatusForbidden:
-		diags.AddError("The access token may not list instances", fmt.Sprintf(
-			"Could not %s: the Metadata API answered 403. Use an access token of the account, not one limited to "+
-				"an instance.\n\nAPI answer: %s", action, apiFacts(err)))
-	case errors.As(err, &apiErr) && err == error(apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Path == xano.PathInstances:
-		diags.AddError("No instance list at base_url", fmt.Sprintf(
-			"Could not %s: the API at base_url has no GET /instance, which Xano's account Metadata API (%s) serves. "+
-				"base_url may be an instance's own Metadata API, as a Xano CLI profile's instance_origin gives: set "+
-				"base_url to %s.\n\nAPI answer: %s", action, xano.DefaultBaseURL, xano.DefaultBaseURL, apiFacts(err)))
-	default:
-		tokenAPIError(diags, action, err)
-	}
 }

@@ -163,9 +163,7 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	instance := d.data.instanceOr(model.Instance)
 	if instance == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("instance"), "Missing Xano instance",
-			"The data source does not know whose tokens to list. Set instance on the data source, or instance in the "+
-				"provider block (or the XANO_INSTANCE environment variable).")
+		missingInstance(&resp.Diagnostics, "data source")
 		return
 	}
 	tokens, err := d.data.client.ListTokens(ctx, instance)
@@ -194,9 +192,7 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 	for i := range tokens {
 		audit, err := auditToken(instance, &tokens[i], d.data.policy, now)
 		if err != nil {
-			resp.Diagnostics.AddError("Unexpected token from the Xano API",
-				fmt.Sprintf("Cannot list token %d of instance %q: %s. The provider's scope catalog may be out of date: "+
-					"upgrade the provider, or report the answer if it persists.", tokens[i].ID, instance, err))
+			resp.Diagnostics.Append(unexpectedToken(fmt.Sprintf("Cannot list token %d of instance %q", tokens[i].ID, instance), err, catalogAdvice))
 			return
 		}
 		audit.markManaged(managed, &tokens[i])

@@ -41,7 +41,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 	created := time.Date(2026, 11, 22, 11, 31, 20, 0, time.UTC)
 	month := created.Add(30 * 24 * time.Hour)
 	mustPolicy := func(warnAt string, deny []string, maxLifetime string, requireDescription bool) policy.Policy {
-		pol, errs := policy.ParsePolicy(warnAt, deny, maxLifetime, requireDescription, false)
+		pol, errs := policy.ParsePolicy(policy.Config{WarnAt: warnAt, Deny: deny, MaxLifetime: maxLifetime, RequireDescription: requireDescription})
 		if len(errs) > 0 {
 			t.Fatalf("policy: %v", errs)
 		}

@@ -243,7 +243,7 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	}
 	instance := r.data.instanceOr(cfg.Instance)
 	if instance == "" {
-		missingInstance(&resp.Diagnostics)
+		missingInstance(&resp.Diagnostics, "ephemeral resource")
 		return
 	}
 	create, ok := r.mintRequest(ctx, &cfg, &resp.Diagnostics)
@@ -300,8 +300,7 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	}
 	times, err := parseTokenTimes(tok)
 	if err != nil {
-		diags.AddError("Unexpected token from the Xano API",
-			fmt.Sprintf("Token %d was minted but %s. The provider revokes it; retry, and report the answer if it persists.", tok.ID, err))
+		diags.Append(unexpectedToken(fmt.Sprintf("Token %d was minted, but its answer cannot be read", tok.ID), err, "The provider revokes it; retry, and report the answer if it persists."))
 	} else if times.expires != nil {
 		minted.ExpiresAt = formatTimestamp(*times.expires)
 		cfg.ExpiresAt = types.StringValue(minted.ExpiresAt)

@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -154,10 +152,7 @@ func (d *providerData) checkInstance(ctx context.Context, name string, origin in
 	res, err := d.instances.lookup(ctx, name, false)
 	if err != nil {
 		if d.instances.listErrorSaid.CompareAndSwap(false, true) {
-			diags.AddAttributeError(attr, "Cannot check the Xano instance", fmt.Sprintf(
-				"The provider reads the account's instances to check instance %q (%s) before anything is created, "+
-					"and that failed: %s.\n\nTry again; to plan without this check, set skip_credentials_validation = true "+
-					"in the provider block.", name, origin.text, apiFacts(err)))
+			diags.Append(instanceCheckError(attr, name, origin, err))
 		}
 		return nil
 	}
@@ -170,45 +165,6 @@ func (d *providerData) checkInstance(ctx context.Context, name string, origin in
 		diags.AddAttributeError(attr, "Xano instance not found", instanceNotFoundDetail(name, origin.text, "instance", res.list))
 	}
 	return res.found
-}
-
-// instanceNotFoundDetail explains that the account has no instance called
-// name, suggesting the one most likely meant and listing a few.
-func instanceNotFoundDetail(name, origin, attr string, list []xano.Instance) string {
-	var b strings.Builder
-	sug := xano.SuggestInstance(list, name)
-	switch {
-	case sug.Instance.Name != "" && sug.ByDisplay && strings.EqualFold(strings.TrimSpace(sug.Instance.Display), strings.TrimSpace(name)):
-		fmt.Fprintf(&b, "%q (%s) is the display name of instance %q, not its name. Set %s = %q: "+
-			"the API knows instances by name.", name, origin, sug.Instance.Name, attr, sug.Instance.Name)
-	case sug.Instance.Name != "":
-		fmt.Fprintf(&b, "The account has no instance %q (%s). Did you mean %s?", name, origin, describeInstance(sug.Instance))
-	default:
-		fmt.Fprintf(&b, "The account has no instance %q (%s).", name, origin)
-	}
-	if len(list) > 0 {
-		const shown = 10
-		items := make([]string, 0, shown)
-		for i, in := range list {
-			if i == shown {
-				items = append(items, fmt.Sprintf("and %d more", len(list)-shown))
-				break
-			}
-			items = append(items, describeInstance(in))
-		}
-		fmt.Fprintf(&b, " Its instances: %s.", strings.Join(items, ", "))
-	}
-	b.WriteString(" The xano_instances data source lists them with their Metadata API URLs.")
-	return b.String()
-}
-
-// describeInstance names an instance with its display name when that says
-// more than the name.
-func describeInstance(in xano.Instance) string {
-	if in.Display != "" && in.Display != in.Name {
-		return fmt.Sprintf("%q (%s)", in.Name, in.Display)
-	}
-	return fmt.Sprintf("%q", in.Name)
 }
 
 // metaAPIOf returns the Metadata API URL of instance for a computed

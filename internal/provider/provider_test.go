@@ -29,8 +29,8 @@ import (
 )
 
 // Helpers that build a provider configuration as Terraform would send it, so
-// Configure and ValidateConfig can be called directly and their results
-// inspected.
+// Configure and the schema's validation can be called directly and their
+// results inspected.
 
 func testProviderType(t *testing.T) tftypes.Object {
 	t.Helper()
@@ -93,11 +93,44 @@ func configure(t *testing.T, p *xanoProvider, attrs map[string]tftypes.Value) (*
 	return data, resp.Diagnostics
 }
 
+// validate runs the provider block's validation as Terraform asks for it,
+// through the protocol server, since it is the schema's validators that run.
 func validate(t *testing.T, attrs map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
-	var resp provider.ValidateConfigResponse
-	(&xanoProvider{}).ValidateConfig(context.Background(), provider.ValidateConfigRequest{Config: testProviderConfig(t, attrs)}, &resp)
-	return resp.Diagnostics
+	typ := testProviderType(t)
+	cfg, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, withNulls(typ, attrs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := providerserver.NewProtocol6(New("test")())().ValidateProviderConfig(context.Background(),
+		&tfprotov6.ValidateProviderConfigRequest{Config: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	for _, d := range resp.Diagnostics {
+		if d.Attribute == nil {
+			diags.Append(diag.NewErrorDiagnostic(d.Summary, d.Detail))
+			continue
+		}
+		p := path.Empty()
+		for _, step := range d.Attribute.Steps() {
+			switch s := step.(type) {
+			case tftypes.AttributeName:
+				p = p.AtName(string(s))
+			case tftypes.ElementKeyInt:
+				p = p.AtListIndex(int(s))
+			default:
+				t.Fatalf("unexpected path step %T in %s", step, d.Attribute)
+			}
+		}
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			diags.AddAttributeWarning(p, d.Summary, d.Detail)
+		} else {
+			diags.AddAttributeError(p, d.Summary, d.Detail)
+		}
+	}
+	return diags
 }
 
 // wantDiag fails unless diags holds exactly one error with the summary, at
@@ -327,7 +360,7 @@ profiles:
 			file:       twoProfiles,
 			wantErr:    "Xano CLI profile not found",
 			wantPath:   pathOf(path.Root("profile")),
-			wantDetail: []string{`Profile "qa" (the provider argument)`, `available profiles: "prod", "staging"`},
+			wantDetail: []string{`Profile "qa" (the profile argument of the provider block)`, `available profiles: "prod", "staging"`},
 		},
 		{
 			name:       "XANO_PROFILE names a missing profile",
@@ -608,27 +641,10 @@ func TestProviderConfigureErrors(t *testing.T) {
 			summary: "Unknown policy value", at: deny.AtListIndex(1),
 		},
 		{
-			name:    "invalid deny entry",
-			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"deny": strList(str("*.delete"), str("workspace_database.delet"))})},
-			summary: "Invalid deny pattern", at: deny.AtListIndex(1), wantDetail: []string{`Did you mean "delete"?`},
-		},
-		{
-			name:    "invalid max_lifetime",
-			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_lifetime": str("a quarter")})},
-			summary: "Invalid policy max_lifetime", at: path.Root("policy").AtName("max_lifetime"),
-		},
-		{
-			name:    "invalid max_idle",
-			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("a month")})},
-			summary: "Invalid policy max_idle", at: path.Root("policy").AtName("max_idle"), wantDetail: []string{`"a month"`},
-		},
-		{
 			name:    "unknown max_idle",
 			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": unknownString})},
 			summary: "Unknown policy value", at: path.Root("policy").AtName("max_idle"),
 		},
-		{name: "invalid request_timeout", attrs: map[string]tftypes.Value{"request_timeout": str("soon")}, summary: "Invalid request_timeout", at: path.Root("request_timeout"), wantDetail: []string{`"soon"`}},
-		{name: "zero request_timeout", attrs: map[string]tftypes.Value{"request_timeout": str("0s")}, summary: "Invalid request_timeout", at: path.Root("request_timeout"), wantDetail: []string{"zero"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -655,6 +671,58 @@ func TestProviderValidateConfig(t *testing.T) {
 		})
 		if len(diags) != 0 {
 			t.Errorf("unexpected diagnostics: %s", renderDiags(diags))
+		}
+	})
+	// Validation and Configure share one parser per value: what validation
+	// let through, Configure must accept.
+	t.Run("each invalid value at its attribute", func(t *testing.T) {
+		t.Parallel()
+		for _, tt := range []struct {
+			name       string
+			attrs      map[string]tftypes.Value
+			summary    string
+			at         path.Path
+			wantDetail []string
+		}{
+			{
+				name:    "deny entry",
+				attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"deny": strList(str("*.delete"), str("workspace_database.delet"))})},
+				summary: "Invalid deny pattern", at: deny.AtListIndex(1), wantDetail: []string{`Did you mean "delete"?`},
+			},
+			{
+				name:    "null deny entry",
+				attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"deny": strList(tftypes.NewValue(tftypes.String, nil))})},
+				summary: "Invalid deny pattern", at: deny.AtListIndex(0), wantDetail: []string{"null"},
+			},
+			{
+				name:    "max_lifetime",
+				attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_lifetime": str("a quarter")})},
+				summary: "Invalid duration", at: path.Root("policy").AtName("max_lifetime"), wantDetail: []string{`"a quarter"`},
+			},
+			{
+				name:    "max_idle",
+				attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("a month")})},
+				summary: "Invalid duration", at: path.Root("policy").AtName("max_idle"), wantDetail: []string{`"a month"`},
+			},
+			{
+				name:    "request_timeout",
+				attrs:   map[string]tftypes.Value{"request_timeout": str("soon")},
+				summary: "Invalid duration", at: path.Root("request_timeout"), wantDetail: []string{`"soon"`},
+			},
+			{
+				name:    "zero request_timeout",
+				attrs:   map[string]tftypes.Value{"request_timeout": str("0s")},
+				summary: "Invalid request_timeout", at: path.Root("request_timeout"), wantDetail: []string{"zero", xano.DefaultRequestTimeout.String()},
+			},
+			{
+				name:    "empty base_url",
+				attrs:   map[string]tftypes.Value{"base_url": str("")},
+				summary: "Invalid Xano base URL", at: path.Root("base_url"), wantDetail: []string{"empty"},
+			},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				wantDiag(t, validate(t, tt.attrs), tt.summary, &tt.at, tt.wantDetail...)
+			})
 		}
 	})
 	t.Run("unknown values are left to Configure", func(t *testing.T) {
@@ -691,19 +759,17 @@ func TestProviderValidateConfig(t *testing.T) {
 	t.Run("malformed expiry_warning", func(t *testing.T) {
 		t.Parallel()
 		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"expiry_warning": str("two days")})})
-		wantDiag(t, diags, "Invalid policy expiry_warning", pathOf(path.Root("policy").AtName("expiry_warning")), "is not valid", `"0s" to turn`)
+		wantDiag(t, diags, "Invalid duration", pathOf(path.Root("policy").AtName("expiry_warning")), `"two days"`, "is not valid")
 	})
 	t.Run("zero max_idle", func(t *testing.T) {
 		t.Parallel()
 		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"max_idle": str("0s")})})
 		wantDiag(t, diags, "Invalid policy max_idle", pathOf(path.Root("policy").AtName("max_idle")), "zero")
 	})
-	t.Run("warn_at is left to its OneOf validator", func(t *testing.T) {
+	t.Run("warn_at is said once, by its OneOf validator", func(t *testing.T) {
 		t.Parallel()
 		diags := validate(t, map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"warn_at": str("bogus")})})
-		if len(diags) != 0 {
-			t.Errorf("ValidateConfig repeats the schema's warn_at error: %s", renderDiags(diags))
-		}
+		wantDiag(t, diags, "Invalid Attribute Value Match", pathOf(path.Root("policy").AtName("warn_at")), `"bogus"`)
 	})
 	t.Run("relative base_url", func(t *testing.T) {
 		t.Parallel()
@@ -713,7 +779,7 @@ func TestProviderValidateConfig(t *testing.T) {
 	t.Run("invalid request_timeout", func(t *testing.T) {
 		t.Parallel()
 		diags := validate(t, map[string]tftypes.Value{"request_timeout": str("-5s")})
-		wantDiag(t, diags, "Invalid request_timeout", pathOf(path.Root("request_timeout")), "negative")
+		wantDiag(t, diags, "Invalid duration", pathOf(path.Root("request_timeout")), "negative")
 	})
 }
 

@@ -2,15 +2,12 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
@@ -159,8 +156,7 @@ func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *t
 	}
 	grants, err := scopes.FromWire(t.Scopes)
 	if err != nil {
-		diags.AddAttributeError(path.Root("scope"), "Unexpected scopes from the Xano API",
-			fmt.Sprintf("Token %d: %s. The provider's scope catalog may be out of date; upgrade the provider.", t.ID, err))
+		diags.Append(unexpectedScopes(t.ID, err))
 		return diags
 	}
 	set, d := scopeSetFromGrants(grants)
@@ -222,64 +218,4 @@ func createTokenRequest(name string, spec policy.Spec) (xano.CreateTokenRequest,
 		ExpiresIn:   int64(spec.Lifetime / time.Second),
 		Scopes:      wire,
 	}, nil
-}
-
-// tokenAPIError turns a client error into one diagnostic saying what failed
-// and what to do. The client redacts secrets from its errors.
-func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
-	// The client's errors state facts; each case below gives the advice,
-	// once.
-	var note string
-	switch {
-	case xano.NothingSent(err):
-		// Nothing reached the server, so nothing happened there: saying so
-		// spares the user a search for a token that cannot exist.
-		note = "\n\nNo attempt reached the Xano API (each one failed before a connection was made), so the request " +
-			"was not carried out: nothing was created, changed or revoked."
-	case xano.MayHaveCommitted(err):
-		// The request may have been carried out even though its answer was
-		// lost: say so, or an orphaned token would go unnoticed.
-		note = "\n\nThe API may have carried out the request before the failure. If this was a create, a token may " +
-			"exist that Terraform does not know: list the instance's tokens with the xano_metadata_tokens data source " +
-			"and revoke any you do not recognise (or import it)."
-	}
-	facts := apiFacts(err) + "." + note
-	switch {
-	case xano.IsLimitReached(err):
-		diags.AddError("Xano token limit reached",
-			fmt.Sprintf("Could not %s: the instance already holds the %d active tokens Xano allows. Free one before "+
-				"applying again: delete an unused token in the Xano dashboard, destroy a managed one with "+
-				"`terraform destroy -target=<address>`, or let one expire. The xano_metadata_tokens data source lists "+
-				"every token of the instance.\n\nAPI answer: %s", action, xano.MaxActiveTokens, facts))
-	case xano.IsUnauthorized(err):
-		diags.AddError("Xano rejected the access token",
-			fmt.Sprintf("Could not %s: the access token is missing, wrong, expired or revoked. Set a valid one in the "+
-				"provider's access_token, XANO_ACCESS_TOKEN or the Xano CLI profile.\n\nAPI answer: %s", action, facts))
-	case xano.IsForbidden(err):
-		diags.AddError("The access token lacks the rights for this",
-			fmt.Sprintf("Could not %s: the access token is valid but may not manage the tokens of this instance; use a "+
-				"token of an account that administers it.\n\nAPI answer: %s", action, facts))
-	case isPlainNotFound(err):
-		diags.AddError("Not found in Xano",
-			fmt.Sprintf("Could not %s. Check the instance name and base_url. A token deleted outside Terraform is "+
-				"noticed by the next plan, which drops it from state and plans a new one.\n\nAPI answer: %s", action, facts))
-	case xano.IsRateLimited(err):
-		diags.AddError("Xano rate limit",
-			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests after the provider's retries. "+
-				"Retry later, or raise max_retries in the provider block.\n\nAPI answer: %s", action, facts))
-	default:
-		detail := fmt.Sprintf("Could not %s: %s.", action, apiFacts(err))
-		if advice := apiAdvice(err); advice != "" {
-			detail += " " + advice
-		}
-		diags.AddError("Xano API error", detail+note)
-	}
-}
-
-// isPlainNotFound reports a 404 returned as it came from the API. A 404 that
-// ConfirmTokenGone could not confirm gets apiAdvice's words on why the
-// token is kept.
-func isPlainNotFound(err error) bool {
-	var apiErr *xano.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && err == error(apiErr)
 }

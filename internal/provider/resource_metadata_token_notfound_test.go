@@ -56,7 +56,7 @@ resource "xano_metadata_token" "kept" {
 			{
 				// Without it, the refresh fails on the 404 and keeps the token.
 				Config:      config(wrongURL),
-				ExpectError: regexp.MustCompile(`(?s)404.*base_url`),
+				ExpectError: regexp.MustCompile(`(?s)Terraform\s+keeps\s+the\s+token.*base_url.*API\s+answer:.*404`),
 			},
 			{
 				// Back on the right URL the token is still managed: no change.
@@ -81,7 +81,7 @@ resource "xano_metadata_token" "kept" {
 				// of forgetting the token.
 				Config:      config(wrongURL),
 				Destroy:     true,
-				ExpectError: regexp.MustCompile(`(?s)token\s+1.*404.*Terraform\s+keeps\s+the\s+token`),
+				ExpectError: regexp.MustCompile(`(?s)token\s+1.*Terraform\s+keeps\s+the\s+token.*API\s+answer:.*404`),
 			},
 			{
 				Config:  config(baseURL),

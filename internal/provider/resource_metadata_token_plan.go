@@ -2,13 +2,197 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
+
+// privateKeyCheckedAt is the private-state key where Read records the time of
+// the refresh. The rotation decision uses it, so the plan Terraform makes
+// again at apply time decides as the reviewed plan did, however much time
+// passed in between.
+const privateKeyCheckedAt = "rotation_checked_at"
+
+// ModifyPlan fills the instance from the provider, plans a replacement of a
+// token that has expired or entered its rotate_before window, then runs the
+// risk review on what was planned.
+func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	ctx = r.data.mask(ctx)
+	r.planInstance(ctx, req, resp)
+	if resp.Diagnostics.HasError() || !r.data.readyOnce("the token was planned", &resp.Diagnostics) {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		// A create, or the create half of a replacement, which Terraform
+		// plans again without the prior state: the instance must exist
+		// before anything is minted there.
+		r.planNewInstance(ctx, req, resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	// The plan is read once, after the instance is filled in; the steps
+	// below change only computed attributes the review does not read.
+	var plan metadataTokenModel
+	var prior *metadataTokenModel
+	resp.Diagnostics.Append(getModel(ctx, resp.Plan, &plan)...)
+	if !req.State.Raw.IsNull() {
+		prior = &metadataTokenModel{}
+		resp.Diagnostics.Append(getModel(ctx, req.State, prior)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if prior == nil {
+		// A token that never expires has no expiry to wait for.
+		if !plan.NeverExpires.IsUnknown() && plan.NeverExpires.ValueBool() {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
+		}
+	}
+	rotated := false
+	if prior != nil {
+		rotated = r.planRotation(ctx, req.Private, prior, &plan, resp)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The framework starts this method with RequiresReplace empty, so it
+	// holds only what planInstance and planRotation added.
+	replaced := prior != nil && (len(resp.RequiresReplace) > 0 || tokenReplaced(prior, &plan))
+	if prior != nil && !replaced && !rotated {
+		r.planPrevious(ctx, req.Private, prior, &plan, resp)
+	}
+	// A rotation in place mints a new secret: the review treats it as the
+	// replacement it stands for.
+	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced || rotated)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), findings)...)
+	if !resp.Diagnostics.HasError() {
+		r.planLifecycle(ctx, req, resp, prior, &plan, replaced, rotated)
+	}
+}
+
+// planInstance plans the provider's instance when the resource sets none,
+// and a replacement when that moves the token to another instance.
+func (r *metadataTokenResource) planInstance(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var configured, prior types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance"), &configured)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("instance"), &prior)...)
+	}
+	if resp.Diagnostics.HasError() || !configured.IsNull() {
+		return
+	}
+	instance := r.data.instance
+	if instance == "" && !prior.IsNull() && !prior.IsUnknown() {
+		instance = prior.ValueString()
+	}
+	if instance == "" {
+		missingInstance(&resp.Diagnostics, "resource")
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance"), instance)...)
+	if !prior.IsNull() && prior.ValueString() != instance {
+		resp.RequiresReplace.Append(path.Root("instance"))
+	}
+}
+
+// planNewInstance checks the planned instance against the account's
+// instances and plans meta_api, when the list is known, as that instance's
+// Metadata API URL.
+func (r *metadataTokenResource) planNewInstance(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var configured, planned types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance"), &configured)...)
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("instance"), &planned)...)
+	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
+		return
+	}
+	found := r.data.checkInstance(ctx, planned.ValueString(), r.data.originOf(!configured.IsNull()), path.Root("instance"), &resp.Diagnostics)
+	if found != nil && found.MetaAPI != "" && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("meta_api"), found.MetaAPI)...)
+	}
+}
+
+// planRotation plans a replacement when the token has expired or is inside
+// its rotate_before window, or, inside the window with a rotation_overlap, an
+// in-place rotation, which it reports. It leaves the plan untouched
+// otherwise, so a steady configuration plans nothing.
+func (r *metadataTokenResource) planRotation(ctx context.Context, private privateGetter, state, plan *metadataTokenModel, resp *resource.ModifyPlanResponse) (inPlace bool) {
+	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
+		return false
+	}
+	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	if err != nil {
+		return false
+	}
+	var rotateBefore time.Duration
+	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
+		if rotateBefore, err = plan.RotateBefore.Duration(); err != nil {
+			return false
+		}
+	}
+	due := rotationDue(r.checkedAt(ctx, private), expiresAt, rotateBefore)
+	if due == rotationNotDue {
+		return false
+	}
+	sub := reviewSubject(state.Name, state.Instance, r.data.instance, false)
+	// An expired token has nothing left to keep, and a change of what the
+	// token is minted with replaces it anyway.
+	if due == rotationWindow && !tokenReplaced(state, plan) {
+		overlap, known := rotationOverlapOf(plan.RotationOverlap)
+		if !known {
+			unknownOverlap(&resp.Diagnostics, "the rotation this plan makes")
+			return false
+		}
+		if overlap > 0 {
+			r.planOverlapRotation(ctx, sub, state, plan, resp)
+			return true
+		}
+	}
+	who := fmt.Sprintf("Token %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
+	consequence := " Terraform plans a replacement: a new token with a new secret, after which the old one is revoked " +
+		"(unless revoke_on_destroy = false). Hand the new secret to whatever uses this token after the apply."
+	if due == rotationExpired {
+		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), fmt.Sprintf("%s: expired, replacement planned", sub),
+			fmt.Sprintf("%s expired at %s.%s", who, state.ExpiresAt.ValueString(), consequence))
+	} else {
+		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), fmt.Sprintf("%s: due for rotation, replacement planned", sub),
+			fmt.Sprintf("%s expires at %s, within its rotate_before window of %s.%s Set rotation_overlap to keep the old "+
+				"token valid for a while after the rotation.",
+				who, state.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(), consequence))
+	}
+	resp.RequiresReplace.Append(path.Root("expires_at"))
+	resp.Diagnostics.Append(markMinted(ctx, &resp.Plan)...)
+	return false
+}
+
+// privateGetter is the read side of a request's private state.
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// checkedAt returns the time of the last refresh, recorded by Read, or now
+// when there was none (a plan with -refresh=false after a create).
+func (r *metadataTokenResource) checkedAt(ctx context.Context, private privateGetter) time.Time {
+	raw, _ := private.GetKey(ctx, privateKeyCheckedAt)
+	var s string
+	if len(raw) > 0 && json.Unmarshal(raw, &s) == nil {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t
+		}
+	}
+	return r.data.now()
+}
 
 // expiresInDefault plans the 7-day default lifetime when the configuration
 // sets neither expires_in nor never_expires = true, and no lifetime when it

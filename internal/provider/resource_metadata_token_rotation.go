@@ -188,11 +188,10 @@ func (r *metadataTokenResource) planOverlapRotation(ctx context.Context, sub pol
 			"working while it moves to the new secret. The first plan after that revokes it.%s",
 			state.Name.ValueString(), state.ID.ValueString(), state.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(),
 			state.TokenID.ValueInt64(), kept, replaced))
-	// The new token's last use is unknown, as a created token's is.
-	for _, p := range []string{"expires_at", "created_at", "token", "id", "previous_revoke_at", "last_used_at"} {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(p), types.StringUnknown())...)
-	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("token_id"), types.Int64Unknown())...)
+	// The apply mints: what a mint decides is unknown until then, and the
+	// current token becomes the previous one.
+	resp.Diagnostics.Append(markMinted(ctx, &resp.Plan)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_revoke_at"), types.StringUnknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_token_id"), state.TokenID)...)
 }
 
@@ -384,9 +383,9 @@ func (r *metadataTokenResource) rotateInPlace(ctx context.Context, instance stri
 	times, err := parseTokenTimes(tok)
 	rotatedAt := r.data.now()
 	if err != nil {
-		resp.Diagnostics.AddError("Unexpected token from the Xano API",
-			fmt.Sprintf("Token %d was created by the rotation but %s. The old token (id %d) stays valid and in state; "+
-				"replace the resource with terraform apply -replace once the API answers correctly.", tok.ID, err, state.TokenID.ValueInt64()))
+		resp.Diagnostics.Append(unexpectedToken(fmt.Sprintf("Token %d was created by the rotation, but its answer cannot be read", tok.ID), err,
+			fmt.Sprintf("The old token (id %d) stays valid and in state; replace the resource with terraform apply -replace "+
+				"once the API answers correctly.", state.TokenID.ValueInt64())))
 		resp.Diagnostics.Append(next.applyToken(instance, tok, nil)...)
 	} else {
 		rotatedAt = times.created

@@ -174,19 +174,6 @@ func reviewTokenPlan(ctx context.Context, data *providerData, prior, plan *metad
 	return findings, append(diags, reportDiagnostics(ctx, rep, warn)...)
 }
 
-// tokenReplaced reports whether the plan changes what is fixed when a token
-// is minted: its instance, lifetime or scopes. It asks what the schema's
-// RequiresReplace modifiers asked, whose answer the framework does not pass
-// to ModifyPlan: whether the planned value differs from the state's. A value
-// still unknown counts as a change, and keepEquivalentDuration has already
-// planned the state's text for the same lifetime written differently.
-func tokenReplaced(state, plan *metadataTokenModel) bool {
-	return !plan.Instance.Equal(state.Instance) ||
-		!plan.ExpiresIn.Equal(state.ExpiresIn) ||
-		!plan.NeverExpires.Equal(state.NeverExpires) ||
-		!plan.Scope.Equal(state.Scope)
-}
-
 // findingModel is one finding as the resource's and the audit data source's
 // `findings` attributes hold it.
 type findingModel struct {

@@ -204,11 +204,7 @@ func (d *providerData) checkTokenLimit(ctx context.Context, name, instance strin
 	}
 	v := d.limits.register(ctx, instance, revokedFirst)
 	if v.err != nil {
-		diags.AddError("Cannot check the Xano token limit", fmt.Sprintf(
-			"The provider lists the tokens of instance %q to check, before anything is created, that this plan stays "+
-				"within Xano's limit of %d active tokens per instance, and that failed: %s.\n\nTry again; to plan without "+
-				"this check, set skip_credentials_validation = true in the provider block.",
-			instance, xano.MaxActiveTokens, apiFacts(v.err)))
+		diags.Append(tokenLimitCheckError(instance, v.err))
 		return
 	}
 	if !v.over() {
@@ -218,15 +214,5 @@ func (d *providerData) checkTokenLimit(ctx context.Context, name, instance strin
 	if showInstance {
 		subject += fmt.Sprintf(" on instance %q", instance)
 	}
-	freed := ""
-	if v.freed > 0 {
-		freed = fmt.Sprintf(", %d of them after revoking the token they replace", v.freed)
-	}
-	diags.AddError(subject+": over Xano's token limit", fmt.Sprintf(
-		"Instance %q would hold %d active tokens, over Xano's limit of %d per instance: it has %d now, and this plan "+
-			"creates at least %d there%s. Nothing has been created.\n\n"+
-			"Free tokens before applying: the xano_metadata_tokens data source lists every token of the instance, "+
-			"to find unused ones; revoke them in the Xano dashboard, destroy a managed one, or create fewer tokens "+
-			"in this plan.",
-		instance, v.total(), xano.MaxActiveTokens, v.active, v.creates, freed))
+	diags.Append(overTokenLimit(subject, instance, v.total(), v.active, v.creates, v.freed))
 }

@@ -6,22 +6,52 @@ import (
 	"strings"
 )
 
+// ConfigProblem names the rule a refused configuration breaks, so a caller
+// can say what to do about it; the error's message states the facts only.
+type ConfigProblem int
+
+// The rules of ParseBaseURL and New.
+const (
+	ProblemBaseURLEmpty ConfigProblem = iota + 1
+	// ProblemBaseURLNotAbsolute covers a URL that does not parse, or is not
+	// an absolute http or https URL with a host.
+	ProblemBaseURLNotAbsolute
+	ProblemBaseURLCredentials
+	ProblemBaseURLQuery
+	ProblemTokenEmpty
+	ProblemTokenControl
+	// ProblemOutOfRange is a number or duration below its minimum.
+	ProblemOutOfRange
+)
+
+// ConfigError is a base URL or client configuration the client refuses.
+type ConfigError struct {
+	Problem ConfigProblem
+	msg     string
+}
+
+func (e *ConfigError) Error() string { return e.msg }
+
+func configError(p ConfigProblem, format string, args ...any) *ConfigError {
+	return &ConfigError{Problem: p, msg: fmt.Sprintf(format, args...)}
+}
+
 // ParseBaseURL checks that raw can be the root of the Metadata API: an
 // absolute http or https URL with a host and no credentials, query or
 // fragment. It returns the URL without surrounding white space and trailing
 // slashes. The provider's configuration validation and New both use it, so
-// they accept and refuse the same URLs. Its errors never show the URL's user
-// information, however malformed the URL is: a typo in the scheme must not
-// print a password in the error or the log.
+// they accept and refuse the same URLs. Its errors are *ConfigError and never
+// show the URL's user information, however malformed the URL is: a typo in
+// the scheme must not print a password in the error or the log.
 func ParseBaseURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", fmt.Errorf("the base URL is empty; set base_url or XANO_BASE_URL (for Xano: %s)", DefaultBaseURL)
+		return "", configError(ProblemBaseURLEmpty, "the base URL is empty")
 	}
 	shown := RedactURL(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("the base URL %q does not parse; use the Metadata API root of your instance, such as %s", shown, DefaultBaseURL)
+		return "", configError(ProblemBaseURLNotAbsolute, "the base URL %q does not parse", shown)
 	}
 	if u.Opaque != "" && !strings.Contains(raw, "@") {
 		// "https:user:password" forgot the slashes: all after the scheme
@@ -29,15 +59,15 @@ func ParseBaseURL(raw string) (string, error) {
 		shown = u.Scheme + ":***"
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
-		return "", fmt.Errorf("the base URL %q is not an absolute http or https URL; use the Metadata API root of your instance, such as %s", shown, DefaultBaseURL)
+		return "", configError(ProblemBaseURLNotAbsolute, "the base URL %q is not an absolute http or https URL", shown)
 	}
 	if u.User != nil {
-		return "", fmt.Errorf("the base URL %q carries credentials (user information before an @); remove them and pass the token as access_token instead", shown)
+		return "", configError(ProblemBaseURLCredentials, "the base URL %q carries credentials (user information before an @)", shown)
 	}
 	// An empty query or fragment ("…/api:meta?") would still cut off every
 	// path the client appends.
 	if strings.ContainsAny(raw, "?#") {
-		return "", fmt.Errorf("the base URL %q has a query or fragment; remove it", shown)
+		return "", configError(ProblemBaseURLQuery, "the base URL %q has a query or fragment", shown)
 	}
 	return strings.TrimRight(raw, "/"), nil
 }

@@ -12,7 +12,6 @@ package xano
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	mathrand "math/rand/v2"
 	"net/http"
@@ -106,25 +105,28 @@ func newClient(cfg Config, tun tuning) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid Xano client configuration: %w", err)
 	}
+	invalid := func(p ConfigProblem, format string, args ...any) error {
+		return fmt.Errorf("invalid Xano client configuration: %w", configError(p, format, args...))
+	}
 	if strings.TrimSpace(cfg.AccessToken) == "" {
-		return nil, errors.New("invalid Xano client configuration: the access token is empty; set access_token or XANO_ACCESS_TOKEN")
+		return nil, invalid(ProblemTokenEmpty, "the access token is empty")
 	}
 	if hasControl(cfg.AccessToken) {
-		return nil, errors.New("invalid Xano client configuration: the access token contains a newline or control character; copy it again without surrounding whitespace")
+		return nil, invalid(ProblemTokenControl, "the access token contains a newline or control character")
 	}
 	if cfg.MaxRetries < 0 {
-		return nil, fmt.Errorf("invalid Xano client configuration: max_retries is %d; use 0 (no retries) or more", cfg.MaxRetries)
+		return nil, invalid(ProblemOutOfRange, "max_retries is %d, below 0", cfg.MaxRetries)
 	}
 	for name, d := range map[string]time.Duration{
 		"request timeout": cfg.RequestTimeout, "minimum retry wait": tun.retryWaitMin,
 		"maximum retry wait": tun.retryWaitMax, "Retry-After cap": tun.maxRetryWait,
 	} {
 		if d < 0 {
-			return nil, fmt.Errorf("invalid Xano client configuration: the %s is negative (%s)", name, d)
+			return nil, invalid(ProblemOutOfRange, "the %s is negative (%s)", name, d)
 		}
 	}
 	if tun.pageSize < 0 {
-		return nil, fmt.Errorf("invalid Xano client configuration: the page size is negative (%d)", tun.pageSize)
+		return nil, invalid(ProblemOutOfRange, "the page size is negative (%d)", tun.pageSize)
 	}
 
 	c := &Client{

@@ -1,0 +1,436 @@
+package provider
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+// Every sentence a Terraform user reads about the API, the connection and
+// the credentials is written here, so no advice is given twice and the
+// others only choose which to give. The xano package's errors state facts
+// (status, code, attempts, whether the outcome is uncertain, whether
+// anything was sent); a diagnostic says what failed, then what to do, and
+// ends with the facts: "API answer: <the client's error>".
+
+// skipHint ends the detail of every error a plan-time check raises.
+const skipHint = "To plan without reaching the API, set skip_credentials_validation = true in the provider block."
+
+// catalogAdvice follows an API answer whose scopes the catalog cannot read.
+const catalogAdvice = "The provider's scope catalog may be out of date: upgrade the provider, or report the answer if it persists."
+
+// apiFacts states what the API answered, or why it did not.
+func apiFacts(err error) string { return strings.TrimSuffix(err.Error(), ".") }
+
+// withAnswer joins the paragraphs of a detail, leaving out empty ones, and
+// ends it with the API's answer.
+func withAnswer(err error, paragraphs ...string) string {
+	out := make([]string, 0, len(paragraphs)+1)
+	for _, p := range paragraphs {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(append(out, "API answer: "+apiFacts(err)+"."), "\n\n")
+}
+
+// apiAdvice is what to do about a client error that no diagnostic of its own
+// explains, "" when nothing can be done about it.
+func apiAdvice(err error) string {
+	var unconfirmed *xano.UnconfirmedGoneError
+	var decodeErr *xano.DecodeError
+	var transportErr *xano.TransportError
+	var apiErr *xano.APIError
+	switch {
+	case errors.As(err, &unconfirmed) && unconfirmed.NotXano:
+		return "Terraform keeps the token, since a proxy or a wrong URL answers 404 too: check that base_url points at the Xano Metadata API."
+	case errors.As(err, &unconfirmed) && unconfirmed.ListErr != nil:
+		return "Terraform keeps the token: check that base_url points at the Xano Metadata API and that the instance exists."
+	case errors.As(err, &unconfirmed):
+		return "Terraform keeps the token; try again."
+	case errors.As(err, &decodeErr):
+		return "Check that base_url points at the Xano Metadata API (e.g. " + xano.DefaultBaseURL + ")."
+	case errors.As(err, &transportErr) && transportErr.Cancelled:
+		return ""
+	case errors.As(err, &transportErr) && transportErr.TimedOut:
+		return "The API did not answer within request_timeout; check base_url and the network, or raise request_timeout."
+	case errors.As(err, &transportErr):
+		return "Check base_url and the network, then try again."
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
+		return "The Xano API or a proxy in front of it failed; try again later, and check base_url if it persists."
+	}
+	return ""
+}
+
+// outcomeNote says what a failed request did on the server, when the facts
+// tell: nothing at all, or perhaps everything.
+func outcomeNote(err error) string {
+	switch {
+	case xano.NothingSent(err):
+		// Saying so spares the user a search for a token that cannot exist.
+		return "No attempt reached the Xano API (each one failed before a connection was made), so the request " +
+			"was not carried out: nothing was created, changed or revoked."
+	case xano.MayHaveCommitted(err):
+		// Without this an orphaned token would go unnoticed.
+		return "The API may have carried out the request before the failure. If this was a create, a token may " +
+			"exist that Terraform does not know: list the instance's tokens with the xano_metadata_tokens data source " +
+			"and revoke any you do not recognise (or import it)."
+	}
+	return ""
+}
+
+// tokenAPIError turns a client error into one diagnostic saying what failed
+// and what to do. The client redacts secrets from its errors.
+func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
+	note := outcomeNote(err)
+	switch {
+	case xano.IsLimitReached(err):
+		diags.AddError("Xano token limit reached", withAnswer(err,
+			fmt.Sprintf("Could not %s: the instance already holds the %d active tokens Xano allows. %s",
+				action, xano.MaxActiveTokens, freeTokensAdvice("")), note))
+	case xano.IsUnauthorized(err):
+		diags.AddError("Xano rejected the access token", withAnswer(err,
+			fmt.Sprintf("Could not %s: the access token is missing, wrong, expired or revoked. Set a valid one in the "+
+				"provider's access_token, %s or the Xano CLI profile.", action, envAccessToken), note))
+	case xano.IsForbidden(err):
+		diags.AddError("The access token lacks the rights for this", withAnswer(err,
+			fmt.Sprintf("Could not %s: the access token is valid but may not manage the tokens of this instance; use a "+
+				"token of an account that administers it.", action), note))
+	case isPlainNotFound(err):
+		diags.AddError("Not found in Xano", withAnswer(err,
+			fmt.Sprintf("Could not %s. Check the instance name and base_url. A token deleted outside Terraform is "+
+				"noticed by the next plan, which drops it from state and plans a new one.", action), note))
+	case xano.IsRateLimited(err):
+		diags.AddError("Xano rate limit", withAnswer(err,
+			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests after the provider's retries. "+
+				"Retry later, or raise max_retries in the provider block.", action), note))
+	default:
+		lead := fmt.Sprintf("Could not %s.", action)
+		if advice := apiAdvice(err); advice != "" {
+			lead += " " + advice
+		}
+		diags.AddError("Xano API error", withAnswer(err, lead, note))
+	}
+}
+
+// isPlainNotFound reports a 404 returned as it came from the API. A 404 that
+// ConfirmTokenGone could not confirm gets apiAdvice's words on why the
+// token is kept.
+func isPlainNotFound(err error) bool {
+	var apiErr *xano.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && err == error(apiErr)
+}
+
+// instancesAPIError reports a failed read of the master Metadata API's
+// instance endpoints, where a 403 and a 404 mean something of their own.
+func instancesAPIError(diags *diag.Diagnostics, action string, err error) {
+	var apiErr *xano.APIError
+	switch {
+	case errors.As(err, &apiErr) && err == error(apiErr) && apiErr.StatusCode == http.StatusForbidden:
+		diags.AddError("The access token may not list instances", withAnswer(err, fmt.Sprintf(
+			"Could not %s: the Metadata API answered 403. Use an access token of the account, not one limited to "+
+				"an instance.", action)))
+	case errors.As(err, &apiErr) && err == error(apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Path == xano.PathInstances:
+		diags.AddError("No instance list at base_url", withAnswer(err, fmt.Sprintf(
+			"Could not %s: the API at base_url has no GET /instance, which Xano's account Metadata API (%s) serves. "+
+				"base_url may be an instance's own Metadata API, as a Xano CLI profile's instance_origin gives: set "+
+				"base_url to %s.", action, xano.DefaultBaseURL, xano.DefaultBaseURL)))
+	default:
+		tokenAPIError(diags, action, err)
+	}
+}
+
+// unexpectedToken is the error for a token the API returned that the
+// provider cannot read: its times or its scopes. lead names the token and
+// what was being done; consequence says what happens to it now.
+func unexpectedToken(lead string, err error, consequence string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Unexpected token from the Xano API",
+		strings.TrimSpace(fmt.Sprintf("%s: %s. %s", lead, strings.TrimSuffix(err.Error(), "."), consequence)))
+}
+
+// unexpectedScopes is the error for scopes of a token that the catalog does
+// not know.
+func unexpectedScopes(id int64, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("scope"), "Unexpected scopes from the Xano API",
+		fmt.Sprintf("Token %d: %s. %s", id, strings.TrimSuffix(err.Error(), "."), catalogAdvice))
+}
+
+// credentialsCheckError is the error of the credentials check (GET /auth/me
+// at Configure), on the setting to fix, saying where its value came from.
+func credentialsCheckError(conn connection, err error) diag.Diagnostic {
+	tokenFrom := "The access token comes from " + settingOrigin("access_token", conn.accessTokenSource, conn.credentialsFile) + "."
+	urlFrom := fmt.Sprintf("base_url is %s, from %s.", conn.baseURL, settingOrigin("base_url", conn.baseURLSource, conn.credentialsFile))
+	const lead = "The provider checks the access token when it is configured, and the check failed."
+
+	var apiErr *xano.APIError
+	var decodeErr *xano.DecodeError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
+		return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Xano rejected the access token", withAnswer(err,
+			lead,
+			tokenFrom+" Replace it there with a valid Metadata API token: this one is wrong, expired or revoked, "+
+				"or belongs to an account that "+conn.baseURL+" does not serve.",
+			urlFrom, skipHint))
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
+		return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Xano refused the access token", withAnswer(err,
+			lead,
+			tokenFrom+" The token is valid but may not read its account (GET /auth/me): replace it there with a "+
+				"Metadata API token of an account that manages the instances.",
+			urlFrom, skipHint))
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound, errors.As(err, &decodeErr):
+		return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "No Xano Metadata API at base_url", withAnswer(err,
+			lead,
+			urlFrom+" GET /auth/me is served by every Xano Metadata API, so this URL is not one. Set base_url to "+
+				"the Metadata API root, "+xano.DefaultBaseURL+" for Xano's account API.",
+			skipHint))
+	case errors.As(err, &apiErr):
+		return diag.NewErrorDiagnostic("Cannot check the Xano access token", withAnswer(err,
+			lead,
+			"Try again later; if this persists, check base_url. "+urlFrom,
+			skipHint))
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "Cannot reach the Xano API", withAnswer(err,
+		lead,
+		urlFrom+" Check that it is the Metadata API root, such as "+xano.DefaultBaseURL+
+			", and that this machine can reach it.",
+		skipHint))
+}
+
+// instanceCheckError is the error of the plan-time instance check when the
+// account's instances cannot be read.
+func instanceCheckError(attr path.Path, name string, origin instanceOrigin, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(attr, "Cannot check the Xano instance", withAnswer(err,
+		fmt.Sprintf("The provider reads the account's instances to check instance %q (%s) before anything is created, "+
+			"and that failed. %s", name, origin.text, cmp.Or(apiAdvice(err), "Try again.")),
+		skipHint))
+}
+
+// freeTokensAdvice is what to do about Xano's token limit; more is a last
+// way to stay under it, "" for none.
+func freeTokensAdvice(more string) string {
+	return "Free tokens before applying again: the xano_metadata_tokens data source lists every token of the " +
+		"instance, to find unused ones; delete them in the Xano dashboard, destroy a managed one with " +
+		"`terraform destroy -target=<address>`, or let one expire" + more + "."
+}
+
+// tokenLimitCheckError is the error of the plan-time token-limit check when
+// the instance's tokens cannot be listed.
+func tokenLimitCheckError(instance string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot check the Xano token limit", withAnswer(err,
+		fmt.Sprintf("The provider lists the tokens of instance %q to check, before anything is created, that this plan "+
+			"stays within Xano's limit of %d active tokens per instance, and that failed. %s",
+			instance, xano.MaxActiveTokens, cmp.Or(apiAdvice(err), "Try again.")),
+		skipHint))
+}
+
+// overTokenLimit is the plan-time error for a token whose creation would
+// take its instance past Xano's limit: it holds active tokens now, the plan
+// creates creates there, freed of them after revoking what they replace.
+func overTokenLimit(subject, instance string, total, active, creates, freed int) diag.Diagnostic {
+	after := ""
+	if freed > 0 {
+		after = fmt.Sprintf(", %d of them after revoking the token they replace", freed)
+	}
+	return diag.NewErrorDiagnostic(subject+": over Xano's token limit", fmt.Sprintf(
+		"Instance %q would hold %d active tokens, over Xano's limit of %d per instance: it has %d now, and this plan "+
+			"creates at least %d there%s. Nothing has been created.\n\n%s",
+		instance, total, xano.MaxActiveTokens, active, creates, after, freeTokensAdvice(", or create fewer tokens in this plan")))
+}
+
+// instanceNotFoundDetail explains that the account has no instance called
+// name, suggesting the one most likely meant and listing a few.
+func instanceNotFoundDetail(name, origin, attr string, list []xano.Instance) string {
+	var b strings.Builder
+	sug := xano.SuggestInstance(list, name)
+	switch {
+	case sug.Instance.Name != "" && sug.ByDisplay && strings.EqualFold(strings.TrimSpace(sug.Instance.Display), strings.TrimSpace(name)):
+		fmt.Fprintf(&b, "%q (%s) is the display name of instance %q, not its name. Set %s = %q: "+
+			"the API knows instances by name.", name, origin, sug.Instance.Name, attr, sug.Instance.Name)
+	case sug.Instance.Name != "":
+		fmt.Fprintf(&b, "The account has no instance %q (%s). Did you mean %s?", name, origin, describeInstance(sug.Instance))
+	default:
+		fmt.Fprintf(&b, "The account has no instance %q (%s).", name, origin)
+	}
+	if len(list) > 0 {
+		const shown = 10
+		items := make([]string, 0, shown)
+		for i, in := range list {
+			if i == shown {
+				items = append(items, fmt.Sprintf("and %d more", len(list)-shown))
+				break
+			}
+			items = append(items, describeInstance(in))
+		}
+		fmt.Fprintf(&b, " Its instances: %s.", strings.Join(items, ", "))
+	}
+	b.WriteString(" The xano_instances data source lists them with their Metadata API URLs.")
+	return b.String()
+}
+
+// describeInstance names an instance with its display name when that says
+// more than the name.
+func describeInstance(in xano.Instance) string {
+	if in.Display != "" && in.Display != in.Name {
+		return fmt.Sprintf("%q (%s)", in.Name, in.Display)
+	}
+	return fmt.Sprintf("%q", in.Name)
+}
+
+// missingInstance is the error of a resource or data source (kind) that
+// needs an instance when neither it nor the provider sets one.
+func missingInstance(diags *diag.Diagnostics, kind string) {
+	diags.AddAttributeError(path.Root("instance"), "Missing Xano instance", fmt.Sprintf(
+		"The %s needs a Xano instance and neither it nor the provider sets one. Set instance on the %s, "+
+			"or instance in the provider block (or the %s environment variable).", kind, kind, envInstance))
+}
+
+// settingOrigin names, in a diagnostic, where the value of a provider
+// setting came from, so the user knows where to fix it. source is
+// "argument", an environment variable's name, "profile <name>" or
+// "default"; credentialsFile is the file a profile was read from.
+func settingOrigin(attr, source, credentialsFile string) string {
+	switch {
+	case source == "argument":
+		return "the " + attr + " argument of the provider block"
+	case strings.HasPrefix(source, "XANO_"):
+		return "the " + source + " environment variable"
+	case strings.HasPrefix(source, "profile "):
+		file := credentialsFile
+		if file == "" {
+			file = defaultCredentialsPath
+		}
+		return fmt.Sprintf("profile %q of the Xano CLI credentials file %s", strings.TrimPrefix(source, "profile "), file)
+	case source == "default":
+		return "the provider's default"
+	}
+	return "the provider configuration"
+}
+
+// configAdvice is what to do about a configuration the client refuses.
+func configAdvice(err error) string {
+	var ce *xano.ConfigError
+	if !errors.As(err, &ce) {
+		return ""
+	}
+	switch ce.Problem {
+	case xano.ProblemBaseURLEmpty:
+		return fmt.Sprintf("Set base_url or %s (for Xano: %s).", envBaseURL, xano.DefaultBaseURL)
+	case xano.ProblemBaseURLNotAbsolute:
+		return "Use the Metadata API root of your instance, such as " + xano.DefaultBaseURL + "."
+	case xano.ProblemBaseURLCredentials:
+		return "Remove them and pass the token as access_token instead."
+	case xano.ProblemBaseURLQuery:
+		return "Remove it."
+	case xano.ProblemTokenEmpty:
+		return fmt.Sprintf("Set access_token or %s.", envAccessToken)
+	case xano.ProblemTokenControl:
+		return "Copy it again without surrounding whitespace."
+	}
+	return ""
+}
+
+// withConfigAdvice is a refused configuration's facts, then its advice.
+func withConfigAdvice(err error) string {
+	return strings.TrimSpace(capitalize(err.Error()) + ". " + configAdvice(err))
+}
+
+// invalidBaseURL is the error for a base URL that xano.ParseBaseURL refuses.
+// origin says where it came from (settingOrigin), "" for the provider
+// argument at validate time, where the attribute path says it.
+func invalidBaseURL(origin string, err error) diag.Diagnostic {
+	detail := withConfigAdvice(err)
+	if origin != "" {
+		detail = "From " + origin + ": " + strings.TrimSpace(strings.TrimSuffix(err.Error(), ".")+". "+configAdvice(err))
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "Invalid Xano base URL", detail)
+}
+
+// clientError is the error for a client configuration xano.New refuses.
+func clientError(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot create the Xano API client", strings.TrimSpace(fmt.Sprintf(
+		"The provider configuration was rejected: %s. %s", strings.TrimSuffix(err.Error(), "."), configAdvice(err))))
+}
+
+// addUnknownError is the error for a provider setting unknown at plan time.
+func addUnknownError(diags *diag.Diagnostics, p path.Path, summary, hint string) {
+	diags.AddAttributeError(p, summary, fmt.Sprintf(
+		"The provider cannot create the Xano API client because %s is unknown until apply. "+
+			"Set it to a value known at plan time, such as a literal or a variable%s, "+
+			"or remove it to use the default.", p, hint))
+}
+
+// profileWithoutFile is the error for a profile chosen when no credentials
+// file can be located.
+func profileWithoutFile(profile setting) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("profile"), "Xano CLI profile not found", fmt.Sprintf(
+		"Profile %q was chosen (%s), but no credentials file could be located: there is no home "+
+			"directory and %s is not set. Set %s to the path of the file written by Xano's CLI.",
+		profile.value, settingOrigin("profile", profile.source, ""), envConfig, envConfig))
+}
+
+// profileFileMissing is the error for a profile chosen when the credentials
+// file does not exist.
+func profileFileMissing(profile setting, file string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("profile"), "Xano CLI profile not found", fmt.Sprintf(
+		"Profile %q was chosen (%s), but the credentials file %s does not exist. Log in with "+
+			"Xano's CLI to create it, point %s at the file, or remove the profile setting.",
+		profile.value, settingOrigin("profile", profile.source, ""), file, envConfig))
+}
+
+// credentialsUnreadable is the error for a credentials file that exists but
+// cannot be read or parsed.
+func credentialsUnreadable(file string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot read the Xano CLI credentials file", fmt.Sprintf(
+		"The provider read %s because no access token was set otherwise, and failed: %s. "+
+			"Fix or remove the file, or set the access_token argument or the %s environment variable.",
+		file, strings.TrimSuffix(err.Error(), "."), envAccessToken))
+}
+
+// profileNotFound is the error for a profile, chosen or named by the file's
+// default key, that the file does not hold. available lists what it holds.
+func profileNotFound(profile setting, name, file, available string) diag.Diagnostic {
+	where := settingOrigin("profile", profile.source, "")
+	if profile.value == "" {
+		where = "named by the file's default key"
+	}
+	detail := fmt.Sprintf(
+		"Profile %q (%s) is not in %s; %s. Choose one of them with the profile argument or %s, "+
+			"or log in with Xano's CLI to create the profile.",
+		name, where, file, available, envProfile)
+	if profile.value == "" {
+		return diag.NewErrorDiagnostic("Xano CLI profile not found", detail)
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("profile"), "Xano CLI profile not found", detail)
+}
+
+// missingTokenError is the error reported, where the API is needed, when no
+// access token was found; note says what the credentials file gave.
+func missingTokenError(note string) diag.Diagnostic {
+	detail := "The provider needs a Xano Metadata API access token and found none. Set one of:\n" +
+		"  - the access_token argument of the provider block,\n" +
+		"  - the " + envAccessToken + " environment variable,\n" +
+		"  - a profile in " + defaultCredentialsPath + ", as written by Xano's CLI when you log in " +
+		"(" + envConfig + " names another file; the profile argument or " + envProfile + " picks the profile).\n" +
+		"Create a token in the Xano dashboard under Settings, Metadata API."
+	if note != "" {
+		detail += "\n\n" + note
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Missing Xano access token", detail)
+}
+
+// capitalize starts a diagnostic detail with a capital letter, as the error
+// strings it wraps start in lower case by Go convention.
+func capitalize(s string) string {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
