@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -205,7 +206,7 @@ func TestRandomFaultsIdempotentCreate(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
 	e, c, _ := newTestEmulator(t, Options{RateLimit: 2})
-	clock := newFakeClock()
+	clock := acctest.NewClock(acctest.Epoch)
 	e.SetRateLimitClock(clock.Now)
 	get := func(path string) response { return c.do(http.MethodGet, path, nil) }
 	limited := func(want string) {

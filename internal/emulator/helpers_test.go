@@ -7,34 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
-
-// fakeClock is a settable clock for expiry and the rate limiter.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 22, 11, 31, 20, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // client sends requests to an emulator under test.
 type client struct {
@@ -47,9 +25,9 @@ type client struct {
 // newTestEmulator starts an emulator with a fake clock and returns an admin
 // client for it. Keep-alives are off so a dropped connection is seen as an
 // error rather than retried by the transport.
-func newTestEmulator(t testing.TB, opts Options) (*Emulator, *client, *fakeClock) {
+func newTestEmulator(t testing.TB, opts Options) (*Emulator, *client, *acctest.Clock) {
 	t.Helper()
-	clock := newFakeClock()
+	clock := acctest.NewClock(acctest.Epoch)
 	if opts.Clock == nil {
 		opts.Clock = clock.Now
 	}

@@ -11,12 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
 // serveState opens an emulator on the state file path and serves it until
 // the returned stop function runs, as a process restart would end it.
-func serveState(t *testing.T, path string, clock *fakeClock) (*client, func()) {
+func serveState(t *testing.T, path string, clock *acctest.Clock) (*client, func()) {
 	t.Helper()
 	e, err := Open(Options{StateFile: path, Clock: clock.Now})
 	if err != nil {
@@ -31,7 +32,7 @@ func serveState(t *testing.T, path string, clock *fakeClock) (*client, func()) {
 func TestStateFileSurvivesRestart(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
-	clock := newFakeClock()
+	clock := acctest.NewClock(acctest.Epoch)
 
 	c, stop := serveState(t, path, clock)
 	kept := c.mustCreate("main", createBody("kept", 86400, map[string][]string{"workspace:requesthistory": {"read"}}), xano.HeaderIdempotency, "key-1")
@@ -117,7 +118,7 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 func TestStateFileMissingStartsEmpty(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
-	c, _ := serveState(t, path, newFakeClock())
+	c, _ := serveState(t, path, acctest.NewClock(acctest.Epoch))
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("Open created the file before any change: %v", err)
 	}

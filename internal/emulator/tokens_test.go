@@ -319,8 +319,9 @@ func TestIdempotency(t *testing.T) {
 }
 
 // TestContentType checks that a POST must say its body is JSON: a form or a
-// text body is refused with 415 and the contract's error body, before the
-// body is read as JSON, while JSON with parameters or a +json type is fine.
+// text body is refused with 415 and the error body of the API contract page
+// (docs/guides/api-contract.md), before the body is read as JSON, while JSON
+// with parameters or a +json type is fine.
 func TestContentType(t *testing.T) {
 	t.Parallel()
 	_, c, _ := newTestEmulator(t, Options{})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -62,7 +63,8 @@ func (f *faultServer) clear() {
 	clear(f.rules)
 }
 
-// operation names the contract operation of r and its instance.
+// operation names the operation of r, as the API contract page
+// (docs/guides/api-contract.md) names them, and its instance.
 func operation(r *http.Request) (instance, op string) {
 	segs := strings.Split(strings.TrimPrefix(r.URL.Path, "/api:meta/"), "/")
 	if len(segs) < 3 || segs[0] != "instance" || segs[2] != "token" {
@@ -117,7 +119,8 @@ func xanoError(code, message string) string {
 	return fmt.Sprintf(`{"code":%q,"message":%q}`, code, message)
 }
 
-// Bodies of 200 answers that do not fit the contract.
+// Bodies of 200 answers that do not fit the API contract page
+// (docs/guides/api-contract.md).
 const (
 	htmlPage      = `<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in</body></html>`
 	truncatedJSON = `{"id": 7, "name": "cut", "created_at": "2026-11-22 11:31:20+0000", "sco`
@@ -127,25 +130,13 @@ const (
 // answered at once, and a short attempt timeout, so the cases that wait for
 // it cost little.
 func apiProvider(baseURL string) string {
-	return fmt.Sprintf(`
-provider "xano" {
-  base_url        = %q
-  access_token    = %q
-  instance        = "main"
-  max_retries     = 1
-  request_timeout = "500ms"
-}
-`, baseURL, badAdminToken)
+	return acctest.Provider{BaseURL: baseURL, AccessToken: badAdminToken, Instance: "main",
+		Body: []string{"max_retries = 1", `request_timeout = "500ms"`}}.String()
 }
 
 // apiToken is a token on its own instance, named after it.
 func apiToken(instance, name string) string {
-	return fmt.Sprintf(`
-resource "xano_metadata_token" %q {
-  instance = %q
-  name     = %q
-%s}
-`, strings.ReplaceAll(instance, "-", "_"), instance, name, readAPIGroups)
+	return acctest.Token(strings.ReplaceAll(instance, "-", "_"), acctest.Attr("instance", instance), acctest.Attr("name", name), readAPIGroups)
 }
 
 // apiCase is a badCase on its own instance, with the rule that breaks it.

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
@@ -330,30 +331,10 @@ func checkClean(t *testing.T, rec *diagRecorder, extra ...string) {
 
 // badProvider is the default provider block of the bad-input tests.
 func badProvider(baseURL string) string {
-	return fmt.Sprintf(`
-provider "xano" {
-  base_url     = %q
-  access_token = %q
-  instance     = "main"
-}
-`, baseURL, badAdminToken)
+	return acctest.Provider{BaseURL: baseURL, AccessToken: badAdminToken, Instance: "main"}.String()
 }
 
-// badScope is a scope block.
-func badScope(name, perms string) string {
-	return fmt.Sprintf("  scope {\n    name = %q\n    %s\n  }\n", name, perms)
-}
-
-// badToken is a resource with the given label and body; name defaults to the
-// label.
-func badToken(label, body string) string {
-	if !regexp.MustCompile(`(?m)^  name\s*=`).MatchString(body) {
-		body = fmt.Sprintf("  name = %q\n", label) + body
-	}
-	return fmt.Sprintf("resource \"xano_metadata_token\" %q {\n%s}\n", label, body)
-}
-
-var readAPIGroups = badScope("workspace_api_groups", "read = true")
+var readAPIGroups = acctest.Scope("workspace_api_groups", "read")
 
 // TestBadInputValidation batches every invalid argument of the resource,
 // the ephemeral resource and the data sources into one plan: each must fail
@@ -362,54 +343,54 @@ func TestBadInputValidation(t *testing.T) {
 	t.Parallel()
 	emu, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	cases := []badCase{
-		{name: "empty name", hcl: badToken("empty_name", `  name = ""`+"\n"+readAPIGroups),
+		{name: "empty name", hcl: acctest.Token("empty_name", `  name = ""`+"\n"+readAPIGroups),
 			want: `character count must be between 1 and 100, got: 0`, attr: "AttributeName(\"name\")"},
-		{name: "long name", hcl: badToken("long_name", `  name = "`+strings.Repeat("n", 101)+`"`+"\n"+readAPIGroups),
+		{name: "long name", hcl: acctest.Token("long_name", `  name = "`+strings.Repeat("n", 101)+`"`+"\n"+readAPIGroups),
 			want: `character count must be between 1 and 100, got: 101`},
 		// Names count characters, as Xano does: 150 "é" are 150, not 300.
-		{name: "long name of accented characters", hcl: badToken("long_accented", `  name = "`+strings.Repeat("é", 150)+`"`+"\n"+readAPIGroups),
+		{name: "long name of accented characters", hcl: acctest.Token("long_accented", `  name = "`+strings.Repeat("é", 150)+`"`+"\n"+readAPIGroups),
 			want: `character count must be between 1 and 100, got: 150`},
-		{name: "scope typo", hcl: badToken("typo", badScope("workspace_databse", "read = true")),
+		{name: "scope typo", hcl: acctest.Token("typo", acctest.Scope("workspace_databse", "read")),
 			want: `Unknown Xano scope.*"workspace_databse".*Did you mean "workspace_database"\?.*Valid names`},
-		{name: "display name", hcl: badToken("display", badScope("Workspace Files", "read = true")),
+		{name: "display name", hcl: acctest.Token("display", acctest.Scope("Workspace Files", "read")),
 			want: `Unknown Xano scope.*"Workspace Files".*did you mean "workspace_files"\?`},
-		{name: "wire key", hcl: badToken("wire", badScope("workspace:task", "read = true")),
+		{name: "wire key", hcl: acctest.Token("wire", acctest.Scope("workspace:task", "read")),
 			want: `Unknown Xano scope.*"workspace:task".*did you mean "workspace_tasks"\?`},
-		{name: "empty scope name", hcl: badToken("empty_scope", badScope("", "read = true")),
+		{name: "empty scope name", hcl: acctest.Token("empty_scope", acctest.Scope("", "read")),
 			want: `Unknown Xano scope.*""`},
-		{name: "duplicate scope", hcl: badToken("dup", readAPIGroups+badScope("workspace_api_groups", "create = true")),
+		{name: "duplicate scope", hcl: acctest.Token("dup", readAPIGroups+acctest.Scope("workspace_api_groups", "create")),
 			want: `Duplicate scope.*workspace_api_groups.*merge the blocks into one`},
-		{name: "grants nothing", hcl: badToken("nothing", badScope("workspace_addons", "read = false")),
+		{name: "grants nothing", hcl: acctest.Token("nothing", acctest.Scope("workspace_addons", "read = false")),
 			want: `Scope grants nothing.*workspace_addons.*Grant at least one permission or remove the block`},
 		// Nothing in this diagnostic tells the resource apart; its wording does.
-		{name: "no scope", hcl: badToken("no_scope", ""), want: `(?i)scope.*(must have a configuration value|at least 1)`, attr: `AttributeName("scope")`},
-		{name: "malformed duration", hcl: badToken("malformed", `  expires_in = "7 days"`+"\n"+readAPIGroups),
+		{name: "no scope", hcl: acctest.Token("no_scope", ""), want: `(?i)scope.*(must have a configuration value|at least 1)`, attr: `AttributeName("scope")`},
+		{name: "malformed duration", hcl: acctest.Token("malformed", `  expires_in = "7 days"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"7 days".*did you mean "7d"\?.*write a number and a unit`},
-		{name: "duration in years", hcl: badToken("years", `  expires_in = "1y"`+"\n"+readAPIGroups),
+		{name: "duration in years", hcl: acctest.Token("years", `  expires_in = "1y"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"1y".*did you mean "365d"\?`},
-		{name: "unitless duration", hcl: badToken("unitless", `  expires_in = "30"`+"\n"+readAPIGroups),
+		{name: "unitless duration", hcl: acctest.Token("unitless", `  expires_in = "30"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"30".*write a number and a unit`},
-		{name: "negative duration", hcl: badToken("negative", `  expires_in = "-2h"`+"\n"+readAPIGroups),
+		{name: "negative duration", hcl: acctest.Token("negative", `  expires_in = "-2h"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"-2h".*negative.*without the minus sign`},
-		{name: "empty duration", hcl: badToken("empty_duration", `  expires_in = ""`+"\n"+readAPIGroups),
+		{name: "empty duration", hcl: acctest.Token("empty_duration", `  expires_in = ""`+"\n"+readAPIGroups),
 			want: `Invalid duration.*empty.*write a number and a unit`},
-		{name: "too short", hcl: badToken("short", `  expires_in = "30m"`+"\n"+readAPIGroups),
+		{name: "too short", hcl: acctest.Token("short", `  expires_in = "30m"`+"\n"+readAPIGroups),
 			want: `Duration too short.*"30m".*Xano refuses tokens.*Use "1h" or longer`},
-		{name: "fraction of a second", hcl: badToken("fraction", `  expires_in = "2h0.5s"`+"\n"+readAPIGroups),
+		{name: "fraction of a second", hcl: acctest.Token("fraction", `  expires_in = "2h0.5s"`+"\n"+readAPIGroups),
 			want: `Lifetime not in whole seconds.*"2h0.5s".*Use`},
-		{name: "rotate_before malformed", hcl: badToken("rotate_bad", `  rotate_before = "soon"`+"\n"+readAPIGroups),
+		{name: "rotate_before malformed", hcl: acctest.Token("rotate_bad", `  rotate_before = "soon"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"soon".*write a number and a unit`, attr: `AttributeName("rotate_before")`},
-		{name: "rotate_before in words", hcl: badToken("rotate_words", `  rotate_before = "1 week"`+"\n"+readAPIGroups),
+		{name: "rotate_before in words", hcl: acctest.Token("rotate_words", `  rotate_before = "1 week"`+"\n"+readAPIGroups),
 			want: `Invalid duration.*"1 week".*did you mean "1w"\?`, attr: `AttributeName("rotate_before")`},
-		{name: "rotate_before too long", hcl: badToken("rotate_long", `  expires_in = "7d"`+"\n"+`  rotate_before = "1w"`+"\n"+readAPIGroups),
+		{name: "rotate_before too long", hcl: acctest.Token("rotate_long", `  expires_in = "7d"`+"\n"+`  rotate_before = "1w"`+"\n"+readAPIGroups),
 			want: `rotate_before is not shorter than the lifetime.*"1w".*Use a rotate_before shorter`},
-		{name: "rotate_before without expiry", hcl: badToken("rotate_never", `  never_expires = true`+"\n"+`  rotate_before = "1d"`+"\n"+readAPIGroups),
+		{name: "rotate_before without expiry", hcl: acctest.Token("rotate_never", `  never_expires = true`+"\n"+`  rotate_before = "1d"`+"\n"+readAPIGroups),
 			want: `rotate_before needs an expiry.*Remove rotate_before`},
-		{name: "never_expires and expires_in", hcl: badToken("conflict", `  never_expires = true`+"\n"+`  expires_in = "30d"`+"\n"+readAPIGroups),
+		{name: "never_expires and expires_in", hcl: acctest.Token("conflict", `  never_expires = true`+"\n"+`  expires_in = "30d"`+"\n"+readAPIGroups),
 			want: `Conflicting lifetime.*Remove one of them`},
-		{name: "empty instance", hcl: badToken("empty_instance", `  instance = ""`+"\n"+readAPIGroups),
+		{name: "empty instance", hcl: acctest.Token("empty_instance", `  instance = ""`+"\n"+readAPIGroups),
 			want: `length must be at least 1, got: 0`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_token"},
-		{name: "instance with a leading space", hcl: badToken("spaced_instance", `  instance = " p2"`+"\n"+readAPIGroups),
+		{name: "instance with a leading space", hcl: acctest.Token("spaced_instance", `  instance = " p2"`+"\n"+readAPIGroups),
 			want: `Invalid Xano instance.*" p2".*white space at its start or end.*such as "p2"`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_token", key: `" p2"`},
 		{name: "ephemeral instance with a trailing space", hcl: `ephemeral "xano_metadata_token" "spaced" {
   name     = "spaced"
@@ -420,7 +401,7 @@ func TestBadInputValidation(t *testing.T) {
   instance = "p4\n"
 }
 `, want: `Invalid Xano instance.*white space`, attr: "AttributeName(\"instance\")", typ: "xano_metadata_tokens", key: `"p4\n"`},
-		{name: "empty acknowledgement", hcl: badToken("empty_ack", `  risk_acknowledgement = ""`+"\n"+readAPIGroups),
+		{name: "empty acknowledgement", hcl: acctest.Token("empty_ack", `  risk_acknowledgement = ""`+"\n"+readAPIGroups),
 			want: `length must be at least 1, got: 0`, attr: "AttributeName(\"risk_acknowledgement\")"},
 
 		{name: "ephemeral long name", hcl: `ephemeral "xano_metadata_token" "long" {
@@ -448,11 +429,11 @@ func TestBadInputValidation(t *testing.T) {
 `, want: `Invalid duration.*"forever"`, attr: `AttributeName("lease")`},
 		{name: "ephemeral scope typo", hcl: `ephemeral "xano_metadata_token" "typo" {
   name = "typo"
-` + badScope("workspace_functons", "read = true") + `}
+` + acctest.Scope("workspace_functons", "read") + `}
 `, want: `Unknown Xano scope.*"workspace_functons".*Did you mean "workspace_functions"\?`},
 		{name: "ephemeral grants nothing", hcl: `ephemeral "xano_metadata_token" "nothing" {
   name = "nothing"
-` + badScope("workspace_request_history", "") + `}
+` + acctest.Scope("workspace_request_history") + `}
 `, want: `Scope grants nothing.*workspace_request_history`},
 
 		{name: "preset typo", hcl: `data "xano_scope_preset" "typo" {
@@ -507,16 +488,8 @@ func TestBadInputProviderConfig(t *testing.T) {
 	t.Parallel()
 	_, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	alias := func(name, body string) string {
-		return fmt.Sprintf(`
-provider "xano" {
-  alias = %q
-%s
-}
-
-data "xano_scope_catalog" %q {
-  provider = xano.%s
-}
-`, name, body, name, name)
+		return acctest.Config(acctest.Provider{Alias: name, Body: []string{body}}.String(),
+			acctest.Block(fmt.Sprintf("data %q %q", "xano_scope_catalog", name), "provider = xano."+name))
 	}
 	conn := fmt.Sprintf("  base_url     = %q\n  access_token = %q\n", baseURL, badAdminToken)
 	validation := []badCase{
@@ -619,13 +592,7 @@ func TestBadInputPolicy(t *testing.T) {
 	t.Parallel()
 	emu, baseURL := emulatortest.Start(t, emulator.Options{AdminTokens: []string{badAdminToken}})
 	provider := func(body string) string {
-		return fmt.Sprintf(`
-provider "xano" {
-  base_url     = %q
-  access_token = %q
-%s
-}
-`, baseURL, badAdminToken, body)
+		return acctest.Provider{BaseURL: baseURL, AccessToken: badAdminToken, Body: []string{body}}.String()
 	}
 	batches := []struct {
 		name     string
@@ -640,16 +607,16 @@ provider "xano" {
     deny = ["workspace_database.delete", "workspace_live_data_source.*"]
   }`),
 			cases: []badCase{
-				{name: "deny match", hcl: badToken("denied", badScope("workspace_database", "read = true\n    delete = true")),
+				{name: "deny match", hcl: acctest.Token("denied", acctest.Scope("workspace_database", "read", "delete")),
 					want: `Token "denied": grant denied by the provider policy.*workspace_database - - - D critical denied by "workspace_database.delete"`},
-				{name: "deny wildcard", hcl: badToken("denied_live", badScope("workspace_live_data_source", "read = true")),
+				{name: "deny wildcard", hcl: acctest.Token("denied_live", acctest.Scope("workspace_live_data_source", "read")),
 					want: `Token "denied_live": grant denied by the provider policy.*denied by "workspace_live_data_source.\*"`},
-				{name: "deny under an acknowledgement", hcl: badToken("denied_ack", `  risk_acknowledgement = "Approved by nobody"
-`+badScope("workspace_files", "read = true")+badScope("workspace_database", "delete = true")),
+				{name: "deny under an acknowledgement", hcl: acctest.Token("denied_ack", `  risk_acknowledgement = "Approved by nobody"
+`+acctest.Scope("workspace_files", "read")+acctest.Scope("workspace_database", "delete")),
 					want: `Token "denied_ack": grant denied by the provider policy.*whatever enforce and risk_acknowledgement say: remove workspace_database.delete,`},
 				{name: "ephemeral deny match", typ: "xano_metadata_token", hcl: `ephemeral "xano_metadata_token" "denied" {
   name = "denied"
-` + badScope("workspace_live_data_source", "update = true") + `}
+` + acctest.Scope("workspace_live_data_source", "update") + `}
 `, want: `Ephemeral token "denied": grant denied by the provider policy.*workspace_live_data_source - - U -`},
 			},
 		},
@@ -662,15 +629,15 @@ provider "xano" {
     max_lifetime        = "30d"
   }`),
 			cases: []badCase{
-				{name: "enforced high grant", hcl: badToken("files", `  description = "Reads private files"
+				{name: "enforced high grant", hcl: acctest.Token("files", `  description = "Reads private files"
   expires_in  = "7d"
-`+badScope("workspace_files", "read = true")), want: `Token "files": high risk refused by the provider policy.*workspace_files - R - - high.*Enforced:.*risk_acknowledgement`},
-				{name: "enforced missing description", hcl: badToken("undescribed", `  expires_in = "7d"
+`+acctest.Scope("workspace_files", "read")), want: `Token "files": high risk refused by the provider policy.*workspace_files - R - - high.*Enforced:.*risk_acknowledgement`},
+				{name: "enforced missing description", hcl: acctest.Token("undescribed", `  expires_in = "7d"
 `+readAPIGroups), want: `Token "undescribed": high risk refused by the provider policy.*Description: the provider policy requires one.*Enforced:`},
-				{name: "enforced max_lifetime", hcl: badToken("long_lived", `  description = "Lives too long"
+				{name: "enforced max_lifetime", hcl: acctest.Token("long_lived", `  description = "Lives too long"
   expires_in  = "60d"
 `+readAPIGroups), want: `Token "long_lived": high risk refused by the provider policy.*Max lifetime: 60d is over the provider policy's cap of 30d; set expires_in to 30d or less.*Enforced:`},
-				{name: "enforced never_expires", hcl: badToken("forever", `  description   = "Never expires"
+				{name: "enforced never_expires", hcl: acctest.Token("forever", `  description   = "Never expires"
   never_expires = true
 `+readAPIGroups), want: `Token "forever": high risk refused by the provider policy.*Lifetime: never expires.*Enforced:`},
 				// The same token breaks a second rule, and says so on a line of the same error.
@@ -682,7 +649,7 @@ provider "xano" {
 			provider: provider(""),
 			skip:     os.Getenv(envInstance) != "",
 			cases: []badCase{
-				{name: "resource without instance", hcl: badToken("homeless", readAPIGroups),
+				{name: "resource without instance", hcl: acctest.Token("homeless", readAPIGroups),
 					want: `Missing Xano instance.*Set instance on the resource`, attr: `AttributeName("instance")`, typ: "xano_metadata_token"},
 				{name: "audit without instance", hcl: `data "xano_metadata_tokens" "homeless" {}
 `, want: `Missing Xano instance.*Set instance on the data source`, typ: "xano_metadata_tokens"},

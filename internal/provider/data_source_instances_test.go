@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
@@ -41,7 +42,7 @@ func TestAccInstancesDataSources(t *testing.T) {
 		{Name: "x9f8-e7d6-c5b4"},
 	}})
 	origin := strings.TrimSuffix(baseURL, "/api:meta")
-	provider := testAccProviderConfig(baseURL, emulator.DefaultAdminToken)
+	provider := acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -88,7 +89,7 @@ func TestAccInstancesExamples(t *testing.T) {
 	}})
 	origin := strings.TrimSuffix(baseURL, "/api:meta")
 	var config strings.Builder
-	config.WriteString(testAccProviderConfig(baseURL, emulator.DefaultAdminToken))
+	config.WriteString(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String())
 	for _, name := range []string{"xano_instances", "xano_instance"} {
 		example, err := os.ReadFile(filepath.Join("..", "..", "examples", "data-sources", name, "data-source.tf"))
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
@@ -305,7 +306,7 @@ func TestMetadataTokensSummariesMatchReview(t *testing.T) {
 // by the configuration.
 func TestAccMetadataTokensDataSource(t *testing.T) {
 	t.Parallel()
-	clock := newMTClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	clock := acctest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	client := mtClient(t, baseURL)
 
@@ -338,7 +339,7 @@ func TestAccMetadataTokensDataSource(t *testing.T) {
 		t.Fatalf("emulator holds %d tokens on main, want 4", len(emu.Tokens("main")))
 	}
 
-	config := testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + `
+	config := acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String() + `
 data "xano_metadata_tokens" "all" {
   instance = "main"
 }
@@ -352,7 +353,7 @@ output "risky" {
 `
 	tokens := tfjsonpath.New("tokens")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithClock(clock.Now),
+		ProtoV6ProviderFactories: acctest.ProviderFactories(NewWithClock("test", clock.Now)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -414,16 +415,10 @@ func TestAccMetadataTokensDataSourceProviderInstance(t *testing.T) {
 		Scopes: map[string][]string{"workspace:api": {"read"}}}); err != nil {
 		t.Fatal(err)
 	}
-	withInstance := fmt.Sprintf(`
-provider "xano" {
-  base_url     = %q
-  access_token = %q
-  instance     = "staging"
-}
-
+	withInstance := acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "staging"}.String() + `
 data "xano_metadata_tokens" "all" {}
-`, baseURL, emulator.DefaultAdminToken)
-	withoutInstance := testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + `
+`
+	withoutInstance := acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String() + `
 data "xano_metadata_tokens" "all" {}
 `
 	resource.Test(t, resource.TestCase{

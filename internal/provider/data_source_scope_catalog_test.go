@@ -15,18 +15,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
 
 // offlineProviderConfig configures the provider for data sources that make
 // no API call: the URL is never contacted, not even to check the token.
-var offlineProviderConfig = `
-provider "xano" {
-  base_url                    = "http://127.0.0.1:9/api:meta"
-  access_token                = "unused-token"
-  skip_credentials_validation = true
-}
-`
+var offlineProviderConfig = acctest.Provider{BaseURL: "http://127.0.0.1:9/api:meta", AccessToken: "unused-token",
+	Body: []string{"skip_credentials_validation = true"}}.String()
 
 func severities(c, r, u, d string) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{

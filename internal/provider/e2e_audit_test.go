@@ -8,10 +8,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -23,7 +23,7 @@ import (
 // auditExample is a configuration of the audit guide, as users copy it.
 func auditExample(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repoRoot(), "examples", "guides", "audit", name))
+	b, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "examples", "guides", "audit", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestE2EAuditAdoptsTokensOfEveryLifetime(t *testing.T) {
 	mint(t, c, "legacy-sync", "CRM sync", 0, map[string][]string{"workspace:database": {"read", "update"}})
 	e.Write(auditExample(t, "adopt.tf"))
 
-	plan := e.runText("plan")
+	plan := e.Run("plan")
 	if plan.Err != nil {
 		t.Fatalf("plan: %v\n%s", plan.Err, plan.Out)
 	}
@@ -68,10 +68,10 @@ func TestE2EAuditAdoptsTokensOfEveryLifetime(t *testing.T) {
 			t.Errorf("the plan does not show %s:\n%s", want, plan.Out)
 		}
 	}
-	if apply := e.runText("apply", "-auto-approve"); apply.Err != nil {
+	if apply := e.Run("apply", "-auto-approve"); apply.Err != nil {
 		t.Fatalf("apply: %v\n%s", apply.Err, apply.Out)
 	}
-	again := e.runText("plan", "-detailed-exitcode")
+	again := e.Run("plan", "-detailed-exitcode")
 	if again.Err != nil || !strings.Contains(again.Out, "No changes.") {
 		t.Fatalf("after the adoption the plan should be empty (err %v):\n%s", again.Err, again.Out)
 	}
@@ -95,24 +95,24 @@ func TestE2EAuditCheckNamesUnmanagedTokens(t *testing.T) {
 	stray := mint(t, c, "made-by-hand", "", 7*24*time.Hour, map[string][]string{"workspace:api": {"read"}})
 	e.Write(auditExample(t, "check.tf"))
 
-	apply := e.runText("apply", "-auto-approve")
+	apply := e.Run("apply", "-auto-approve")
 	if apply.Err != nil {
 		t.Fatalf("apply: %v\n%s", apply.Err, apply.Out)
 	}
-	var checks []textDiag
+	var checks []acctest.TextDiag
 	for _, d := range apply.Diags() {
 		if d.Summary == "Check block assertion failed" {
 			checks = append(checks, d)
 		}
 	}
-	if len(checks) != 1 || !strings.Contains(flatText(checks[0].Text()), "Tokens Terraform does not manage: made-by-hand (main/1).") {
+	if len(checks) != 1 || !strings.Contains(acctest.FlatText(checks[0].Text()), "Tokens Terraform does not manage: made-by-hand (main/1).") {
 		t.Fatalf("want one failed assertion naming made-by-hand:\n%s", apply.Out)
 	}
 	// Once the stray token is revoked, the audit passes.
 	if err := c.DeleteToken(context.Background(), "main", stray.ID); err != nil {
 		t.Fatal(err)
 	}
-	plan := e.runText("plan")
+	plan := e.Run("plan")
 	if plan.Err != nil || strings.Contains(plan.Out, "assertion failed") {
 		t.Fatalf("with every token managed the check should pass (err %v):\n%s", plan.Err, plan.Out)
 	}
@@ -124,45 +124,24 @@ func TestE2EAuditCheckNamesUnmanagedTokens(t *testing.T) {
 // later, a steady plan names the token its refresh found idle, and only it.
 func TestE2EAuditWarnings(t *testing.T) {
 	t.Parallel()
-	// The emulator's clock starts two hours back, so the tokens are minted
+	// The emulator's clock runs two hours behind, so the tokens are minted
 	// then; the provider judges idleness by the real clock.
-	var mu sync.Mutex
-	offset := -2 * time.Hour
-	clock := func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		return time.Now().Add(offset)
-	}
-	e := newE2E(t, emulator.Options{Clock: clock})
-	e.Write(e2eHCL(`  instance = "main"
-  policy {
-    max_idle = "1h"
-  }`, `
-resource "xano_metadata_token" "grafana" {
-  name        = "grafana"
-  description = "Grafana dashboards"
-  purpose     = "monitoring"
-  expires_in  = "30d"
-`+mtWewebScopes+`
-  scope {
-    name = "workspace_addons"
-    read = true
-  }
-}
-
-resource "xano_metadata_token" "weweb" {
-  name    = "weweb"
-  purpose = "weweb"
-`+mtWewebScopes+`}
-`))
-	apply := e.runText("apply", "-auto-approve")
+	clock := acctest.NewRunningClock(time.Now().Add(-2 * time.Hour))
+	e := newE2E(t, emulator.Options{Clock: clock.Now})
+	e.Write(acctest.E2EConfig(acctest.Provider{Instance: "main", Policy: []string{`max_idle = "1h"`}},
+		acctest.Token("grafana",
+			`description = "Grafana dashboards"`, `purpose     = "monitoring"`, `expires_in  = "30d"`,
+			wewebScopes,
+			acctest.Scope("workspace_addons", "read")),
+		acctest.Token("weweb", `purpose = "weweb"`, wewebScopes)))
+	apply := e.Run("apply", "-auto-approve")
 	if apply.Err != nil {
 		t.Fatalf("apply: %v\n%s", apply.Err, apply.Out)
 	}
 	var warned []string
 	for _, d := range apply.Diags() {
 		warned = append(warned, d.Summary)
-		if d.Summary == `Token "grafana": high risk` && !strings.Contains(flatText(d.Text()),
+		if d.Summary == `Token "grafana": high risk` && !strings.Contains(acctest.FlatText(d.Text()),
 			"Purpose: workspace_addons.read is not part of the monitoring recipe of Xano's scope guide") {
 			t.Errorf("the warning does not name the recipe and the grant:\n%s", d.Text())
 		}
@@ -173,14 +152,8 @@ resource "xano_metadata_token" "weweb" {
 	}
 
 	// Back to the present: both tokens are two hours old; grafana is used now.
-	mu.Lock()
-	offset = 0
-	mu.Unlock()
-	state, err := e.TF.Show(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range state.Values.RootModule.Resources {
+	clock.Set(time.Now())
+	for _, r := range e.State().Values.RootModule.Resources {
 		if r.Name != "grafana" {
 			continue
 		}
@@ -190,14 +163,14 @@ resource "xano_metadata_token" "weweb" {
 		}
 	}
 	for range 2 {
-		plan := e.runText("plan")
+		plan := e.Run("plan")
 		if plan.Err != nil || !strings.Contains(plan.Out, "No changes.") {
 			t.Fatalf("a steady plan should change nothing (err %v):\n%s", plan.Err, plan.Out)
 		}
 		diags := plan.Diags()
 		if len(diags) != 1 || diags[0].Summary != `Token "weweb": high risk` ||
-			!strings.Contains(flatText(diags[0].Text()), "Idle: never used since its creation at ") ||
-			!strings.Contains(flatText(diags[0].Text()), "more than the provider policy's max_idle of 1h ago") {
+			!strings.Contains(acctest.FlatText(diags[0].Text()), "Idle: never used since its creation at ") ||
+			!strings.Contains(acctest.FlatText(diags[0].Text()), "more than the provider policy's max_idle of 1h ago") {
 			t.Fatalf("want one warning, naming the idle weweb token:\n%s", plan.Out)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -47,7 +48,7 @@ resource "terraform_data" "smoke_test" {
 func TestE2EFailedRunsLeaveNoEphemeralTokens(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(e2eHCL("", failingSmokeTestHCL))
+	e.Write(acctest.E2EConfig(acctest.Provider{}, failingSmokeTestHCL))
 	client := mtClientWith(t, e.BaseURL, e.Token)
 	seed := func(name string, leaseUntil time.Time) int64 {
 		t.Helper()
@@ -72,14 +73,14 @@ func TestE2EFailedRunsLeaveNoEphemeralTokens(t *testing.T) {
 		failedOnCommand := false
 		for _, d := range run.Errors() {
 			if strings.Contains(d.Summary, "token limit") || strings.Contains(d.Detail, "active tokens") {
-				t.Fatalf("apply %d hit the token limit:\n%s", i, diagText(run.Errors()))
+				t.Fatalf("apply %d hit the token limit:\n%s", i, acctest.DiagText(run.Errors()))
 			}
 			if strings.Contains(d.Summary, "local-exec provisioner error") {
 				failedOnCommand = true
 			}
 		}
 		if !failedOnCommand {
-			t.Fatalf("apply %d did not fail on the smoke test command:\n%s", i, diagText(run.Errors()))
+			t.Fatalf("apply %d did not fail on the smoke test command:\n%s", i, acctest.DiagText(run.Errors()))
 		}
 		left := e.Emu.Tokens(e2eInstance)
 		t.Logf("after apply %d: %d token(s) on the instance", i, len(left))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -24,20 +25,13 @@ import (
 // tokens: no duplicate, no orphan.
 
 // fleetHCL declares n read-only tokens through count.
-func fleetHCL(providerBody string, n int) string {
-	return e2eHCL(providerBody, fmt.Sprintf(`
-resource "xano_metadata_token" "fleet" {
-  count       = %d
-  name        = "fleet-${count.index}"
-  description = "Fault convergence test token ${count.index}"
-  expires_in  = "1d"
-
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-}
-`, n))
+func fleetHCL(p acctest.Provider, n int) string {
+	return acctest.E2EConfig(p, acctest.Token("fleet",
+		acctest.Attr("count", n),
+		`name        = "fleet-${count.index}"`,
+		`description = "Fault convergence test token ${count.index}"`,
+		acctest.Attr("expires_in", "1d"),
+		acctest.Scope("workspace_api_groups", "read")))
 }
 
 // stateToken is one xano_metadata_token of the state.
@@ -51,10 +45,7 @@ type stateToken struct {
 // whose values include sensitive ones.
 func stateTokens(t *testing.T, e *e2eEnv) []stateToken {
 	t.Helper()
-	st, err := e.TF.Show(context.Background())
-	if err != nil {
-		t.Fatalf("terraform show: %v", err)
-	}
+	st := e.State()
 	var out []stateToken
 	if st == nil || st.Values == nil || st.Values.RootModule == nil {
 		return out
@@ -100,14 +91,14 @@ func emulatorIDs(emu *emulator.Emulator) []int64 {
 
 // runUntilClean runs step up to max times until it succeeds, logging the
 // errors of the failed runs, and reports how many runs it took.
-func runUntilClean(t *testing.T, what string, max int, step func() e2eRun) int {
+func runUntilClean(t *testing.T, what string, max int, step func() acctest.JSONRun) int {
 	t.Helper()
 	for i := 1; i <= max; i++ {
 		run := step()
 		if run.Err == nil && len(run.Errors()) == 0 {
 			return i
 		}
-		t.Logf("%s %d/%d failed (%v):\n%s", what, i, max, run.Err, diagText(run.Errors()))
+		t.Logf("%s %d/%d failed (%v):\n%s", what, i, max, run.Err, acctest.DiagText(run.Errors()))
 	}
 	t.Fatalf("%s did not succeed within %d runs", what, max)
 	return max
@@ -121,9 +112,9 @@ func runUntilClean(t *testing.T, what string, max int, step func() e2eRun) int {
 func TestE2EFaultsConverge(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{FaultRate: 0.3, Seed: 42, RateLimit: 5})
-	e.Write(fleetHCL(`  request_timeout = "5s"`, 10))
+	e.Write(fleetHCL(acctest.Provider{Body: []string{`request_timeout = "5s"`}}, 10))
 
-	applies := runUntilClean(t, "apply", 3, func() e2eRun { return e.Apply(tfexec.Parallelism(10)) })
+	applies := runUntilClean(t, "apply", 3, func() acctest.JSONRun { return e.Apply(tfexec.Parallelism(10)) })
 	state := stateTokens(t, e)
 	if len(state) != 10 {
 		t.Fatalf("state holds %d tokens after %d applies, want 10", len(state), applies)
@@ -146,7 +137,7 @@ func TestE2EFaultsConverge(t *testing.T) {
 	}
 	e.Emu.ResetStats()
 
-	destroys := runUntilClean(t, "destroy", 3, func() e2eRun { return e.Destroy(tfexec.Parallelism(10)) })
+	destroys := runUntilClean(t, "destroy", 3, func() acctest.JSONRun { return e.Destroy(tfexec.Parallelism(10)) })
 	stats = e.Emu.Stats()
 	t.Logf("destroyed after %d runs; revocations by status: 200=%d 404=%d 500=%d dropped=%d 429=%d", destroys,
 		stats["DELETE /instance/{instance}/token/{id} 200"], stats["DELETE /instance/{instance}/token/{id} 404"],
@@ -173,7 +164,7 @@ func TestE2EInterruptedApply(t *testing.T) {
 	}
 	const n = 6
 	e := newE2E(t, emulator.Options{})
-	e.Write(fleetHCL("", n))
+	e.Write(fleetHCL(acctest.Provider{}, n))
 	e.Emu.SetLatency(300 * time.Millisecond)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -218,7 +209,7 @@ func TestE2EInterruptedApply(t *testing.T) {
 	}
 
 	e.Emu.SetLatency(0)
-	runUntilClean(t, "apply after the interrupt", 1, func() e2eRun { return e.Apply() })
+	runUntilClean(t, "apply after the interrupt", 1, func() acctest.JSONRun { return e.Apply() })
 	state := stateTokens(t, e)
 	if len(state) != n {
 		t.Fatalf("state holds %d tokens, want %d", len(state), n)
@@ -236,8 +227,8 @@ func TestE2EInterruptedApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Write(fleetHCL("", n) + auditHCL)
-	runUntilClean(t, "apply with the audit", 1, func() e2eRun { return e.Apply() })
+	e.Write(fleetHCL(acctest.Provider{}, n) + auditHCL)
+	runUntilClean(t, "apply with the audit", 1, func() acctest.JSONRun { return e.Apply() })
 	outputs, err := e.TF.Output(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +245,7 @@ func TestE2EInterruptedApply(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	runUntilClean(t, "destroy", 1, func() e2eRun { return e.Destroy() })
+	runUntilClean(t, "destroy", 1, func() acctest.JSONRun { return e.Destroy() })
 	if left := emulatorIDs(e.Emu); len(left) != 0 {
 		t.Errorf("the emulator still holds tokens %v after destroy", left)
 	}

@@ -1,16 +1,11 @@
 package provider
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
-	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -19,90 +14,30 @@ import (
 // check and the instance check must each fail a plan with exactly one error,
 // however many resources the configuration holds.
 
-// e2eTextRun is the output of one terraform command run for its text.
-type e2eTextRun struct {
-	stdout, stderr string
-	exitCode       int
-	elapsed        time.Duration
-}
-
-// textErrors are the summaries of the error diagnostics of a text run, which
-// Terraform prints on stderr, one "Error: <summary>" line each.
-var textErrorLine = regexp.MustCompile(`(?m)^[│ ]*Error: (.*)$`)
-
-func (r e2eTextRun) errors() []string {
-	var out []string
-	for _, m := range textErrorLine.FindAllStringSubmatch(r.stderr, -1) {
-		out = append(out, strings.TrimSpace(m[1]))
-	}
-	return out
-}
-
-// runText runs terraform with args in e's directory, with env on top of e's
-// environment, and returns what it printed, whatever its exit status.
-func runText(t *testing.T, e *e2eEnv, env map[string]string, args ...string) e2eTextRun {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := e.Command(ctx, args...)
-	cmd.Env = append(cmd.Env, "TF_IN_AUTOMATION=1")
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	run := e2eTextRun{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
-	var exitErr *exec.ExitError
-	switch {
-	case errors.As(err, &exitErr):
-		run.exitCode = exitErr.ExitCode()
-	case err != nil:
-		t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
-	}
-	return run
-}
-
 // threeTokens is a configuration of three tokens and an audit, each of which
 // would fail on its own if the provider let it reach the API.
-func threeTokens(providerBody string) string {
-	var b strings.Builder
+func threeTokens(p acctest.Provider) string {
+	parts := []string{}
 	for _, name := range []string{"alpha", "beta", "gamma"} {
-		fmt.Fprintf(&b, `
-resource "xano_metadata_token" %q {
-  name = %q
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-}
-`, name, name)
+		parts = append(parts, acctest.Token(name, acctest.Scope("workspace_api_groups", "read")))
 	}
-	b.WriteString("\ndata \"xano_metadata_tokens\" \"audit\" {}\n")
-	return e2eHCL(providerBody, b.String())
+	return acctest.E2EConfig(p, append(parts, `data "xano_metadata_tokens" "audit" {}`)...)
 }
 
 // requireOneError fails unless the text run failed with exactly one error
 // whose summary is want and whose text holds every fragment.
-func requireOneError(t *testing.T, run e2eTextRun, want string, fragments ...string) {
+func requireOneError(t *testing.T, run acctest.TextRun, want string, fragments ...string) {
 	t.Helper()
-	errs := run.errors()
-	if run.exitCode == 0 || len(errs) != 1 || errs[0] != want {
-		t.Fatalf("want exactly one error %q, got exit %d and errors %q\nstderr:\n%s", want, run.exitCode, errs, run.stderr)
+	errs := run.Errors()
+	if run.ExitCode == 0 || len(errs) != 1 || errs[0] != want {
+		t.Fatalf("want exactly one error %q, got exit %d and errors %q\nstderr:\n%s", want, run.ExitCode, errs, run.Stderr)
 	}
-	flat := flatText(run.stderr)
+	flat := acctest.FlatText(run.Stderr)
 	for _, f := range fragments {
 		if !strings.Contains(flat, f) {
-			t.Errorf("the error does not say %q:\n%s", f, run.stderr)
+			t.Errorf("the error does not say %q:\n%s", f, run.Stderr)
 		}
 	}
-}
-
-// flatText joins Terraform's wrapped lines, so a sentence can be found
-// wherever the terminal width broke it.
-func flatText(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "│", "")), " ")
 }
 
 func TestE2ECredentialsCheck(t *testing.T) {
@@ -111,21 +46,21 @@ func TestE2ECredentialsCheck(t *testing.T) {
 	t.Run("wrong token", func(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{})
-		e.Write(threeTokens(""))
-		run := runText(t, e, map[string]string{envAccessToken: "wrong-SECRET-token-42"}, "plan", "-no-color")
+		e.Write(threeTokens(acctest.Provider{}))
+		run := e.RunEnv(map[string]string{envAccessToken: "wrong-SECRET-token-42"}, "plan")
 		requireOneError(t, run, "Xano rejected the access token",
 			`in provider "xano"`, "401 ERROR_CODE_UNAUTHORIZED",
 			"The access token comes from the XANO_ACCESS_TOKEN environment variable")
-		if strings.Contains(run.stdout+run.stderr, "wrong-SECRET-token-42") {
+		if strings.Contains(run.Stdout+run.Stderr, "wrong-SECRET-token-42") {
 			t.Error("the plan output shows the access token")
 		}
 		// The advice about the token is given once, not again inside the
 		// quoted answer.
-		if n := strings.Count(flatText(run.stderr), "wrong, expired or revoked"); n != 1 {
-			t.Errorf("the advice appears %d times, want 1:\n%s", n, run.stderr)
+		if n := strings.Count(acctest.FlatText(run.Stderr), "wrong, expired or revoked"); n != 1 {
+			t.Errorf("the advice appears %d times, want 1:\n%s", n, run.Stderr)
 		}
-		if strings.Contains(flatText(run.stderr), "Check the access token") {
-			t.Errorf("the client's own advice is repeated:\n%s", run.stderr)
+		if strings.Contains(acctest.FlatText(run.Stderr), "Check the access token") {
+			t.Errorf("the client's own advice is repeated:\n%s", run.Stderr)
 		}
 		if n := e.Emu.Count("GET", xano.PathMe); n != 1 {
 			t.Errorf("%d GET /auth/me, want 1 per provider configuration", n)
@@ -138,20 +73,20 @@ func TestE2ECredentialsCheck(t *testing.T) {
 	t.Run("unreachable base_url", func(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{})
-		e.Write(threeTokens(""))
-		run := runText(t, e, map[string]string{envBaseURL: closedPortURL(t)}, "plan", "-no-color")
+		e.Write(threeTokens(acctest.Provider{}))
+		run := e.RunEnv(map[string]string{envBaseURL: closedPortURL(t)}, "plan")
 		requireOneError(t, run, "Cannot reach the Xano API",
 			`in provider "xano"`, "connection refused", "(after 5 attempts)", "from the XANO_BASE_URL environment variable",
 			"skip_credentials_validation")
 		// Not an assertion (wall time depends on the machine): the refused
 		// connection's retries wait the shortest time, as a unit test checks.
-		t.Logf("the plan failed after %s", run.elapsed.Round(100*time.Millisecond))
+		t.Logf("the plan failed after %s", run.Elapsed.Round(100*time.Millisecond))
 	})
 
 	t.Run("offline data sources need no token", func(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{})
-		e.Write(e2eHCL("", `
+		e.Write(acctest.E2EConfig(acctest.Provider{}, `
 data "xano_scope_catalog" "all" {}
 
 data "xano_scope_preset" "weweb" {
@@ -162,9 +97,9 @@ output "scopes" {
   value = length(data.xano_scope_catalog.all.scopes) + length(data.xano_scope_preset.weweb.scopes)
 }
 `))
-		run := runText(t, e, map[string]string{envAccessToken: ""}, "plan", "-no-color")
-		if run.exitCode != 0 || len(run.errors()) != 0 || !strings.Contains(run.stdout, "scopes = 11") {
-			t.Fatalf("plan without a token: exit %d, errors %q\nstdout:\n%s\nstderr:\n%s", run.exitCode, run.errors(), run.stdout, run.stderr)
+		run := e.RunEnv(map[string]string{envAccessToken: ""}, "plan")
+		if run.ExitCode != 0 || len(run.Errors()) != 0 || !strings.Contains(run.Stdout, "scopes = 11") {
+			t.Fatalf("plan without a token: exit %d, errors %q\nstdout:\n%s\nstderr:\n%s", run.ExitCode, run.Errors(), run.Stdout, run.Stderr)
 		}
 		if stats := e.Emu.Stats(); len(stats) != 0 {
 			t.Errorf("a plan without a token made requests: %v", stats)
@@ -174,18 +109,18 @@ output "scopes" {
 	t.Run("a missing token is said once", func(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{})
-		e.Write(strings.Replace(threeTokens(""), `data "xano_metadata_tokens" "audit" {}`, "", 1))
-		run := runText(t, e, map[string]string{envAccessToken: ""}, "plan", "-no-color")
+		e.Write(strings.Replace(threeTokens(acctest.Provider{}), `data "xano_metadata_tokens" "audit" {}`, "", 1))
+		run := e.RunEnv(map[string]string{envAccessToken: ""}, "plan")
 		requireOneError(t, run, "Missing Xano access token", "XANO_ACCESS_TOKEN")
 	})
 
 	t.Run("skipped, a wrong token plans offline", func(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{})
-		e.Write(strings.Replace(threeTokens("  skip_credentials_validation = true"), `data "xano_metadata_tokens" "audit" {}`, "", 1))
-		run := runText(t, e, map[string]string{envAccessToken: "wrong-token"}, "plan", "-no-color")
-		if run.exitCode != 0 || !strings.Contains(run.stdout, "3 to add") {
-			t.Fatalf("plan: exit %d\nstdout:\n%s\nstderr:\n%s", run.exitCode, run.stdout, run.stderr)
+		e.Write(strings.Replace(threeTokens(acctest.Provider{Body: []string{"skip_credentials_validation = true"}}), `data "xano_metadata_tokens" "audit" {}`, "", 1))
+		run := e.RunEnv(map[string]string{envAccessToken: "wrong-token"}, "plan")
+		if run.ExitCode != 0 || !strings.Contains(run.Stdout, "3 to add") {
+			t.Fatalf("plan: exit %d\nstdout:\n%s\nstderr:\n%s", run.ExitCode, run.Stdout, run.Stderr)
 		}
 		if stats := e.Emu.Stats(); len(stats) != 0 {
 			t.Errorf("skip_credentials_validation made requests: %v", stats)
@@ -205,8 +140,8 @@ func TestE2EInstanceCheck(t *testing.T) {
 	t.Run("the provider's instance mistyped", func(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{Instances: declaredInstances})
-		e.Write(strings.Replace(threeTokens(""), `data "xano_metadata_tokens" "audit" {}`, "", 1))
-		run := runText(t, e, map[string]string{envInstance: "x1a2-b3c4-d5e7"}, "plan", "-no-color")
+		e.Write(strings.Replace(threeTokens(acctest.Provider{}), `data "xano_metadata_tokens" "audit" {}`, "", 1))
+		run := e.RunEnv(map[string]string{envInstance: "x1a2-b3c4-d5e7"}, "plan")
 		requireOneError(t, run, "Xano instance not found",
 			`The account has no instance "x1a2-b3c4-d5e7" (from the XANO_INSTANCE environment variable). Did you mean "x1a2-b3c4-d5e6" (Production)?`)
 		if n := e.Emu.Count("GET", xano.PathInstances); n != 1 {
@@ -223,7 +158,7 @@ func TestE2EInstanceCheck(t *testing.T) {
 	t.Run("a display name on the resource", func(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{Instances: declaredInstances})
-		e.Write(e2eHCL("", `
+		e.Write(acctest.E2EConfig(acctest.Provider{}, `
 resource "xano_metadata_token" "staging" {
   name     = "staging"
   instance = "Staging"
@@ -233,7 +168,7 @@ resource "xano_metadata_token" "staging" {
   }
 }
 `))
-		run := runText(t, e, map[string]string{envInstance: "x1a2-b3c4-d5e6"}, "plan", "-no-color")
+		run := e.RunEnv(map[string]string{envInstance: "x1a2-b3c4-d5e6"}, "plan")
 		requireOneError(t, run, "Xano instance not found",
 			`xano_metadata_token.staging`, `"Staging" (set in this block) is the display name of instance "x9f8-e7d6-c5b4", not its name. Set instance = "x9f8-e7d6-c5b4"`)
 	})
@@ -242,12 +177,12 @@ resource "xano_metadata_token" "staging" {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{Instances: declaredInstances})
 		const n = 3
-		e.Write(strings.Replace(threeTokens(""), `data "xano_metadata_tokens" "audit" {}`, "", 1))
+		e.Write(strings.Replace(threeTokens(acctest.Provider{}), `data "xano_metadata_tokens" "audit" {}`, "", 1))
 		env := map[string]string{envInstance: "x1a2-b3c4-d5e6"}
 
-		run := runText(t, e, env, "plan", "-no-color")
-		if run.exitCode != 0 {
-			t.Fatalf("plan: exit %d\n%s", run.exitCode, run.stderr)
+		run := e.RunEnv(env, "plan")
+		if run.ExitCode != 0 {
+			t.Fatalf("plan: exit %d\n%s", run.ExitCode, run.Stderr)
 		}
 		// A plan of creates: the check, one list of instances, one list of
 		// the instance's tokens for the token limit, nothing else.
@@ -255,11 +190,11 @@ resource "xano_metadata_token" "staging" {
 			got["GET /instance/{instance}/token 200"] != 1 {
 			t.Errorf("a plan of %d creates made %v, want GET /auth/me, GET /instance and the token list once each", n, got)
 		}
-		runText(t, e, env, "apply", "-auto-approve", "-no-color")
+		e.RunEnv(env, "apply", "-auto-approve")
 		e.Emu.ResetStats()
-		run = runText(t, e, env, "plan", "-no-color")
-		if run.exitCode != 0 || !strings.Contains(run.stdout, "No changes.") {
-			t.Fatalf("steady plan: exit %d\nstdout:\n%s\nstderr:\n%s", run.exitCode, run.stdout, run.stderr)
+		run = e.RunEnv(env, "plan")
+		if run.ExitCode != 0 || !strings.Contains(run.Stdout, "No changes.") {
+			t.Fatalf("steady plan: exit %d\nstdout:\n%s\nstderr:\n%s", run.ExitCode, run.Stdout, run.Stderr)
 		}
 		got := e.Emu.Stats()
 		if total(got) > n+2 {
@@ -268,7 +203,7 @@ resource "xano_metadata_token" "staging" {
 		if got["GET /auth/me 200"] != 1 || got["GET /instance/{instance}/token/{id} 200"] != n {
 			t.Errorf("a steady plan of %d tokens made %v, want the check and one read per token", n, got)
 		}
-		runText(t, e, env, "destroy", "-auto-approve", "-no-color")
+		e.RunEnv(env, "destroy", "-auto-approve")
 	})
 }
 

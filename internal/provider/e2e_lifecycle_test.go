@@ -3,18 +3,16 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -25,18 +23,9 @@ import (
 // under faults. The provider binary uses the real clock, so the emulator's
 // clock runs behind to make tokens look old.
 
-// lifecycleToken is one read-only token with extra attribute lines.
-func lifecycleToken(name, extra string) string {
-	return fmt.Sprintf(`
-resource "xano_metadata_token" %[1]q {
-  name = %[1]q
-  %[2]s
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-}
-`, name, extra)
+// lifecycleToken is one read-only token with extra arguments.
+func lifecycleToken(name string, extra ...string) string {
+	return acctest.Token(name, append(extra, acctest.Scope("workspace_api_groups", "read"))...)
 }
 
 // statKey is a key of emulator.Stats for a successful request.
@@ -50,16 +39,12 @@ func statKey(method, pattern string) string { return method + " " + pattern + " 
 func TestE2EExpiryWarningText(t *testing.T) {
 	t.Parallel()
 	// Tokens minted now look six days old to the provider.
-	e := newE2E(t, emulator.Options{Clock: func() time.Time { return time.Now().Add(-6 * 24 * time.Hour) }})
-	e.Write(e2eHCL("", lifecycleToken("billing", `expires_in = "7d"`)+
-		lifecycleToken("reports", `expires_in = "7d"`)+
-		lifecycleToken("rotated", `expires_in = "7d"
-  rotate_before = "12h"`)+
+	e := newE2E(t, emulator.Options{Clock: acctest.NewRunningClock(time.Now().Add(-6 * 24 * time.Hour)).Now})
+	e.Write(acctest.E2EConfig(acctest.Provider{}, lifecycleToken("billing", `expires_in = "7d"`),
+		lifecycleToken("reports", `expires_in = "7d"`),
+		lifecycleToken("rotated", `expires_in = "7d"`, `rotate_before = "12h"`),
 		lifecycleToken("fresh", `expires_in = "30d"`)))
-	apply := e.Apply()
-	if apply.Err != nil {
-		t.Fatalf("apply: %v\n%s", apply.Err, diagText(apply.Diags))
-	}
+	apply := e.MustApply()
 	for _, w := range apply.Warnings() {
 		if strings.Contains(w.Summary, "no rotate_before") {
 			t.Errorf("creating a token warned about its expiry: %s", w.Summary)
@@ -67,7 +52,7 @@ func TestE2EExpiryWarningText(t *testing.T) {
 	}
 
 	e.Emu.ResetStats()
-	text := e.runText("plan", "-input=false")
+	text := e.Run("plan", "-input=false")
 	if text.Err != nil {
 		t.Fatalf("plan: %v\n%s", text.Err, text.Out)
 	}
@@ -125,6 +110,98 @@ func TestE2EExpiryWarningText(t *testing.T) {
 	}
 }
 
+// TestE2EExpiryWarningKeptTokens plans tokens the emulator minted days ago,
+// as Terraform plans an existing token: the expiry warning names each token
+// within the policy's horizon, renamed ones under their new name, counts
+// down to minutes, and is silent for a token the plan replaces, one that
+// never expires, one outside the horizon, and under expiry_warning = "0s".
+func TestE2EExpiryWarningKeptTokens(t *testing.T) {
+	t.Parallel()
+	const day = 24 * time.Hour
+	summary := regexp.MustCompile(`^Token "(.+)": expires in (\S+), no rotate_before$`)
+	// expiring checks the plan's warnings: each is an expiry warning, for
+	// the tokens named in want, left maps to the time left it shows.
+	expiring := func(t *testing.T, p reviewedPlan, left *regexp.Regexp, want ...string) []acctest.Diag {
+		t.Helper()
+		if p.JSON.Err != nil {
+			t.Fatalf("plan: %v\n%s", p.JSON.Err, acctest.DiagText(p.JSON.Diags))
+		}
+		var got []string
+		for _, w := range p.JSON.Warnings() {
+			m := summary.FindStringSubmatch(w.Summary)
+			if m == nil || !left.MatchString(m[2]) {
+				t.Errorf("unexpected warning %q, want expiry warnings showing %s", w.Summary, left)
+				continue
+			}
+			got = append(got, m[1])
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("expiry warnings for %q, want %q\n%s", got, want, acctest.DiagText(p.JSON.Diags))
+		}
+		return p.JSON.Warnings()
+	}
+
+	t.Run("six days old", func(t *testing.T) {
+		t.Parallel()
+		e := newE2E(t, emulator.Options{Clock: acctest.NewRunningClock(time.Now().Add(-6 * day)).Now})
+		config := func(p acctest.Provider, renamed string, scope string) {
+			e.Write(acctest.E2EConfig(p,
+				lifecycleToken("steady"),
+				lifecycleToken("rename", acctest.Attr("name", renamed)),
+				acctest.Token("rescoped", acctest.Scope(scope, "read")),
+				lifecycleToken("forever", "never_expires = true", `risk_acknowledgement = "Legacy integration"`)))
+		}
+		config(acctest.Provider{}, "old-name", "workspace_request_history")
+		e.MustApply()
+
+		config(acctest.Provider{}, "renamed", "workspace_content")
+		oneDay := regexp.MustCompile(`^(23h5\dm|1d)$`)
+		p := planTwice(t, e)
+		p.expect(t, map[string]string{"xano_metadata_token.rename": "update", "xano_metadata_token.rescoped": "replace"},
+			acctest.Summaries(expiring(t, p, oneDay, "renamed", "steady")), nil)
+		for _, w := range p.JSON.Warnings() {
+			d := p.detail(t, w.Summary)
+			for _, f := range []string{`rotate_before = "1d18h"`, "terraform apply -replace", "expiry_warning (2d)"} {
+				if !strings.Contains(d, f) {
+					t.Errorf("the warning %q lacks %q:\n%s", w.Summary, f, d)
+				}
+			}
+			if w.Range == nil || !strings.Contains(d, "expires at ") {
+				t.Errorf("the warning %q does not say when the token expires:\n%s", w.Summary, d)
+			}
+		}
+
+		config(acctest.Provider{Policy: []string{`expiry_warning = "0s"`}}, "renamed", "workspace_content")
+		expiring(t, planTwice(t, e), oneDay)
+	})
+
+	t.Run("four days old", func(t *testing.T) {
+		t.Parallel()
+		e := newE2E(t, emulator.Options{Clock: acctest.NewRunningClock(time.Now().Add(-4 * day)).Now})
+		e.Write(acctest.E2EConfig(acctest.Provider{}, lifecycleToken("steady")))
+		e.MustApply()
+		threeDays := regexp.MustCompile(`^(2d23h5\dm|3d)$`)
+		expiring(t, planTwice(t, e), threeDays)
+
+		e.Write(acctest.E2EConfig(acctest.Provider{Policy: []string{`expiry_warning = "4d"`}}, lifecycleToken("steady")))
+		p := planTwice(t, e)
+		for _, w := range expiring(t, p, threeDays, "steady") {
+			if d := p.detail(t, w.Summary); !strings.Contains(d, "expiry_warning (4d)") {
+				t.Errorf("the warning does not name the horizon:\n%s", d)
+			}
+		}
+	})
+
+	t.Run("minutes left", func(t *testing.T) {
+		t.Parallel()
+		e := newE2E(t, emulator.Options{Clock: acctest.NewRunningClock(time.Now().Add(-7*day + 5*time.Minute)).Now})
+		e.Write(acctest.E2EConfig(acctest.Provider{}, lifecycleToken("steady")))
+		e.MustApply()
+		expiring(t, planTwice(t, e), regexp.MustCompile(`^[1-5]m$`), "steady")
+	})
+}
+
 // TestE2ETokenLimitPlan checks the token limit at plan time on an instance
 // that holds 8 tokens: a plan of 3 new tokens fails with exactly one error,
 // after one list of the instance's tokens and no create; 2 new tokens plan
@@ -142,16 +219,7 @@ func TestE2ETokenLimitPlan(t *testing.T) {
 		}
 	}
 	fleet := func(n int) string {
-		return e2eHCL("", fmt.Sprintf(`
-resource "xano_metadata_token" "fleet" {
-  count = %d
-  name  = "fleet-${count.index}"
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-}
-`, n))
+		return acctest.E2EConfig(acctest.Provider{}, lifecycleToken("fleet", acctest.Attr("count", n), `name  = "fleet-${count.index}"`))
 	}
 
 	e.Write(fleet(3))
@@ -162,7 +230,7 @@ resource "xano_metadata_token" "fleet" {
 	}
 	errs := plan.Errors()
 	if len(errs) != 1 {
-		t.Fatalf("got %d errors, want 1:\n%s", len(errs), diagText(plan.Diags))
+		t.Fatalf("got %d errors, want 1:\n%s", len(errs), acctest.DiagText(plan.Diags))
 	}
 	want := regexp.MustCompile(`^Token "fleet-\d": over Xano's token limit$`)
 	if !want.MatchString(errs[0].Summary) || !strings.HasPrefix(errs[0].Address, "xano_metadata_token.fleet[") {
@@ -184,7 +252,7 @@ resource "xano_metadata_token" "fleet" {
 	e.Write(fleet(2))
 	e.Emu.ResetStats()
 	if apply := e.Apply(); apply.Err != nil {
-		t.Fatalf("apply of 2 tokens: %v\n%s", apply.Err, diagText(apply.Diags))
+		t.Fatalf("apply of 2 tokens: %v\n%s", apply.Err, acctest.DiagText(apply.Diags))
 	}
 	if got := e.Emu.Stats()[statKey("GET", xano.PathTokens)]; got != 2 {
 		t.Errorf("plan and apply listed the tokens %d times, want twice: once per provider process", got)
@@ -195,7 +263,7 @@ resource "xano_metadata_token" "fleet" {
 
 	e.Emu.ResetStats()
 	if steady := e.Plan(); steady.Err != nil || len(steady.Errors()) != 0 {
-		t.Fatalf("steady plan: %v\n%s", steady.Err, diagText(steady.Diags))
+		t.Fatalf("steady plan: %v\n%s", steady.Err, acctest.DiagText(steady.Diags))
 	}
 	if got := e.Emu.Stats()[statKey("GET", xano.PathTokens)]; got != 0 {
 		t.Errorf("a plan that creates nothing listed the tokens %d times", got)
@@ -207,21 +275,18 @@ resource "xano_metadata_token" "fleet" {
 // within two days with nothing to rotate it, naming that token only.
 func TestE2EExpiresWithinCheck(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, emulator.Options{Clock: func() time.Time { return time.Now().Add(-6 * 24 * time.Hour) }})
-	_, file, _, _ := runtime.Caller(0)
-	example, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "examples", "data-sources", "xano_metadata_tokens", "data-source.tf"))
+	e := newE2E(t, emulator.Options{Clock: acctest.NewRunningClock(time.Now().Add(-6 * 24 * time.Hour)).Now})
+	example, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "examples", "data-sources", "xano_metadata_tokens", "data-source.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// weweb is the token the example's other blocks refer to.
 	tokens := lifecycleToken("billing", `expires_in = "7d"`) + lifecycleToken("weekly", `expires_in = "14d"`) +
 		lifecycleToken("weweb", `expires_in = "30d"`)
-	e.Write(e2eHCL("", tokens))
-	if apply := e.Apply(); apply.Err != nil {
-		t.Fatalf("apply: %v\n%s", apply.Err, diagText(apply.Diags))
-	}
-	e.Write(e2eHCL("", tokens+string(example)))
-	out := e.savedPlanJSON()
+	e.Write(acctest.E2EConfig(acctest.Provider{}, tokens))
+	e.MustApply()
+	e.Write(acctest.E2EConfig(acctest.Provider{}, tokens, string(example)))
+	_, out := e.SavedPlan()
 	var plan struct {
 		Checks []struct {
 			Address struct {
@@ -260,10 +325,7 @@ func TestE2EExpiresWithinCheck(t *testing.T) {
 // previousIDs reads previous_token_id of every xano_metadata_token in state.
 func previousIDs(t *testing.T, e *e2eEnv) []int64 {
 	t.Helper()
-	st, err := e.TF.Show(context.Background())
-	if err != nil {
-		t.Fatalf("terraform show: %v", err)
-	}
+	st := e.State()
 	var out []int64
 	if st == nil || st.Values == nil || st.Values.RootModule == nil {
 		return out
@@ -298,21 +360,10 @@ func TestE2ERotationOverlapFaults(t *testing.T) {
 	t.Parallel()
 	// Tokens minted now look ten minutes old: with a 1h lifetime and a 55m
 	// window, every plan finds them due for rotation.
-	e := newE2E(t, emulator.Options{FaultRate: 0.3, Seed: rotationSeed(), Clock: func() time.Time { return time.Now().Add(-10 * time.Minute) }})
-	e.Write(e2eHCL(`  request_timeout = "5s"`, `
-resource "xano_metadata_token" "fleet" {
-  count            = 4
-  name             = "rotating-${count.index}"
-  expires_in       = "1h"
-  rotate_before    = "55m"
-  rotation_overlap = "30m"
-
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-}
-`))
+	e := newE2E(t, emulator.Options{FaultRate: 0.3, Seed: rotationSeed(), Clock: acctest.NewRunningClock(time.Now().Add(-10 * time.Minute)).Now})
+	e.Write(acctest.E2EConfig(acctest.Provider{Body: []string{`request_timeout = "5s"`}}, lifecycleToken("fleet",
+		acctest.Attr("count", 4), `name             = "rotating-${count.index}"`, `expires_in       = "1h"`,
+		`rotate_before    = "55m"`, `rotation_overlap = "30m"`)))
 	consistent := func(what string, wantTokens int) {
 		t.Helper()
 		want := append(stateIDs(stateTokens(t, e)), previousIDs(t, e)...)
@@ -335,20 +386,20 @@ resource "xano_metadata_token" "fleet" {
 			t.Errorf("%s lost no answer (%s): the test proves less than it says", what, key)
 		}
 	}
-	runUntilClean(t, "create", 3, func() e2eRun { return e.Apply() })
+	runUntilClean(t, "create", 3, func() acctest.JSONRun { return e.Apply() })
 	consistent("the create", 4)
 	e.Emu.ResetStats()
 	e.Emu.DropNext(1, true)
-	runUntilClean(t, "first rotation", 3, func() e2eRun { return e.Apply() })
+	runUntilClean(t, "first rotation", 3, func() acctest.JSONRun { return e.Apply() })
 	consistent("the first rotation", 8)
 	dropped("the first rotation", "POST /instance/{instance}/token 0")
 	e.Emu.ResetStats()
 	e.Emu.DropNext(1, true)
-	runUntilClean(t, "second rotation", 3, func() e2eRun { return e.Apply() })
+	runUntilClean(t, "second rotation", 3, func() acctest.JSONRun { return e.Apply() })
 	consistent("the second rotation", 8)
 	dropped("the second rotation", "DELETE /instance/{instance}/token/{id} 0")
 
-	runUntilClean(t, "destroy", 3, func() e2eRun { return e.Destroy() })
+	runUntilClean(t, "destroy", 3, func() acctest.JSONRun { return e.Destroy() })
 	if left := emulatorIDs(e.Emu); len(left) != 0 {
 		t.Errorf("the emulator still holds tokens %v after destroy", left)
 	}
@@ -377,27 +428,22 @@ func TestE2ERotationOverlapExample(t *testing.T) {
 	// 24 days old as soon as it is minted, inside its 7-day window; the
 	// second, minted at 3 days behind, is out of its window but already
 	// past the 2-day overlap.
-	var skew atomic.Int64
-	skew.Store(24)
-	e := newE2E(t, emulator.Options{Clock: func() time.Time { return time.Now().Add(-time.Duration(skew.Load()) * 24 * time.Hour) }})
-	_, file, _, _ := runtime.Caller(0)
-	example, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "examples", "resources", "xano_metadata_token", "rotation-overlap.tf"))
+	daysBehind := func(n int) time.Time { return time.Now().Add(-time.Duration(n) * 24 * time.Hour) }
+	clock := acctest.NewRunningClock(daysBehind(24))
+	e := newE2E(t, emulator.Options{Clock: clock.Now})
+	example, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "examples", "resources", "xano_metadata_token", "rotation-overlap.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Write(e2eHCL("", string(example)))
+	e.Write(acctest.E2EConfig(acctest.Provider{}, string(example)))
 	type snapshot struct {
 		token, consumer, metaAPI string
 		id, previous             int64
 	}
 	read := func() snapshot {
 		t.Helper()
-		st, err := e.TF.Show(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
 		var s snapshot
-		for _, r := range st.Values.RootModule.Resources {
+		for _, r := range e.State().Values.RootModule.Resources {
 			switch r.Address {
 			case "xano_metadata_token.make":
 				s.token, _ = r.AttributeValues["token"].(string)
@@ -419,18 +465,16 @@ func TestE2ERotationOverlapExample(t *testing.T) {
 		return got
 	}
 
-	if run := e.Apply(); run.Err != nil {
-		t.Fatalf("create: %v\n%s", run.Err, diagText(run.Diags))
-	}
+	e.MustApply()
 	first := read()
 	if first.token == "" || first.consumer != first.token {
 		t.Fatalf("after the create the consumer holds a different secret than the token")
 	}
 
-	skew.Store(3)
+	clock.Set(daysBehind(3))
 	rotate := e.Apply()
 	if rotate.Err != nil {
-		t.Fatalf("rotation: %v\n%s", rotate.Err, diagText(rotate.Diags))
+		t.Fatalf("rotation: %v\n%s", rotate.Err, acctest.DiagText(rotate.Diags))
 	}
 	mtWarning(t, rotate, "xano_metadata_token.make", `Token "make-alerting": due for rotation, new token planned`)
 	second := read()
@@ -449,9 +493,7 @@ func TestE2ERotationOverlapExample(t *testing.T) {
 		t.Errorf("the new secret got %d, want 200", got)
 	}
 
-	if run := e.Apply(); run.Err != nil {
-		t.Fatalf("revocation: %v\n%s", run.Err, diagText(run.Diags))
-	}
+	e.MustApply()
 	if got := status(first.token, second.metaAPI); got != 401 {
 		t.Errorf("the old secret got %d after the overlap, want 401", got)
 	}

@@ -7,12 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 )
 
@@ -25,19 +25,13 @@ var (
 	opaErr  error
 )
 
-// repoRoot is the repository's root directory.
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
-
 // opaBinary builds OPA's CLI once per test binary, through `go tool`, which
 // keeps the build in Go's cache for the next run, and returns its path.
 func opaBinary(t *testing.T) string {
 	t.Helper()
 	opaOnce.Do(func() {
 		cmd := exec.Command("go", "tool", "-modfile=tools/go.mod", "-n", "opa")
-		cmd.Dir = repoRoot()
+		cmd.Dir = acctest.RepoRoot()
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
@@ -67,7 +61,7 @@ func evalExamplePolicy(t *testing.T, planJSON []byte) policyVerdict {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(opaBinary(t), "eval", "--format", "json",
-		"--data", filepath.Join(repoRoot(), "examples", "policy", "xano.rego"),
+		"--data", filepath.Join(acctest.RepoRoot(), "examples", "policy", "xano.rego"),
 		"--input", input, "data.xano")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -100,7 +94,7 @@ func TestE2EExamplePolicy(t *testing.T) {
 		t.Skip("end-to-end tests run with TF_ACC=1")
 	}
 	opa := opaBinary(t) // built before the plans, so the emulator is not left waiting
-	rego := filepath.Join(repoRoot(), "examples", "policy", "xano.rego")
+	rego := filepath.Join(acctest.RepoRoot(), "examples", "policy", "xano.rego")
 	for _, args := range [][]string{{"check", "--strict", rego}, {"fmt", "--list", "--fail", rego}} {
 		if out, err := exec.Command(opa, args...).CombinedOutput(); err != nil {
 			t.Errorf("opa %s: %v\n%s", args[0], err, out)
@@ -110,10 +104,11 @@ func TestE2EExamplePolicy(t *testing.T) {
 	t.Run("risky", func(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{})
-		e.Write(e2eHCL("", tokenScope("reports", "reports", "workspace_database", "read")+
+		e.Write(acctest.E2EConfig(acctest.Provider{}, tokenScope("reports", "reports", "workspace_database", "read")+
 			presetToken("forever", "weweb", `never_expires = true
   risk_acknowledgement = "Legacy plugin; approved by the web team"`)))
-		got := evalExamplePolicy(t, e.savedPlanJSON())
+		_, plan := e.SavedPlan()
+		got := evalExamplePolicy(t, plan)
 		want := policyVerdict{Deny: []string{
 			`xano_metadata_token.forever ("forever"): never expires; set expires_in`,
 			`xano_metadata_token.reports ("reports"): critical workspace_database.read: ` +
@@ -127,7 +122,7 @@ func TestE2EExamplePolicy(t *testing.T) {
 	t.Run("safe", func(t *testing.T) {
 		t.Parallel()
 		e := newE2E(t, emulator.Options{})
-		e.Write(e2eHCL("", presetToken("weweb", "weweb", `expires_in = "30d"`)+
+		e.Write(acctest.E2EConfig(acctest.Provider{}, presetToken("weweb", "weweb", `expires_in = "30d"`)+
 			automationToken(`risk_acknowledgement = "Staging only; approved by the platform team"`)+`
 resource "terraform_data" "scope" {
   input = "workspace_api_groups"
@@ -142,7 +137,8 @@ resource "xano_metadata_token" "later" {
   }
 }
 `))
-		got := evalExamplePolicy(t, e.savedPlanJSON())
+		_, plan := e.SavedPlan()
+		got := evalExamplePolicy(t, plan)
 		want := policyVerdict{Warn: []string{
 			"xano_metadata_token.later: findings known only after apply; check the plan of the apply",
 		}}

@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,8 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-exec/tfexec"
-
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 )
 
@@ -21,81 +18,9 @@ import (
 // where Terraform folds warnings that share a summary, and the saved plan's
 // JSON that policy tools read.
 
-// textRun is what one text-mode terraform command printed, standard output
-// and standard error together, as a terminal or a CI log shows them.
-type textRun struct {
-	Out string
-	Err error
-}
-
-// runText runs terraform with args and -no-color in e's directory.
-func (e *e2eEnv) runText(args ...string) textRun {
-	e.t.Helper()
-	cmd := e.Command(context.Background(), append(args, "-no-color")...)
-	out, err := cmd.CombinedOutput()
-	return textRun{Out: string(out), Err: err}
-}
-
-// textDiag is one diagnostic block of Terraform's text output: its severity,
-// its summary and every line printed for it, header first.
-type textDiag struct {
-	Severity string
-	Summary  string
-	Lines    []string
-}
-
-// Diags splits the output into its diagnostic blocks, without the notice
-// dev_overrides prints on every run. A block is the header, a blank line, the
-// "with ..., on ..." source lines and a blank line when there are any, then
-// the detail up to the next blank line; the provider's details hold none.
-func (r textRun) Diags() []textDiag {
-	lines := strings.Split(r.Out, "\n")
-	var out []textDiag
-	for i := 0; i < len(lines); i++ {
-		sev, summary, ok := strings.Cut(lines[i], ": ")
-		if !ok || (sev != "Warning" && sev != "Error") {
-			continue
-		}
-		d := textDiag{Severity: strings.ToLower(sev), Summary: summary, Lines: []string{lines[i]}}
-		j := i + 1
-		blanks := 0
-		wantBlanks := 2
-		if j+1 < len(lines) && !strings.HasPrefix(lines[j+1], "  with ") && !strings.HasPrefix(lines[j+1], "  on ") {
-			wantBlanks = 1
-		}
-		for ; j < len(lines); j++ {
-			if lines[j] == "" {
-				blanks++
-				if blanks > wantBlanks {
-					break
-				}
-			}
-			d.Lines = append(d.Lines, lines[j])
-		}
-		i = j - 1
-		if !strings.Contains(summary, "Provider development overrides") {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// Text is the block as printed.
-func (d textDiag) Text() string { return strings.Join(d.Lines, "\n") }
-
 // tokenScope is a token granting one permission on one scope.
 func tokenScope(label, name, scope, perm string) string {
-	return fmt.Sprintf(`
-resource "xano_metadata_token" %q {
-  name        = %q
-  description = "Reports for %s"
-
-  scope {
-    name = %q
-    %s = true
-  }
-}
-`, label, name, name, scope, perm)
+	return acctest.Token(label, acctest.Attr("name", name), acctest.Attr("description", "Reports for "+name), acctest.Scope(scope, perm))
 }
 
 // TestE2ERiskReviewTextNamesEveryToken plans three tokens with the same
@@ -103,10 +28,10 @@ resource "xano_metadata_token" %q {
 func TestE2ERiskReviewTextNamesEveryToken(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(e2eHCL("", tokenScope("a", "reports-eu", "workspace_database", "read")+
+	e.Write(acctest.E2EConfig(acctest.Provider{}, tokenScope("a", "reports-eu", "workspace_database", "read")+
 		tokenScope("b", "reports-us", "workspace_database", "read")+
 		tokenScope("c", "reports-apac", "workspace_database", "read")))
-	run := e.runText("plan")
+	run := e.Run("plan")
 	if run.Err != nil {
 		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
 	}
@@ -143,7 +68,7 @@ func TestE2ERiskReviewTextDemoAutomation(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Write(string(demo))
-	run := e.runText("plan")
+	run := e.Run("plan")
 	if run.Err != nil {
 		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
 	}
@@ -178,10 +103,8 @@ func TestE2ERiskReviewTextDemoAutomation(t *testing.T) {
 func TestE2ERiskReviewTextDenyOnce(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(e2eHCL(`  policy {
-    deny = ["*.delete"]
-  }`, automationToken(`risk_acknowledgement = "Staging only; approved by the platform team"`)))
-	run := e.runText("plan")
+	e.Write(acctest.E2EConfig(acctest.Provider{Policy: []string{acctest.Attr("deny", []string{"*.delete"})}}, automationToken(`risk_acknowledgement = "Staging only; approved by the platform team"`)))
+	run := e.Run("plan")
 	if run.Err == nil {
 		t.Fatalf("plan should fail on a denied grant:\n%s", run.Out)
 	}
@@ -196,20 +119,6 @@ func TestE2ERiskReviewTextDenyOnce(t *testing.T) {
 	}
 }
 
-// savedPlanJSON saves a plan and returns `terraform show -json` of it.
-func (e *e2eEnv) savedPlanJSON() []byte {
-	e.t.Helper()
-	planFile := filepath.Join(e.Dir, "review.tfplan")
-	if _, err := e.TF.Plan(context.Background(), tfexec.Out(planFile)); err != nil {
-		e.t.Fatalf("plan -out: %v", err)
-	}
-	out, err := e.Command(context.Background(), "show", "-json", planFile).Output()
-	if err != nil {
-		e.t.Fatalf("show -json: %v", err)
-	}
-	return out
-}
-
 // TestE2ERiskReviewSavedPlanFindings reads the findings of a saved plan as
 // a policy tool does, from resource_changes[].change.after.findings: every
 // finding, while the text plan warns about none of them under warn_at
@@ -217,10 +126,7 @@ func (e *e2eEnv) savedPlanJSON() []byte {
 func TestE2ERiskReviewSavedPlanFindings(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	e.Write(e2eHCL(`  policy {
-    warn_at      = "critical"
-    max_lifetime = "30d"
-  }`, `
+	e.Write(acctest.E2EConfig(acctest.Provider{Policy: []string{acctest.Attr("warn_at", "critical"), acctest.Attr("max_lifetime", "30d")}}, `
 resource "xano_metadata_token" "exports" {
   name        = "exports"
   description = "Nightly file exports"
@@ -236,7 +142,7 @@ resource "xano_metadata_token" "exports" {
   }
 }
 `))
-	if run := e.runText("plan"); run.Err != nil || len(run.Diags()) != 0 {
+	if run := e.Run("plan"); run.Err != nil || len(run.Diags()) != 0 {
 		t.Fatalf("plan should pass without warnings below warn_at critical (%v):\n%s", run.Err, run.Out)
 	}
 	var plan struct {
@@ -249,7 +155,7 @@ resource "xano_metadata_token" "exports" {
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
-	raw := e.savedPlanJSON()
+	_, raw := e.SavedPlan()
 	if err := json.Unmarshal(raw, &plan); err != nil {
 		t.Fatalf("show -json: %v\n%s", err, raw)
 	}
@@ -274,16 +180,16 @@ resource "xano_metadata_token" "exports" {
 func TestE2EDestroyUnderDeny(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	deny := "  policy {\n    deny = [\"workspace_database.*\"]\n  }"
-	e.Write(e2eHCL("", tokenScope("db", "db-reader", "workspace_database", "read")+
+	deny := acctest.Provider{Policy: []string{acctest.Attr("deny", []string{"workspace_database.*"})}}
+	e.Write(acctest.E2EConfig(acctest.Provider{}, tokenScope("db", "db-reader", "workspace_database", "read")+
 		tokenScope("api", "api-reader", "workspace_api_groups", "read")))
 	if run := e.Apply(); run.Err != nil {
-		t.Fatalf("apply: %v\n%s", run.Err, diagText(run.Diags))
+		t.Fatalf("apply: %v\n%s", run.Err, acctest.DiagText(run.Diags))
 	}
 
 	// The policy now denies db-reader's grant, and api-reader's
 	// configuration asks for a replacement that adds a denied grant.
-	e.Write(e2eHCL(deny, tokenScope("db", "db-reader", "workspace_database", "read")+`
+	e.Write(acctest.E2EConfig(deny, tokenScope("db", "db-reader", "workspace_database", "read")+`
 resource "xano_metadata_token" "api" {
   name        = "api-reader"
   description = "Reports for api-reader"
@@ -298,7 +204,7 @@ resource "xano_metadata_token" "api" {
   }
 }
 `))
-	plan := e.runText("plan")
+	plan := e.Run("plan")
 	if plan.Err == nil {
 		t.Fatalf("a plan should fail on the denied grants:\n%s", plan.Out)
 	}
@@ -314,10 +220,10 @@ resource "xano_metadata_token" "api" {
 		t.Fatalf("plan diagnostics = %q, want %q\n%s", summaries, want, plan.Out)
 	}
 
-	if run := e.runText("plan", "-destroy"); run.Err != nil {
+	if run := e.Run("plan", "-destroy"); run.Err != nil {
 		t.Fatalf("plan -destroy failed under the deny policy: %v\n%s", run.Err, run.Out)
 	}
-	if run := e.runText("destroy", "-auto-approve"); run.Err != nil {
+	if run := e.Run("destroy", "-auto-approve"); run.Err != nil {
 		t.Fatalf("destroy failed under the deny policy: %v\n%s", run.Err, run.Out)
 	}
 	if toks := e.Emu.Tokens(e2eInstance); len(toks) != 0 {
@@ -332,18 +238,18 @@ resource "xano_metadata_token" "api" {
 func TestE2ERiskReviewGuidePlan(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	dir := filepath.Join(repoRoot(), "examples", "guides", "risk-review")
+	dir := filepath.Join(acctest.RepoRoot(), "examples", "guides", "risk-review")
 	config, err := os.ReadFile(filepath.Join(dir, "main.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Write(string(config))
-	run := e.runText("plan")
+	run := e.Run("plan")
 	if run.Err != nil {
 		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
 	}
 	// The emulator listens on a random port; the guide shows a fixed one.
-	got := loopbackPort.ReplaceAllString(withoutDevOverrides(run.Out), "http://127.0.0.1:8080/")
+	got := loopbackPort.ReplaceAllString(acctest.WithoutDevOverrides(run.Out), "http://127.0.0.1:8080/")
 	golden := filepath.Join(dir, "plan.txt")
 	if os.Getenv("XANO_UPDATE_GUIDE") != "" {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -361,18 +267,3 @@ func TestE2ERiskReviewGuidePlan(t *testing.T) {
 
 // loopbackPort matches the emulator's address in a plan.
 var loopbackPort = regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
-
-// withoutDevOverrides drops the notice Terraform prints when dev_overrides
-// point it at a local build, which users of a released provider never see.
-func withoutDevOverrides(out string) string {
-	const start, end = "\nWarning: Provider development overrides are in effect\n", "published\nreleases.\n"
-	i := strings.Index(out, start)
-	if i < 0 {
-		return out
-	}
-	j := strings.Index(out[i:], end)
-	if j < 0 {
-		return out
-	}
-	return out[:i] + out[i+j+len(end):]
-}

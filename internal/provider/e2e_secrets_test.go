@@ -1,15 +1,13 @@
 package provider
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 )
 
@@ -24,7 +22,7 @@ const mintedPrefix = "xano_mt_"
 // change plans a replacement), a sensitive output of its secret, the audit
 // data source and an ephemeral token.
 func secretsHCL(readScope string) string {
-	return e2eHCL(`  request_timeout = "10s"`, `
+	return acctest.E2EConfig(acctest.Provider{Body: []string{`request_timeout = "10s"`}}, `
 resource "xano_metadata_token" "ci" {
   name        = "ci-deploy"
   description = "Secrets test token"
@@ -61,33 +59,6 @@ ephemeral "xano_metadata_token" "run" {
 `)
 }
 
-// tfRun is the captured output of one terraform command.
-type tfRun struct {
-	args           string
-	stdout, stderr string
-}
-
-// runTF runs terraform with args in e's directory and environment plus env,
-// and fails the test if it exits with an error.
-func runTF(t *testing.T, e *e2eEnv, env map[string]string, args ...string) tfRun {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := e.Command(ctx, args...)
-	cmd.Env = append(cmd.Env, "TF_IN_AUTOMATION=1")
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	run := tfRun{args: strings.Join(args, " "), stdout: stdout.String(), stderr: stderr.String()}
-	if err != nil {
-		t.Fatalf("terraform %s: %v\nstdout:\n%s\nstderr:\n%s", run.args, err, run.stdout, run.stderr)
-	}
-	return run
-}
-
 // TestE2ESecretsNeverLeak runs apply, a replacing plan and apply, show and
 // destroy with TF_LOG=trace, then checks that neither the provider's access
 // token nor any minted secret appears in the log, in any command's stdout or
@@ -99,10 +70,10 @@ func TestE2ESecretsNeverLeak(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
 	trace := map[string]string{"TF_LOG": "trace", "TF_LOG_PATH": logPath}
 
-	var runs []tfRun
-	tf := func(args ...string) tfRun {
+	var runs []acctest.TextRun
+	tf := func(args ...string) acctest.TextRun {
 		t.Helper()
-		r := runTF(t, e, trace, args...)
+		r := e.MustRunEnv(trace, args...)
 		runs = append(runs, r)
 		return r
 	}
@@ -119,33 +90,33 @@ func TestE2ESecretsNeverLeak(t *testing.T) {
 	}
 
 	e.Write(secretsHCL("workspace_api_groups"))
-	apply := tf("apply", "-auto-approve", "-input=false", "-no-color")
-	if !strings.Contains(apply.stdout, "ci_token = <sensitive>") {
-		t.Errorf("apply does not print the output as <sensitive>:\n%s", apply.stdout)
+	apply := tf("apply", "-auto-approve", "-input=false")
+	if !strings.Contains(apply.Stdout, "ci_token = <sensitive>") {
+		t.Errorf("apply does not print the output as <sensitive>:\n%s", apply.Stdout)
 	}
 	first := collect()
 
 	// A scope change replaces the token: the plan, its rendering and the
 	// apply of the saved plan must not show the old or the new secret.
 	e.Write(secretsHCL("workspace_request_history"))
-	plan := tf("plan", "-input=false", "-no-color", "-out=replace.tfplan")
-	if !strings.Contains(plan.stdout, "must be replaced") {
-		t.Errorf("the plan does not replace the token:\n%s", plan.stdout)
+	plan := tf("plan", "-input=false", "-out=replace.tfplan")
+	if !strings.Contains(plan.Stdout, "must be replaced") {
+		t.Errorf("the plan does not replace the token:\n%s", plan.Stdout)
 	}
-	shownPlan := tf("show", "-no-color", "replace.tfplan")
-	if !strings.Contains(shownPlan.stdout, "(sensitive value)") {
-		t.Errorf("terraform show of the plan does not render the secret as (sensitive value):\n%s", shownPlan.stdout)
+	shownPlan := tf("show", "replace.tfplan")
+	if !strings.Contains(shownPlan.Stdout, "(sensitive value)") {
+		t.Errorf("terraform show of the plan does not render the secret as (sensitive value):\n%s", shownPlan.Stdout)
 	}
-	tf("apply", "-auto-approve", "-input=false", "-no-color", "replace.tfplan")
+	tf("apply", "-auto-approve", "-input=false", "replace.tfplan")
 	second := collect()
 	if first == second {
 		t.Fatal("the replacement kept the old secret: the test proves nothing about a new one")
 	}
-	shown := tf("show", "-no-color")
-	if !strings.Contains(shown.stdout, "(sensitive value)") {
-		t.Errorf("terraform show does not render the secret as (sensitive value):\n%s", shown.stdout)
+	shown := tf("show")
+	if !strings.Contains(shown.Stdout, "(sensitive value)") {
+		t.Errorf("terraform show does not render the secret as (sensitive value):\n%s", shown.Stdout)
 	}
-	tf("output", "-no-color")
+	tf("output")
 
 	// The state holds the secret (that is its job), marked sensitive.
 	raw, err := os.ReadFile(filepath.Join(e.Dir, "terraform.tfstate"))
@@ -154,7 +125,7 @@ func TestE2ESecretsNeverLeak(t *testing.T) {
 	}
 	checkSensitiveInState(t, raw)
 
-	tf("destroy", "-auto-approve", "-input=false", "-no-color")
+	tf("destroy", "-auto-approve", "-input=false")
 	if left := e.Emu.Tokens(e2eInstance); len(left) != 0 {
 		t.Errorf("tokens left after destroy: %+v", left)
 	}
@@ -186,8 +157,8 @@ func TestE2ESecretsNeverLeak(t *testing.T) {
 	for _, n := range needles {
 		checkAbsent(t, "the TF_LOG=trace log", log, n.what, n.text)
 		for _, r := range runs {
-			checkAbsent(t, "stdout of terraform "+r.args, r.stdout, n.what, n.text)
-			checkAbsent(t, "stderr of terraform "+r.args, r.stderr, n.what, n.text)
+			checkAbsent(t, "stdout of terraform "+r.Args, r.Stdout, n.what, n.text)
+			checkAbsent(t, "stderr of terraform "+r.Args, r.Stderr, n.what, n.text)
 		}
 	}
 }
@@ -294,35 +265,28 @@ data "xano_scope_catalog" "all" {}
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newE2E(t, emulator.Options{})
-			providerBody := ""
+			p := acctest.Provider{}
+			env := map[string]string{"TF_LOG": "trace", "TF_LOG_PATH": filepath.Join(t.TempDir(), "terraform.log")}
 			if tt.variable != "" {
-				providerBody = "  base_url = var.url"
-			}
-			e.Write(e2eHCL(providerBody, config))
-			logPath := filepath.Join(t.TempDir(), "terraform.log")
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
-			cmd := e.Command(ctx, "plan", "-input=false", "-no-color")
-			cmd.Env = append(cmd.Env, "TF_IN_AUTOMATION=1", "TF_LOG=trace", "TF_LOG_PATH="+logPath)
-			if tt.variable != "" {
-				cmd.Env = append(cmd.Env, "TF_VAR_url="+tt.variable)
+				p.Body = []string{"base_url = var.url"}
+				env["TF_VAR_url"] = tt.variable
 			}
 			if tt.env != "" {
-				cmd.Env = append(cmd.Env, "XANO_BASE_URL="+tt.env)
+				env[envBaseURL] = tt.env
 			}
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err == nil {
-				t.Fatalf("the plan succeeded with base_url %q:\n%s", tt.variable+tt.env, stdout.String())
+			e.Write(acctest.E2EConfig(p, config))
+			run := e.RunEnv(env, "plan", "-input=false")
+			if run.Err == nil {
+				t.Fatalf("the plan succeeded with base_url %q:\n%s", tt.variable+tt.env, run.Stdout)
 			}
-			out := stdout.String() + stderr.String()
+			out := run.Out
 			if !strings.Contains(out, "Invalid Xano base URL") || !strings.Contains(strings.Join(strings.Fields(out), " "), tt.want) {
 				t.Errorf("the plan does not fail with %q:\n%s", tt.want, out)
 			}
 			if tt.variable != "" && !strings.Contains(out, "base_url = var.url") {
 				t.Errorf("the error does not point at base_url:\n%s", out)
 			}
-			logData, err := os.ReadFile(logPath)
+			logData, err := os.ReadFile(env["TF_LOG_PATH"])
 			if err != nil {
 				t.Fatal(err)
 			}

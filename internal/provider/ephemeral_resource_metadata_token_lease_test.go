@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -21,7 +22,7 @@ import (
 
 // leaseProvider is a provider process of its own: its clock, and its own
 // record of the tokens it opened.
-func leaseProvider(clock *mtClock) *xanoProvider {
+func leaseProvider(clock *acctest.Clock) *xanoProvider {
 	return &xanoProvider{version: "test", now: clock.Now, env: osEnvironment(), open: newOpenTokens()}
 }
 
@@ -61,7 +62,7 @@ func tokenIDs(emu *emulator.Emulator) []int64 {
 // valid ephemeral tokens whose lease has passed, and nothing else.
 func TestEphemeralMetadataTokenRevokesAbandoned(t *testing.T) {
 	t.Parallel()
-	clock := newMTClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	clock := acctest.NewClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
 	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	client := mtClient(t, baseURL)
 	seed := func(name, description string, expiresIn int64) int64 {
@@ -122,7 +123,7 @@ func TestEphemeralMetadataTokenRevokesAbandoned(t *testing.T) {
 // while the process that opened it never does.
 func TestEphemeralMetadataTokenLease(t *testing.T) {
 	t.Parallel()
-	clock := newMTClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	clock := acctest.NewClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
 	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	first := newEphemeralHarnessFor(t, leaseProvider(clock), baseURL, true)
 	second := newEphemeralHarnessFor(t, leaseProvider(clock), baseURL, true)
@@ -176,7 +177,7 @@ func TestEphemeralMetadataTokenLease(t *testing.T) {
 // tokens stay valid, without their secrets.
 func TestEphemeralTokensRevokedAtShutdown(t *testing.T) {
 	t.Parallel()
-	clock := newMTClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	clock := acctest.NewClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
 	emu := emulator.New(emulator.Options{Clock: clock.Now})
 	hang := make(chan struct{})
 	var hanging atomic.Bool

@@ -21,14 +21,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -194,44 +193,15 @@ func echoedTokenID(raw []byte, address string) (int64, error) {
 	return 0, fmt.Errorf("%s is not in the state", address)
 }
 
-// testAccEphemeralFactories serves the xano provider beside the echo
-// provider, which copies what it is given into the state of echo resources.
-func testAccEphemeralFactories() map[string]func() (tfprotov6.ProviderServer, error) {
-	factories := map[string]func() (tfprotov6.ProviderServer, error){"echo": echoprovider.NewProviderServer()}
-	for name, f := range testAccProtoV6ProviderFactories {
-		factories[name] = f
-	}
-	return factories
-}
-
 // TestAccEphemeralMetadataToken mints a token for the length of each run,
 // hands it to another provider, and proves that the run leaves no token
 // behind and writes neither the secret nor the minted name to state.
 func TestAccEphemeralMetadataToken(t *testing.T) {
 	t.Parallel()
 	rec := startMintRecorder(t, emulator.Options{})
-	config := fmt.Sprintf(`
-provider "xano" {
-  base_url     = %q
-  access_token = %q
-  instance     = "main"
-}
-
-ephemeral "xano_metadata_token" "ci" {
-  name        = "ci-smoke"
-  description = "CI smoke test"
-  expires_in  = "2h"
-
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-  scope {
-    name = "workspace_request_history"
-    read = true
-  }
-}
-
+	config := acctest.Provider{BaseURL: rec.baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main"}.String() +
+		acctest.EphemeralToken("ci", `name        = "ci-smoke"`, `description = "CI smoke test"`, `expires_in  = "2h"`,
+			acctest.Scope("workspace_api_groups", "read"), acctest.Scope("workspace_request_history", "read")) + `
 provider "echo" {
   data = {
     token_id     = ephemeral.xano_metadata_token.ci.token_id
@@ -242,13 +212,13 @@ provider "echo" {
 }
 
 resource "echo" "ci" {}
-`, rec.baseURL, emulator.DefaultAdminToken)
+`
 
 	wire := map[string][]string{"workspace:api": {"read"}, "workspace:requesthistory": {"read"}}
 	data := tfjsonpath.New("data")
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: testAccEphemeralFactories(),
+		TerraformVersionChecks:   acctest.EphemeralVersions(),
+		ProtoV6ProviderFactories: acctest.WithEcho(testAccProtoV6ProviderFactories),
 		CheckDestroy: func(*terraform.State) error {
 			return noTokensLeft(rec.emu, "main")
 		},
@@ -298,10 +268,10 @@ func TestAccEphemeralMetadataTokenCharacterNames(t *testing.T) {
 	rec := startMintRecorder(t, emulator.Options{})
 	prefix := strings.Repeat("ü", maxEphemeralNameLen)
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: testAccEphemeralFactories(),
+		TerraformVersionChecks:   acctest.EphemeralVersions(),
+		ProtoV6ProviderFactories: acctest.WithEcho(testAccProtoV6ProviderFactories),
 		Steps: []resource.TestStep{{
-			Config: mtProvider(rec.baseURL, "main") + fmt.Sprintf(`
+			Config: acctest.Provider{BaseURL: rec.baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main"}.String() + fmt.Sprintf(`
 ephemeral "xano_metadata_token" "accented" {
   name = %q
   scope {
@@ -342,24 +312,10 @@ resource "echo" "accented" {}
 func TestAccEphemeralMetadataTokenRefused(t *testing.T) {
 	t.Parallel()
 	rec := startMintRecorder(t, emulator.Options{})
-	provider := fmt.Sprintf(`
-provider "xano" {
-  base_url     = %q
-  access_token = %q
-  instance     = "main"
-
-  policy {
-    deny = ["workspace_database.delete"]
-  }
-}
-`, rec.baseURL, emulator.DefaultAdminToken)
-	token := func(body string) string {
-		return provider + `
-ephemeral "xano_metadata_token" "ci" {
-  name = "ci"
-` + body + `
-}
-
+	provider := acctest.Provider{BaseURL: rec.baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main",
+		Policy: []string{acctest.Attr("deny", []string{"workspace_database.delete"})}}.String()
+	token := func(body ...string) string {
+		return provider + acctest.EphemeralToken("ci", body...) + `
 provider "echo" {
   data = ephemeral.xano_metadata_token.ci.token_id
 }
@@ -368,40 +324,23 @@ resource "echo" "ci" {}
 `
 	}
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: testAccEphemeralFactories(),
+		TerraformVersionChecks:   acctest.EphemeralVersions(),
+		ProtoV6ProviderFactories: acctest.WithEcho(testAccProtoV6ProviderFactories),
 		Steps: []resource.TestStep{
 			{
-				Config: token(`
-  scope {
-    name   = "workspace_database"
-    read   = true
-    delete = true
-  }`),
+				Config:      token(acctest.Scope("workspace_database", "read", "delete")),
 				ExpectError: regexp.MustCompile(`grant\s+denied\s+by\s+the\s+provider\s+policy(.|\n)*workspace_database\s+-\s+-\s+-\s+D`),
 			},
 			{
-				Config: token(`
-  scope {
-    name = "Workspace Database"
-    read = true
-  }`),
+				Config:      token(acctest.Scope("Workspace Database", "read")),
 				ExpectError: regexp.MustCompile(`Unknown Xano scope`),
 			},
 			{
-				Config: token(`
-  expires_in = "30m"
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }`),
+				Config:      token(`expires_in = "30m"`, acctest.Scope("workspace_api_groups", "read")),
 				ExpectError: regexp.MustCompile(`Duration too short`),
 			},
 			{
-				Config: strings.Replace(token(`scope {
-    name = "workspace_api_groups"
-    read = true
-  }`), `name = "ci"`, `name = "`+strings.Repeat("n", maxEphemeralNameLen+1)+`"`, 1),
+				Config:      token(acctest.Attr("name", strings.Repeat("n", maxEphemeralNameLen+1)), acctest.Scope("workspace_api_groups", "read")),
 				ExpectError: regexp.MustCompile(fmt.Sprintf(`character\s+count\s+must\s+be\s+between\s+1\s+and\s+%d`, maxEphemeralNameLen)),
 			},
 		},
@@ -796,53 +735,27 @@ func TestEphemeralMetadataTokenValidateConfig(t *testing.T) {
 func TestE2EEphemeralMetadataTokenPlanWarnings(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
-	token := func(scopeBlocks string) string {
-		return `
-terraform {
-  required_providers {
-    xano = { source = "terraform-provider-xano/xano" }
-  }
-}
-
-provider "xano" {}
-
-ephemeral "xano_metadata_token" "ci" {
-  name = "ci"
-` + scopeBlocks + `
-}
-
+	token := func(scopes ...string) string {
+		return acctest.E2EConfig(acctest.Provider{}, acctest.EphemeralToken("ci", scopes...), `
 locals {
   token_id = ephemeral.xano_metadata_token.ci.token_id
-}
-`
+}`)
 	}
 
-	e.Write(token(`
-  scope {
-    name = "workspace_database"
-    read = true
-  }`))
+	e.Write(token(acctest.Scope("workspace_database", "read")))
 	run := e.Plan()
 	if run.Err != nil {
-		t.Fatalf("plan: %v\n%s", run.Err, diagText(run.Diags))
+		t.Fatalf("plan: %v\n%s", run.Err, acctest.DiagText(run.Diags))
 	}
 	warnings := run.Warnings()
 	if len(warnings) != 1 || warnings[0].Summary != `Ephemeral token "ci": critical risk` {
-		t.Errorf("plan warnings, want one for workspace_database.read:\n%s", diagText(warnings))
+		t.Errorf("plan warnings, want one for workspace_database.read:\n%s", acctest.DiagText(warnings))
 	}
 
-	e.Write(token(`
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-  scope {
-    name = "workspace_content"
-    read = true
-  }`))
+	e.Write(token(wewebScopes))
 	run = e.Plan()
 	if run.Err != nil || len(run.Warnings()) > 0 {
-		t.Errorf("plan of a WeWeb-shaped token: %v\n%s", run.Err, diagText(run.Diags))
+		t.Errorf("plan of a WeWeb-shaped token: %v\n%s", run.Err, acctest.DiagText(run.Diags))
 	}
 
 	if n := e.Emu.Count(http.MethodPost, "/instance/{instance}/token"); n != 2 {

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
@@ -527,8 +528,8 @@ profiles:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			clock := func() time.Time { return time.Date(2026, 11, 22, 11, 31, 20, 0, time.UTC) }
-			p := &xanoProvider{version: "test", now: clock, env: fakeEnv(tt.env, home)}
+			clock := acctest.NewClock(acctest.Epoch)
+			p := &xanoProvider{version: "test", now: clock.Now, env: fakeEnv(tt.env, home)}
 			data, diags := configure(t, p, tt.attrs)
 			if diags.HasError() {
 				t.Fatalf("Configure: %s", renderDiags(diags))
@@ -539,7 +540,7 @@ profiles:
 			if data.accessToken != admin {
 				t.Errorf("the access token kept for masking is not the one in use")
 			}
-			if !data.now().Equal(clock()) {
+			if !data.now().Equal(clock.Now()) {
 				t.Errorf("providerData.now is not the injected clock")
 			}
 			if !reflect.DeepEqual(data.policy, policy.Default()) {
@@ -857,7 +858,7 @@ func TestAccProviderCredentialsFile(t *testing.T) {
 		// the final destroy does not configure the provider with it.
 		Steps: []resource.TestStep{
 			{
-				Config:      `provider "xano" { profile = "staging" }` + catalogDataSource,
+				Config:      acctest.Provider{Body: []string{`profile = "staging"`}}.String() + catalogDataSource,
 				ExpectError: regexp.MustCompile(`Xano\s+CLI\s+profile\s+not\s+found(.|\s)*"staging"(.|\s)*available\s+profiles:\s+"work"`),
 			},
 			{
@@ -874,14 +875,9 @@ func TestAccProviderInvalidPolicy(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: testAccProviderConfig("https://x1.xano.io/api:meta", "tok") + `
-provider "xano" {
-  alias = "strict"
-  access_token = "tok"
-  policy {
-    deny = ["workspace_database.delete", "workspace_databse.delete"]
-  }
-}
+				Config: acctest.Provider{BaseURL: "https://x1.xano.io/api:meta", AccessToken: "tok"}.String() +
+					acctest.Provider{Alias: "strict", AccessToken: "tok",
+						Policy: []string{acctest.Attr("deny", []string{"workspace_database.delete", "workspace_databse.delete"})}}.String() + `
 data "xano_scope_catalog" "strict" {
   provider = xano.strict
 }
@@ -889,14 +885,7 @@ data "xano_scope_catalog" "strict" {
 				ExpectError: regexp.MustCompile(`Invalid\s+deny\s+pattern(.|\s)*Did\s+you\s+mean\s+"workspace_database"\?`),
 			},
 			{
-				Config: `
-provider "xano" {
-  access_token = "tok"
-  policy {
-    warn_at = "low"
-  }
-}
-` + catalogDataSource,
+				Config:      acctest.Provider{AccessToken: "tok", Policy: []string{`warn_at = "low"`}}.String() + catalogDataSource,
 				ExpectError: regexp.MustCompile(`(?i)value\s+must\s+be\s+one\s+of`),
 			},
 		},
@@ -915,11 +904,7 @@ func TestAccProviderUnknownValue(t *testing.T) {
 resource "terraform_data" "instance" {
   input = "x1"
 }
-provider "xano" {
-  access_token = "tok"
-  instance     = terraform_data.instance.output
-}
-` + catalogDataSource,
+` + acctest.Provider{AccessToken: "tok", Body: []string{"instance = terraform_data.instance.output"}}.String() + catalogDataSource,
 			ExpectError: regexp.MustCompile(`Unknown\s+Xano\s+instance(.|\s)*known\s+at\s+plan\s+time`),
 		}},
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -48,47 +49,27 @@ func useToken(addr string) resource.TestCheckFunc {
 func TestAccMetadataToken_usage(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := newMTClock(start)
+	clock := acctest.NewClock(start)
 	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	const used, unused = "xano_metadata_token.used", "xano_metadata_token.unused"
-	config := func(usedName, policy string) string {
-		return fmt.Sprintf(`
-provider "xano" {
-  base_url     = %q
-  access_token = %q
-  instance     = "main"
-%s
-}
-
-resource "xano_metadata_token" "used" {
-  name       = %q
-  expires_in = "30d"
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-}
-
-resource "xano_metadata_token" "unused" {
-  name       = "unused"
-  expires_in = "30d"
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-}
-`, baseURL, emulator.DefaultAdminToken, policy, usedName)
+	config := func(usedName string, policy ...string) string {
+		token := func(label, name string) string {
+			return acctest.Token(label, acctest.Attr("name", name), `expires_in = "30d"`, acctest.Scope("workspace_api_groups", "read"))
+		}
+		return acctest.Config(
+			acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main", Policy: policy}.String(),
+			token("used", usedName), token("unused", "unused"))
 	}
-	const maxIdle = "  policy {\n    max_idle = \"1s\"\n  }"
+	maxIdle := `max_idle = "1s"`
 	lastUsed, findings := tfjsonpath.New("last_used_at"), tfjsonpath.New("findings")
 	grant := findingValue("workspace_api_groups", "read", "low", "grant", "can read API endpoint definitions, groups and settings")
 	idle := findingValue("", "", "high", "idle", "never used since its creation at 2030-01-01T00:00:00Z, more than the provider policy's max_idle of 1s ago")
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithClock(clock.Now),
+		ProtoV6ProviderFactories: acctest.ProviderFactories(NewWithClock("test", clock.Now)),
 		Steps: []resource.TestStep{
 			{
-				Config: config("used", ""),
+				Config: config("used"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectUnknownValue(used, lastUsed),
 				}},
@@ -169,31 +150,11 @@ func TestAccMetadataToken_purpose(t *testing.T) {
 	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	const grafana, weweb = "xano_metadata_token.grafana", "xano_metadata_token.weweb"
 	config := func(purpose string) string {
-		return mtProvider(baseURL, "main") + fmt.Sprintf(`
-resource "xano_metadata_token" "grafana" {
-  name        = "grafana"
-  description = "Grafana dashboards"
-  purpose     = %s
-  expires_in  = "30d"
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-  scope {
-    name = "workspace_request_history"
-    read = true
-  }
-  scope {
-    name = "workspace_addons"
-    read = true
-  }
-}
-
-resource "xano_metadata_token" "weweb" {
-  name    = "weweb"
-  purpose = "weweb"
-%s}
-`, purpose, mtWewebScopes)
+		return acctest.Config(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main"}.String(),
+			acctest.Token("grafana", `description = "Grafana dashboards"`, "purpose     = "+purpose, `expires_in  = "30d"`,
+				acctest.Scope("workspace_api_groups", "read"), acctest.Scope("workspace_request_history", "read"),
+				acctest.Scope("workspace_addons", "read")),
+			acctest.Token("weweb", `purpose = "weweb"`, wewebScopes))
 	}
 	descriptions := func(want map[string]string) resource.TestCheckFunc {
 		return func(*terraform.State) error {
@@ -270,13 +231,13 @@ resource "xano_metadata_token" "weweb" {
 }
 
 // TestAccMetadataTokensDataSource_audit covers what the audit adds for the
-// scope guide's practice: last_used_at and idle, managed_token_ids with
+// practice of Xano's scope guide: last_used_at and idle, managed_token_ids with
 // managed and the unmanaged finding, expires_in, and the purpose read from a
 // description's marker.
 func TestAccMetadataTokensDataSource_audit(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := newMTClock(start)
+	clock := acctest.NewClock(start)
 	_, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	client := mtClient(t, baseURL)
 	// Made in the dashboard, with a purpose its grants exceed.
@@ -289,24 +250,9 @@ func TestAccMetadataTokensDataSource_audit(t *testing.T) {
 	}
 	// One provider block: the test harness serves every provider
 	// configuration from one server, so an alias would share its policy.
-	resources := `
-provider "xano" {
-  base_url     = "` + baseURL + `"
-  access_token = "` + emulator.DefaultAdminToken + `"
-  instance     = "main"
-  policy {
-    max_idle = "1s"
-  }
-}
-
-resource "xano_metadata_token" "managed" {
-  name = "managed"
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-}
-`
+	resources := acctest.Config(
+		acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main", Policy: []string{`max_idle = "1s"`}}.String(),
+		acctest.Token("managed", acctest.Scope("workspace_api_groups", "read")))
 	withAudit := resources + `
 data "xano_metadata_tokens" "plain" {}
 
@@ -320,7 +266,7 @@ output "unmanaged" {
 `
 	tokens := tfjsonpath.New("tokens")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithClock(clock.Now),
+		ProtoV6ProviderFactories: acctest.ProviderFactories(NewWithClock("test", clock.Now)),
 		Steps: []resource.TestStep{
 			{
 				Config: resources,

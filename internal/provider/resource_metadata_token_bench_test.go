@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
@@ -38,7 +39,7 @@ func newBenchServer(b *testing.B) tfprotov6.ProviderServer {
 	b.Helper()
 	emu := httptest.NewServer(emulator.New(emulator.Options{AdminTokens: []string{emulator.DefaultAdminToken}}))
 	b.Cleanup(emu.Close)
-	p := NewWithClock("bench", func() time.Time { return benchNow })()
+	p := NewWithClock("bench", acctest.NewClock(benchNow).Now)()
 	p.(*xanoProvider).env = environment{
 		getenv:  func(string) string { return "" },
 		homeDir: func() (string, error) { return b.TempDir(), nil },

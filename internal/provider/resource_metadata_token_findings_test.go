@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -35,21 +36,10 @@ func TestAccMetadataToken_findings(t *testing.T) {
 	t.Parallel()
 	emu, baseURL := emulatortest.Start(t, emulator.Options{})
 	const addr = "xano_metadata_token.weweb"
-	config := func(policy string) string {
-		return fmt.Sprintf(`
-provider "xano" {
-  base_url     = %q
-  access_token = %q
-  instance     = "main"
-%s
-}
-
-resource "xano_metadata_token" "weweb" {
-  name        = "weweb-production"
-  description = "WeWeb Xano plugin"
-  expires_in  = "30d"
-%s}
-`, baseURL, emulator.DefaultAdminToken, policy, mtWewebScopes)
+	config := func(policy ...string) string {
+		return acctest.Config(
+			acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main", Policy: policy}.String(),
+			acctest.Token("weweb", `name        = "weweb-production"`, `description = "WeWeb Xano plugin"`, `expires_in  = "30d"`, wewebScopes))
 	}
 	weweb := []knownvalue.Check{
 		findingValue("workspace_content", "read", "medium", "grant", "can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces"),
@@ -65,7 +55,7 @@ resource "xano_metadata_token" "weweb" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: config(""),
+				Config: config(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
@@ -81,7 +71,7 @@ resource "xano_metadata_token" "weweb" {
 				// A new policy changes the findings alone: the plan updates
 				// the token in place and the apply sends Xano nothing.
 				PreConfig: emu.ResetStats,
-				Config:    config("  policy {\n    max_lifetime = \"7d\"\n  }"),
+				Config:    config(`max_lifetime = "7d"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
@@ -108,7 +98,7 @@ resource "xano_metadata_token" "weweb" {
 				ImportStateVerifyIgnore: []string{"token"},
 			},
 			{
-				Config: config("  policy {\n    max_lifetime = \"7d\"\n  }"),
+				Config: config(`max_lifetime = "7d"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},

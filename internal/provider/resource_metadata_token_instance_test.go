@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
@@ -73,7 +74,7 @@ func TestAccMetadataToken_instances(t *testing.T) {
 	}})
 	prodMetaAPI := strings.TrimSuffix(baseURL, "/api:meta") + "/_instance/x1a2-b3c4-d5e6/api:meta"
 	const addr = "xano_metadata_token.monitoring"
-	monitoring := mtProvider(baseURL, "x1a2-b3c4-d5e6") + `
+	monitoring := acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "x1a2-b3c4-d5e6"}.String() + `
 data "xano_instance" "production" {
   name = "x1a2-b3c4-d5e6"
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 )
@@ -37,7 +38,7 @@ resource "xano_metadata_token" "kept" {
 }
 `
 	config := func(base string) string {
-		provider := mtProvider(base, "main")
+		provider := acctest.Provider{BaseURL: base, AccessToken: emulator.DefaultAdminToken, Instance: "main"}.String()
 		if base == wrongURL {
 			provider = strings.Replace(provider, "provider \"xano\" {", "provider \"xano\" {\n  skip_credentials_validation = true", 1)
 		}
@@ -49,7 +50,7 @@ resource "xano_metadata_token" "kept" {
 			{Config: config(baseURL)},
 			{
 				// The credentials check finds the wrong URL before anything.
-				Config:      mtProvider(wrongURL, "main") + token,
+				Config:      acctest.Provider{BaseURL: wrongURL, AccessToken: emulator.DefaultAdminToken, Instance: "main"}.String() + token,
 				ExpectError: regexp.MustCompile(`No\s+Xano\s+Metadata\s+API\s+at\s+base_url(.|\s)*404`),
 			},
 			{

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -30,24 +31,12 @@ import (
 // rotationConfig is a monitoring token rotated three days before it expires
 // with the given rotation_overlap ("" for none).
 func rotationConfig(baseURL, overlap string) string {
-	line := ""
+	body := []string{acctest.Attr("instance", "main"), `expires_in    = "10d"`, `rotate_before = "3d"`}
 	if overlap != "" {
-		line = fmt.Sprintf("rotation_overlap = %q", overlap)
+		body = append(body, acctest.Attr("rotation_overlap", overlap))
 	}
-	return testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + fmt.Sprintf(`
-resource "xano_metadata_token" "monitoring" {
-  instance      = "main"
-  name          = "monitoring"
-  expires_in    = "10d"
-  rotate_before = "3d"
-  %s
-
-  scope {
-    name = "workspace_request_history"
-    read = true
-  }
-}
-`, line)
+	return acctest.Config(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String(),
+		acctest.Token("monitoring", append(body, acctest.Scope("workspace_request_history", "read"))...))
 }
 
 // secrets remembers the secrets a test saw in state, step by step.
@@ -103,7 +92,7 @@ func secretStatus(addr string, wants ...secretWant) resource.TestCheckFunc {
 func TestAccMetadataToken_rotationOverlap(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := newMTClock(start)
+	clock := acctest.NewClock(start)
 	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	const addr = "xano_metadata_token.monitoring"
 	const day = 24 * time.Hour
@@ -118,7 +107,7 @@ func TestAccMetadataToken_rotationOverlap(t *testing.T) {
 	var deletesBefore int
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithClock(clock.Now),
+		ProtoV6ProviderFactories: acctest.ProviderFactories(NewWithClock("test", clock.Now)),
 		CheckDestroy:             func(*terraform.State) error { return mtHolds(emu, "main") },
 		Steps: []resource.TestStep{
 			{
@@ -227,7 +216,7 @@ func TestAccMetadataToken_rotationOverlap(t *testing.T) {
 func TestAccMetadataToken_rotationOverlapChanges(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := newMTClock(start)
+	clock := acctest.NewClock(start)
 	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	const addr = "xano_metadata_token.monitoring"
 	const day = 24 * time.Hour
@@ -243,7 +232,7 @@ func TestAccMetadataToken_rotationOverlapChanges(t *testing.T) {
 	var writesBefore int
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithClock(clock.Now),
+		ProtoV6ProviderFactories: acctest.ProviderFactories(NewWithClock("test", clock.Now)),
 		CheckDestroy: func(*terraform.State) error {
 			// Destroy during the overlap revoked both tokens.
 			return mtHolds(emu, "main")
@@ -337,18 +326,9 @@ func TestAccMetadataToken_rotationOverlapChanges(t *testing.T) {
 func TestAccMetadataToken_rotationOverlapValidation(t *testing.T) {
 	t.Parallel()
 	_, baseURL := emulatortest.Start(t, emulator.Options{})
-	config := func(body string) string {
-		return testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + `
-resource "xano_metadata_token" "t" {
-  instance = "main"
-  name     = "t"
-` + body + `
-  scope {
-    name = "workspace_request_history"
-    read = true
-  }
-}
-`
+	config := func(body ...string) string {
+		return acctest.Config(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String(),
+			acctest.Token("t", append([]string{acctest.Attr("instance", "main")}, append(body, acctest.Scope("workspace_request_history", "read"))...)...))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -439,7 +419,7 @@ func (c *createFailer) set(pass, fail int) {
 func TestAccMetadataToken_rotationRepeatsLostCreate(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := newMTClock(start)
+	clock := acctest.NewClock(start)
 	emu := emulator.New(emulator.Options{Clock: clock.Now})
 	failer := &createFailer{next: emu}
 	srv := httptest.NewServer(failer)
@@ -451,7 +431,7 @@ func TestAccMetadataToken_rotationRepeatsLostCreate(t *testing.T) {
 	var posts int
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithClock(clock.Now),
+		ProtoV6ProviderFactories: acctest.ProviderFactories(NewWithClock("test", clock.Now)),
 		CheckDestroy:             func(*terraform.State) error { return mtHolds(emu, "main") },
 		Steps: []resource.TestStep{
 			{

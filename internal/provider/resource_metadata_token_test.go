@@ -23,42 +23,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
-
-// mtClock is a clock shared by the emulator and the provider, moved
-// forward between steps so expiry and rotation need no waiting.
-type mtClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newMTClock(start time.Time) *mtClock { return &mtClock{now: start} }
-
-func (c *mtClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *mtClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// mtAdvanceClock is a plan check that moves the clock: used as the last
-// pre-apply check, it makes time pass between the plan and its apply.
-type mtAdvanceClock struct {
-	clock *mtClock
-	by    time.Duration
-}
-
-func (a mtAdvanceClock) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
-	a.clock.Advance(a.by)
-}
 
 // mtClient is an API client for changes made behind Terraform's
 // back.
@@ -69,17 +38,6 @@ func mtClient(t *testing.T, baseURL string) *xano.Client {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// mtProvider is a provider block with a default instance.
-func mtProvider(baseURL, instance string) string {
-	return fmt.Sprintf(`
-provider "xano" {
-  base_url     = %q
-  access_token = %q
-  instance     = %q
-}
-`, baseURL, emulator.DefaultAdminToken, instance)
 }
 
 // mtImportID builds "<instance>/<token id>" from a resource's state.
@@ -124,16 +82,8 @@ func mtScopeCheck(name string, c, r, u, d bool) knownvalue.Check {
 	})
 }
 
-const mtWewebScopes = `
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-  scope {
-    name = "workspace_content"
-    read = true
-  }
-`
+// wewebScopes are the scope blocks of a WeWeb token.
+var wewebScopes = acctest.Scope("workspace_api_groups", "read") + acctest.Scope("workspace_content", "read")
 
 // TestAccMetadataToken_lifecycle covers create, terraform import, an
 // in-place rename, a lifetime rewritten in other units, a scope change
@@ -144,15 +94,10 @@ func TestAccMetadataToken_lifecycle(t *testing.T) {
 	client := mtClient(t, baseURL)
 	const addr = "xano_metadata_token.weweb"
 	config := func(name, expiresIn, scopeBlocks string) string {
-		return testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + fmt.Sprintf(`
-resource "xano_metadata_token" "weweb" {
-  instance    = "main"
-  name        = %q
-  description = "WeWeb Xano plugin: API discovery for data binding"
-  expires_in  = %q
-%s
-}
-`, name, expiresIn, scopeBlocks)
+		return acctest.Config(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String(),
+			acctest.Token("weweb", acctest.Attr("instance", "main"), acctest.Attr("name", name),
+				acctest.Attr("description", "WeWeb Xano plugin: API discovery for data binding"),
+				acctest.Attr("expires_in", expiresIn), scopeBlocks))
 	}
 	sameToken := statecheck.CompareValue(compare.ValuesSame())
 	replacedToken := statecheck.CompareValue(compare.ValuesDiffer())
@@ -165,7 +110,7 @@ resource "xano_metadata_token" "weweb" {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: config("weweb-production", "30d", mtWewebScopes),
+				Config: config("weweb-production", "30d", wewebScopes),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("token")),
@@ -230,7 +175,7 @@ resource "xano_metadata_token" "weweb" {
 			{
 				// Renaming updates in place; "720h" is the same lifetime
 				// as "30d" and changes nothing.
-				Config: config("weweb-prod", "720h", mtWewebScopes),
+				Config: config("weweb-prod", "720h", wewebScopes),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("expires_in"), knownvalue.StringExact("30d")),
@@ -251,12 +196,7 @@ resource "xano_metadata_token" "weweb" {
 			{
 				// Scopes are fixed at mint: a change is a replacement,
 				// destroy first by default.
-				Config: config("weweb-prod", "720h", `
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-`),
+				Config: config("weweb-prod", "720h", acctest.Scope("workspace_api_groups", "read")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("token")),
@@ -289,12 +229,7 @@ resource "xano_metadata_token" "weweb" {
 						}
 					}
 				},
-				Config: config("weweb-prod", "720h", `
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-`),
+				Config: config("weweb-prod", "720h", acctest.Scope("workspace_api_groups", "read")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
@@ -316,24 +251,14 @@ resource "xano_metadata_token" "weweb" {
 func TestAccMetadataToken_rotation(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := newMTClock(start)
+	clock := acctest.NewClock(start)
 	emu, baseURL := emulatortest.Start(t, emulator.Options{Clock: clock.Now})
 	const addr = "xano_metadata_token.monitoring"
 	const day = 24 * time.Hour
 	config := func(name string) string {
-		return testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + fmt.Sprintf(`
-resource "xano_metadata_token" "monitoring" {
-  instance      = "main"
-  name          = %q
-  expires_in    = "10d"
-  rotate_before = "3d"
-
-  scope {
-    name = "workspace_request_history"
-    read = true
-  }
-}
-`, name)
+		return acctest.Config(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String(),
+			acctest.Token("monitoring", acctest.Attr("instance", "main"), acctest.Attr("name", name),
+				`expires_in    = "10d"`, `rotate_before = "3d"`, acctest.Scope("workspace_request_history", "read")))
 	}
 	expiresAt := func(at time.Time) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(addr, tfjsonpath.New("expires_at"), knownvalue.StringExact(formatTimestamp(at)))
@@ -342,7 +267,7 @@ resource "xano_metadata_token" "monitoring" {
 	rotated := statecheck.CompareValue(compare.ValuesSame())
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWithClock(clock.Now),
+		ProtoV6ProviderFactories: acctest.ProviderFactories(NewWithClock("test", clock.Now)),
 		Steps: []resource.TestStep{
 			{
 				Config: config("monitoring"),
@@ -383,7 +308,7 @@ resource "xano_metadata_token" "monitoring" {
 				Config: config("monitoring-renamed"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					mtAdvanceClock{clock: clock, by: 8 * day},
+					clock.AdvanceAfterPlan(8 * day),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					rotated.AddStateValue(addr, tfjsonpath.New("token_id")),
@@ -430,7 +355,7 @@ func TestAccMetadataToken_lifetimes(t *testing.T) {
 		if weekly != "" {
 			weeklyLine = fmt.Sprintf("expires_in = %q", weekly)
 		}
-		return mtProvider(baseURL, "main") + fmt.Sprintf(`
+		return acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main"}.String() + fmt.Sprintf(`
 resource "xano_metadata_token" "forever" {
   name              = "legacy-backup"
   never_expires     = true
@@ -583,7 +508,7 @@ func TestAccMetadataToken_applyFaults(t *testing.T) {
 	client := mtClient(t, baseURL)
 	const addr = "xano_metadata_token.ci"
 	config := func(token, scopeName string, extra string) string {
-		return testAccProviderConfig(baseURL, token) + fmt.Sprintf(`
+		return acctest.Provider{BaseURL: baseURL, AccessToken: token}.String() + fmt.Sprintf(`
 resource "xano_metadata_token" "ci" {
   instance   = "main"
   name       = "ci"
@@ -719,50 +644,37 @@ resource "xano_metadata_token" "eleventh" {
 func TestAccMetadataToken_validation(t *testing.T) {
 	t.Parallel()
 	emu, baseURL := emulatortest.Start(t, emulator.Options{})
-	provider := mtProvider(baseURL, "main")
-	token := func(body string) string {
-		return provider + `
-resource "xano_metadata_token" "bad" {
-  name = "bad"
-` + body + `
-}
-`
+	provider := acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main"}.String()
+	token := func(body ...string) string {
+		return provider + acctest.Token("bad", body...)
 	}
-	scope := func(name, perms string) string {
-		return fmt.Sprintf("  scope {\n    name = %q\n    %s\n  }\n", name, perms)
-	}
-	readAPI := scope("workspace_api_groups", "read = true")
+	readAPI := acctest.Scope("workspace_api_groups", "read")
 	tests := []struct {
 		name   string
 		config string
 		err    string
 	}{
-		{"typo", token(scope("workspace_databse", "read = true")),
+		{"typo", token(acctest.Scope("workspace_databse", "read")),
 			`Unknown\s+Xano\s+scope[\s\S]*Did\s+you\s+mean\s+"workspace_database"\?[\s\S]*workspace_request_history`},
-		{"display name", token(scope("Workspace Database", "read = true")),
+		{"display name", token(acctest.Scope("Workspace Database", "read")),
 			`Unknown\s+Xano\s+scope[\s\S]*did\s+you\s+mean\s+"workspace_database"\?`},
-		{"wire key", token(scope("workspace:api", "read = true")),
+		{"wire key", token(acctest.Scope("workspace:api", "read")),
 			`Unknown\s+Xano\s+scope[\s\S]*did\s+you\s+mean\s+"workspace_api_groups"\?`},
-		{"duplicate", token(readAPI + scope("workspace_api_groups", "create = true")), `Duplicate\s+scope`},
-		{"grants nothing", token(scope("workspace_tasks", "read = false")), `Scope\s+grants\s+nothing`},
-		{"no scope", token(""), `Block\s+scope\s+must\s+have\s+a\s+configuration\s+value`},
-		{"malformed duration", token(`expires_in = "7 days"` + "\n" + readAPI), `Invalid\s+duration`},
-		{"too short", token(`expires_in = "30m"` + "\n" + readAPI), `Duration\s+too\s+short`},
-		{"fraction of a second", token(`expires_in = "2h0.5s"` + "\n" + readAPI), `Lifetime\s+not\s+in\s+whole\s+seconds`},
-		{"rotate_before too long", token(`expires_in = "7d"` + "\n" + `rotate_before = "1w"` + "\n" + readAPI),
+		{"duplicate", token(readAPI, acctest.Scope("workspace_api_groups", "create")), `Duplicate\s+scope`},
+		{"grants nothing", token(acctest.Block("scope", acctest.Attr("name", "workspace_tasks"), acctest.Attr("read", false))), `Scope\s+grants\s+nothing`},
+		{"no scope", token(), `Block\s+scope\s+must\s+have\s+a\s+configuration\s+value`},
+		{"malformed duration", token(`expires_in = "7 days"`, readAPI), `Invalid\s+duration`},
+		{"too short", token(`expires_in = "30m"`, readAPI), `Duration\s+too\s+short`},
+		{"fraction of a second", token(`expires_in = "2h0.5s"`, readAPI), `Lifetime\s+not\s+in\s+whole\s+seconds`},
+		{"rotate_before too long", token(`expires_in = "7d"`, `rotate_before = "1w"`, readAPI),
 			`rotate_before\s+is\s+not\s+shorter\s+than\s+the\s+lifetime`},
-		{"rotate_before of the default", token(`rotate_before = "8d"` + "\n" + readAPI),
+		{"rotate_before of the default", token(`rotate_before = "8d"`, readAPI),
 			`rotate_before\s+is\s+not\s+shorter\s+than\s+the\s+lifetime`},
-		{"rotate_before forever", token(`never_expires = true` + "\n" + `rotate_before = "1d"` + "\n" + readAPI),
+		{"rotate_before forever", token(`never_expires = true`, `rotate_before = "1d"`, readAPI),
 			`rotate_before\s+needs\s+an\s+expiry`},
-		{"never and expires_in", token(`never_expires = true` + "\n" + `expires_in = "30d"` + "\n" + readAPI),
+		{"never and expires_in", token(`never_expires = true`, `expires_in = "30d"`, readAPI),
 			`Conflicting\s+lifetime`},
-		{"long name", provider + `
-resource "xano_metadata_token" "bad" {
-  name = "` + strings.Repeat("n", 101) + `"
-` + readAPI + `
-}
-`, `character\s+count\s+must\s+be\s+between\s+1\s+and\s+100`},
+		{"long name", token(acctest.Attr("name", strings.Repeat("n", 101)), readAPI), `character\s+count\s+must\s+be\s+between\s+1\s+and\s+100`},
 	}
 	steps := make([]resource.TestStep, 0, len(tests)+2)
 	for _, tt := range tests {
@@ -775,13 +687,8 @@ resource "xano_metadata_token" "bad" {
 	steps = append(steps,
 		resource.TestStep{
 			// Neither the resource nor the provider names an instance.
-			SkipFunc: func() (bool, error) { return os.Getenv("XANO_INSTANCE") != "", nil },
-			Config: testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + `
-resource "xano_metadata_token" "bad" {
-  name = "bad"
-` + readAPI + `
-}
-`,
+			SkipFunc:    func() (bool, error) { return os.Getenv("XANO_INSTANCE") != "", nil },
+			Config:      acctest.Config(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String(), acctest.Token("bad", readAPI)),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`Missing\s+Xano\s+instance`),
 		},
@@ -804,15 +711,15 @@ resource "xano_metadata_token" "bad" {
 
 // mtWarning returns the warning with summary on addr (any address when addr
 // is empty), failing the test when there is none.
-func mtWarning(t *testing.T, run e2eRun, addr, summary string) e2eDiag {
+func mtWarning(t *testing.T, run acctest.JSONRun, addr, summary string) acctest.Diag {
 	t.Helper()
 	for _, w := range run.Warnings() {
 		if (addr == "" || w.Address == addr) && w.Summary == summary {
 			return w
 		}
 	}
-	t.Fatalf("no warning %q on %s; diagnostics:\n%s", summary, addr, diagText(run.Diags))
-	return e2eDiag{}
+	t.Fatalf("no warning %q on %s; diagnostics:\n%s", summary, addr, acctest.DiagText(run.Diags))
+	return acctest.Diag{}
 }
 
 // TestE2EMetadataTokenWarnings runs the real CLI against a built provider
@@ -824,7 +731,7 @@ func TestE2EMetadataTokenWarnings(t *testing.T) {
 	t.Parallel()
 	// The emulator's clock runs 25 days behind, so tokens it mints now are
 	// already old for the provider, which uses the real clock.
-	e := newE2E(t, emulator.Options{Clock: func() time.Time { return time.Now().Add(-25 * 24 * time.Hour) }})
+	e := newE2E(t, emulator.Options{Clock: acctest.NewRunningClock(time.Now().Add(-25 * 24 * time.Hour)).Now})
 	logPath := filepath.Join(t.TempDir(), "provider.log")
 	if err := e.TF.SetLogProvider("TRACE"); err != nil {
 		t.Fatal(err)
@@ -832,42 +739,16 @@ func TestE2EMetadataTokenWarnings(t *testing.T) {
 	if err := e.TF.SetLogPath(logPath); err != nil {
 		t.Fatal(err)
 	}
-	token := func(name, lifetime string) string {
-		return fmt.Sprintf(`
-resource "xano_metadata_token" %[1]q {
-  name = %[1]q
-  %[2]s
-  scope {
-    name = "workspace_api_groups"
-    read = true
-  }
-}
-`, name, lifetime)
+	token := func(name string, lifetime ...string) string {
+		return acctest.Token(name, append(lifetime, acctest.Scope("workspace_api_groups", "read"))...)
 	}
-	e.Write(`terraform {
-  required_providers {
-    xano = {
-      source = "terraform-provider-xano/xano"
-    }
-  }
-}
+	e.Write(acctest.E2EConfig(acctest.Provider{},
+		token("rotating", `expires_in = "30d"`, `rotate_before = "7d"`), token("expired", `expires_in = "2w"`), token("revoked"),
+		token("kept", `never_expires = true`, `revoke_on_destroy = false`)))
 
-provider "xano" {}
-` + token("rotating", `expires_in = "30d"
-  rotate_before = "7d"`) + token("expired", `expires_in = "2w"`) + token("revoked", "") +
-		token("kept", `never_expires = true
-  revoke_on_destroy = false`))
-
-	apply := e.Apply()
-	if apply.Err != nil {
-		t.Fatalf("apply: %v\n%s", apply.Err, diagText(apply.Diags))
-	}
-	state, err := e.TF.Show(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	apply := e.MustApply()
 	var secrets []string
-	for _, r := range state.Values.RootModule.Resources {
+	for _, r := range e.State().Values.RootModule.Resources {
 		secret, _ := r.AttributeValues["token"].(string)
 		if secret == "" {
 			t.Fatalf("%s has no secret in state", r.Address)
@@ -886,7 +767,7 @@ provider "xano" {}
 
 	plan := e.Plan()
 	if plan.Err != nil {
-		t.Fatalf("plan: %v\n%s", plan.Err, diagText(plan.Diags))
+		t.Fatalf("plan: %v\n%s", plan.Err, acctest.DiagText(plan.Diags))
 	}
 	w := mtWarning(t, plan, "xano_metadata_token.rotating", `Token "rotating": due for rotation, replacement planned`)
 	if !strings.Contains(w.Detail, "expires at 20") || !strings.Contains(w.Detail, "rotate_before window of 7d") {
@@ -908,7 +789,7 @@ provider "xano" {}
 
 	destroy := e.Destroy()
 	if destroy.Err != nil {
-		t.Fatalf("destroy: %v\n%s", destroy.Err, diagText(destroy.Diags))
+		t.Fatalf("destroy: %v\n%s", destroy.Err, acctest.DiagText(destroy.Diags))
 	}
 	// Terraform attaches no address to a destroy's diagnostics; the detail
 	// names the token.
@@ -951,7 +832,7 @@ func TestAccMetadataToken_characterNames(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: mtProvider(baseURL, "main") + fmt.Sprintf(`
+				Config: acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "main"}.String() + fmt.Sprintf(`
 resource "xano_metadata_token" "accented" {
   name = %q
   scope {

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -12,17 +11,6 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
-
-// findingsState renders findings as the state's findings attribute holds them.
-func findingsState(fs []policy.Finding) []any {
-	out := []any{}
-	for _, f := range findingModels(fs) {
-		out = append(out, map[string]any{
-			"scope": f.Scope, "permission": f.Permission, "severity": f.Severity, "rule": f.Rule, "summary": f.Summary,
-		})
-	}
-	return out
-}
 
 // plannedRules lists the rules of the planned findings, in order.
 func plannedRules(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) []string {
@@ -47,9 +35,9 @@ func plannedRules(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChang
 }
 
 // TestRiskReviewPurposeAndIdle drives PlanResourceChange for the purpose and
-// idle rules: a grant beyond the purpose joins the token's one warning at
-// create, and on a plan that keeps the token only what is new (a purpose
-// just set) or ongoing (idleness) warns, never as an error.
+// idle rules at create: a grant beyond the purpose joins the token's one
+// warning, and a new token is never idle. What a plan that keeps a token
+// says about them is tested end to end.
 func TestRiskReviewPurposeAndIdle(t *testing.T) {
 	t.Parallel()
 	monitoringAddons := func(t *testing.T) scopes.Grants {
@@ -57,28 +45,6 @@ func TestRiskReviewPurposeAndIdle(t *testing.T) {
 	}
 	withPurpose := func(t *testing.T, purpose string) map[string]any {
 		return tokenConfig(monitoringAddons(t), map[string]any{"purpose": purpose, "expires_in": "60d"})
-	}
-	monthly := map[string]any{"max_idle": "30d"}
-	wewebConfig := func(t *testing.T) map[string]any {
-		return tokenConfig(presetGrants(t, "weweb"), map[string]any{"expires_in": "60d"})
-	}
-	// idleState is a 40-day-old WeWeb token never used, whose findings hold
-	// the idle finding when its last refresh judged it idle.
-	idleState := func(t *testing.T, idle bool) map[string]any {
-		st := tokenState(wewebConfig(t), 40*24*time.Hour)
-		fs := policy.Review(policy.Spec{Grants: presetGrants(t, "weweb"), Lifetime: 60 * 24 * time.Hour, Description: "An integration token"}, policy.Default())
-		if idle {
-			f, ok := policy.IdleFinding(policy.Usage{Created: riskNow.Add(-40 * 24 * time.Hour)}, policy.Policy{MaxIdle: 30 * 24 * time.Hour}, riskNow)
-			if !ok {
-				t.Fatal("the 40-day-old token is not idle under max_idle 30d")
-			}
-			fs = append(fs, f)
-		}
-		st["findings"] = findingsState(fs)
-		return st
-	}
-	warning := func(summary string) diagView {
-		return diagView{tfprotov6.DiagnosticSeverityWarning, `Token "integration": ` + summary, ""}
 	}
 	const purposeLine = "Purpose: workspace_addons.read is not part of the monitoring recipe of Xano's scope guide; " +
 		"remove it, or set the purpose the token really serves."
@@ -100,7 +66,6 @@ func TestRiskReviewPurposeAndIdle(t *testing.T) {
 		name   string
 		policy map[string]any
 		config func(t *testing.T) map[string]any
-		prior  func(t *testing.T) map[string]any
 		want   []diagView
 		check  func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse)
 	}{
@@ -128,63 +93,6 @@ func TestRiskReviewPurposeAndIdle(t *testing.T) {
 			want:   []diagView{tokenError("high risk refused by the provider policy", "scope")},
 		},
 		{
-			name:   "setting a purpose on a kept token warns about the grants beyond it",
-			config: func(t *testing.T) map[string]any { return withPurpose(t, "monitoring") },
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(monitoringAddons(t), map[string]any{"expires_in": "60d"}), time.Hour)
-			},
-			want: []diagView{tokenWarning("high risk", "scope")},
-			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
-				detailHas(purposeLine)(t, s, resp)
-				if strings.Contains(resp.Diagnostics[0].Detail, "Reach:") {
-					t.Errorf("a kept token's warning repeats the review made at its creation:\n%s", resp.Diagnostics[0].Detail)
-				}
-			},
-		},
-		{
-			name:   "a purpose the state already holds is not said again",
-			config: func(t *testing.T) map[string]any { return withPurpose(t, "monitoring") },
-			prior: func(t *testing.T) map[string]any {
-				st := tokenState(withPurpose(t, "monitoring"), time.Hour)
-				st["findings"] = findingsState(policy.Review(policy.Spec{
-					Grants: monitoringAddons(t), Lifetime: 60 * 24 * time.Hour, Description: "An integration token", Purpose: "monitoring",
-				}, policy.Default()))
-				return st
-			},
-		},
-		{
-			name:   "an idle kept token warns on a steady plan",
-			policy: monthly,
-			config: func(t *testing.T) map[string]any { return wewebConfig(t) },
-			prior:  func(t *testing.T) map[string]any { return idleState(t, true) },
-			want:   []diagView{warning("high risk")},
-			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
-				detailHas("Idle: never used since its creation at 2026-10-13T11:31:20Z, more than the provider policy's max_idle of 30d ago; "+
-					"revoke it if nothing needs it (remove the resource, or terraform destroy -target), or raise max_idle. Idle tokens warn but never fail a plan.")(t, s, resp)
-				if got := plannedRules(t, s, resp); !slices.Equal(got, []string{"grant", "grant", "idle"}) {
-					t.Errorf("planned findings %v, want the grants then idle", got)
-				}
-			},
-		},
-		{
-			name:   "a kept token its refresh found in use is quiet",
-			policy: monthly,
-			config: func(t *testing.T) map[string]any { return wewebConfig(t) },
-			prior:  func(t *testing.T) map[string]any { return idleState(t, false) },
-			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
-				if got := plannedRules(t, s, resp); slices.Contains(got, policy.RuleIdle) {
-					t.Errorf("planned findings %v hold an idle finding", got)
-				}
-			},
-		},
-		{
-			name:   "idle under enforce still only warns",
-			policy: map[string]any{"max_idle": "30d", "enforce": true},
-			config: func(t *testing.T) map[string]any { return wewebConfig(t) },
-			prior:  func(t *testing.T) map[string]any { return idleState(t, true) },
-			want:   []diagView{warning("high risk")},
-		},
-		{
 			name:   "a new token is never idle",
 			policy: map[string]any{"max_idle": "1s"},
 			config: func(t *testing.T) map[string]any { return tokenConfig(presetGrants(t, "weweb"), nil) },
@@ -199,11 +107,7 @@ func TestRiskReviewPurposeAndIdle(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := newRiskServer(t, tc.policy)
-			var prior map[string]any
-			if tc.prior != nil {
-				prior = tc.prior(t)
-			}
-			resp := s.plan(tc.config(t), prior)
+			resp := s.plan(tc.config(t))
 			if got := reviewViews(resp.Diagnostics); !slices.Equal(got, tc.want) {
 				t.Errorf("diagnostics:\n got %v\nwant %v\n%s", got, tc.want, protoDiagText(resp.Diagnostics))
 			}

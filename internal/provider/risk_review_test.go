@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
@@ -24,9 +25,6 @@ import (
 // The protocol-level tests drive the provider as Terraform does, through
 // ConfigureProvider and PlanResourceChange, so they check what a user sees:
 // which diagnostics a plan carries, their severity, summary and attribute.
-
-// riskNow is the fixed clock of the protocol tests.
-var riskNow = time.Date(2026, 11, 22, 11, 31, 20, 0, time.UTC)
 
 const tokenTypeName = "xano_metadata_token"
 
@@ -44,7 +42,7 @@ type riskServer struct {
 // planning, so the base URL points nowhere.
 func newRiskServer(t *testing.T, pol map[string]any) *riskServer {
 	t.Helper()
-	p := NewWithClock("test", func() time.Time { return riskNow })()
+	p := NewWithClock("test", acctest.NewClock(acctest.Epoch).Now)()
 	p.(*xanoProvider).env = environment{
 		getenv:  func(string) string { return "" },
 		homeDir: func() (string, error) { return t.TempDir(), nil },
@@ -86,39 +84,21 @@ func newRiskServer(t *testing.T, pol map[string]any) *riskServer {
 	return &riskServer{t: t, srv: srv, resource: res}
 }
 
-// plan sends PlanResourceChange for a token with the given configuration and
-// prior state (nil: create; config nil: destroy) and returns the diagnostics.
-// The proposed new state is built as Terraform builds it: the configuration,
-// with computed attributes the configuration leaves null taken from the
-// prior state.
-func (s *riskServer) plan(config, prior map[string]any) *tfprotov6.PlanResourceChangeResponse {
+// plan sends PlanResourceChange for the create of a token with the given
+// configuration and returns the response. The proposed new state of a
+// create is the configuration, with the computed attributes it leaves out
+// null, as Terraform builds it; plans that keep, update or replace a token
+// depend on how Terraform merges the prior state, so they are tested on the
+// real CLI (e2e_risk_review_test.go), not here.
+func (s *riskServer) plan(config map[string]any) *tfprotov6.PlanResourceChangeResponse {
 	s.t.Helper()
 	typ := s.resource.ValueType()
-	cfgVal, priorVal := tftypes.NewValue(typ, nil), tftypes.NewValue(typ, nil)
-	if config != nil {
-		cfgVal = toValue(s.t, typ, config)
-	}
-	if prior != nil {
-		priorVal = toValue(s.t, typ, prior)
-	}
-	proposed := tftypes.NewValue(typ, nil)
-	if config != nil {
-		merged := map[string]any{}
-		for _, a := range s.resource.Block.Attributes {
-			if v, ok := config[a.Name]; ok && v != nil {
-				merged[a.Name] = v
-			} else if a.Computed && prior != nil {
-				merged[a.Name] = prior[a.Name]
-			}
-		}
-		merged["scope"] = proposedScopes(config["scope"], prior["scope"])
-		proposed = toValue(s.t, typ, merged)
-	}
+	cfg := toValue(s.t, typ, config)
 	resp, err := s.srv.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
 		TypeName:         tokenTypeName,
-		PriorState:       dynamicValue(s.t, typ, priorVal),
-		ProposedNewState: dynamicValue(s.t, typ, proposed),
-		Config:           dynamicValue(s.t, typ, cfgVal),
+		PriorState:       dynamicValue(s.t, typ, tftypes.NewValue(typ, nil)),
+		ProposedNewState: dynamicValue(s.t, typ, cfg),
+		Config:           dynamicValue(s.t, typ, cfg),
 	})
 	if err != nil {
 		s.t.Fatal(err)
@@ -220,9 +200,6 @@ func protoDiagText(ds []*tfprotov6.Diagnostic) string {
 	return b.String()
 }
 
-// permNames are the permission attributes of a scope block.
-var permNames = []string{"create", "read", "update", "delete"}
-
 // scopeBlocks renders grants as scope blocks the way people write them: the
 // permissions granted set to true, the others left out.
 func scopeBlocks(gs scopes.Grants) []any {
@@ -233,41 +210,6 @@ func scopeBlocks(gs scopes.Grants) []any {
 			block[string(p)] = true
 		}
 		out = append(out, block)
-	}
-	return out
-}
-
-// proposedScopes correlates configured scope blocks with the prior ones by
-// name, as Terraform does for a set of blocks whose other attributes are
-// computed, and takes the permissions the configuration leaves out from the
-// prior block.
-func proposedScopes(config, prior any) any {
-	blocks, ok := config.([]any)
-	if !ok {
-		return config
-	}
-	priorBlocks, _ := prior.([]any)
-	out := make([]any, 0, len(blocks))
-	for _, b := range blocks {
-		block, ok := b.(map[string]any)
-		if !ok {
-			out = append(out, b)
-			continue
-		}
-		merged := map[string]any{}
-		for k, v := range block {
-			merged[k] = v
-		}
-		for _, pb := range priorBlocks {
-			if pm := pb.(map[string]any); pm["name"] == block["name"] {
-				for _, p := range permNames {
-					if merged[p] == nil {
-						merged[p] = pm[p]
-					}
-				}
-			}
-		}
-		out = append(out, merged)
 	}
 	return out
 }
@@ -293,48 +235,6 @@ func tokenConfig(gs scopes.Grants, extra map[string]any) map[string]any {
 		cfg[k] = v
 	}
 	return cfg
-}
-
-// tokenState is the state a token created from cfg has after apply, with the
-// 7-day default lifetime unless cfg says otherwise, minted at riskNow minus
-// age.
-func tokenState(cfg map[string]any, age time.Duration) map[string]any {
-	created := riskNow.Add(-age)
-	st := map[string]any{
-		"id":                "e2e/42",
-		"instance":          "e2e",
-		"token_id":          42,
-		"expires_in":        "7d",
-		"never_expires":     false,
-		"revoke_on_destroy": true,
-		"created_at":        created.Format(time.RFC3339),
-		"token":             "minted-secret",
-	}
-	for k, v := range cfg {
-		st[k] = v
-	}
-	// State holds every permission, false where the configuration left it out.
-	var blocks []any
-	for _, b := range cfg["scope"].([]any) {
-		full := map[string]any{}
-		for k, v := range b.(map[string]any) {
-			full[k] = v
-		}
-		for _, p := range permNames {
-			if full[p] == nil {
-				full[p] = false
-			}
-		}
-		blocks = append(blocks, full)
-	}
-	st["scope"] = blocks
-	if st["never_expires"] == true {
-		st["expires_in"] = nil
-	} else {
-		d, _ := DurationValue{StringValue: types.StringValue(st["expires_in"].(string))}.Duration()
-		st["expires_at"] = created.Add(d).Format(time.RFC3339)
-	}
-	return st
 }
 
 // diagView is what a test asserts about one diagnostic.
@@ -399,9 +299,8 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 	tests := []struct {
 		name   string
 		policy map[string]any
-		// config and prior build the request; prior nil plans a create.
+		// config is the configuration of the token the plan creates.
 		config func(t *testing.T) map[string]any
-		prior  func(t *testing.T) map[string]any
 		want   func(t *testing.T) []diagView
 		// check, when set, asserts more about the response.
 		check func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse)
@@ -500,95 +399,6 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			},
 		},
 		{
-			name:   "an unchanged token plans silently",
-			config: func(t *testing.T) map[string]any { return tokenConfig(automation(t), nil) },
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(automation(t), nil), time.Hour)
-			},
-		},
-		{
-			name: "an in-place update of name and description plans silently",
-			config: func(t *testing.T) map[string]any {
-				return tokenConfig(automation(t), map[string]any{"name": "renamed", "description": "New words"})
-			},
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(automation(t), nil), time.Hour)
-			},
-		},
-		{
-			name:   "an unchanged token fails under enforce",
-			policy: enforce,
-			config: func(t *testing.T) map[string]any { return tokenConfig(automation(t), nil) },
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(automation(t), nil), time.Hour)
-			},
-			want: one(tokenError("critical risk refused by the provider policy", "scope")),
-		},
-		{
-			name:   "an unchanged token fails a deny rule",
-			policy: map[string]any{"deny": []string{"*.delete"}},
-			config: func(t *testing.T) map[string]any { return tokenConfig(automation(t), nil) },
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(automation(t), nil), time.Hour)
-			},
-			want: one(tokenError("grant denied by the provider policy", "scope")),
-		},
-		{
-			name: "a widening replacement names the grants it adds",
-			config: func(t *testing.T) map[string]any {
-				return tokenConfig(append(weweb(t), scopes.Grant{Scope: "workspace_files", Read: true, Delete: true}), nil)
-			},
-			prior: func(t *testing.T) map[string]any { return tokenState(tokenConfig(weweb(t), nil), time.Hour) },
-			want:  one(tokenWarning("high risk", "scope")),
-			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
-				if d := resp.Diagnostics[0].Detail; !strings.Contains(d, "\nThe replacement adds workspace_files.read, workspace_files.delete.") {
-					t.Errorf("the warning should name the grants the replacement adds:\n%s", d)
-				}
-			},
-		},
-		{
-			name: "a narrowing replacement warns only about what remains",
-			config: func(t *testing.T) map[string]any {
-				return tokenConfig(scopes.Grants{{Scope: "workspace_database", Read: true}}, nil)
-			},
-			prior: func(t *testing.T) map[string]any { return tokenState(tokenConfig(automation(t), nil), time.Hour) },
-			want:  one(tokenWarning("critical risk", "scope")),
-		},
-		{
-			name: "a lifetime change is a replacement and warns",
-			config: func(t *testing.T) map[string]any {
-				return tokenConfig(automation(t), map[string]any{"expires_in": "30d"})
-			},
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(automation(t), nil), time.Hour)
-			},
-			want: one(tokenWarning("critical risk", "scope")),
-		},
-		{
-			name: "the same lifetime written differently is no replacement",
-			config: func(t *testing.T) map[string]any {
-				return tokenConfig(automation(t), map[string]any{"expires_in": "1w"})
-			},
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(automation(t), map[string]any{"expires_in": "7d"}), time.Hour)
-			},
-		},
-		{
-			name:   "an expired token is replaced and warns again",
-			config: func(t *testing.T) map[string]any { return tokenConfig(automation(t), nil) },
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(automation(t), nil), 8*24*time.Hour)
-			},
-			want: one(tokenWarning("critical risk", "scope")),
-			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
-				// Only the rotation rule replaces this token: nothing else changed.
-				want := tftypes.NewAttributePath().WithAttributeName("expires_at")
-				if !slices.ContainsFunc(resp.RequiresReplace, want.Equal) {
-					t.Errorf("RequiresReplace = %v, want it to hold expires_at", resp.RequiresReplace)
-				}
-			},
-		},
-		{
 			name:   "a scope name unknown until apply skips the review",
 			policy: enforce,
 			config: func(t *testing.T) map[string]any {
@@ -609,24 +419,12 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 				return tokenConfig(automation(t), map[string]any{"risk_acknowledgement": unknown{}})
 			},
 		},
-		{
-			name:   "destroying a token is not reviewed",
-			policy: map[string]any{"deny": []string{"*.*"}, "enforce": true},
-			config: func(*testing.T) map[string]any { return nil },
-			prior: func(t *testing.T) map[string]any {
-				return tokenState(tokenConfig(automation(t), nil), time.Hour)
-			},
-		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := newRiskServer(t, tc.policy)
-			var prior map[string]any
-			if tc.prior != nil {
-				prior = tc.prior(t)
-			}
-			resp := s.plan(tc.config(t), prior)
+			resp := s.plan(tc.config(t))
 			var want []diagView
 			if tc.want != nil {
 				want = tc.want(t)
@@ -663,7 +461,7 @@ func TestRiskReviewPlannedFindings(t *testing.T) {
 	t.Parallel()
 	s := newRiskServer(t, map[string]any{"warn_at": "critical", "max_lifetime": "30d"})
 	gs := scopes.Grants{{Scope: "workspace_content", Read: true}, {Scope: "workspace_files", Delete: true}}
-	resp := s.plan(tokenConfig(gs, map[string]any{"expires_in": "120d"}), nil)
+	resp := s.plan(tokenConfig(gs, map[string]any{"expires_in": "120d"}))
 	requireNoDiags(t, "PlanResourceChange", resp.Diagnostics)
 	f := s.plannedFindings(resp)
 	var list []tftypes.Value
@@ -703,7 +501,7 @@ func TestRiskReviewDetail(t *testing.T) {
 	t.Parallel()
 	s := newRiskServer(t, map[string]any{"enforce": true})
 	gs := scopes.Grants{{Scope: "workspace_database", Delete: true, Read: true}}
-	resp := s.plan(tokenConfig(gs, map[string]any{"risk_acknowledgement": "Approved by Dana for the nightly cleanup"}), nil)
+	resp := s.plan(tokenConfig(gs, map[string]any{"risk_acknowledgement": "Approved by Dana for the nightly cleanup"}))
 	if len(resp.Diagnostics) != 1 {
 		t.Fatalf("want one warning:\n%s", protoDiagText(resp.Diagnostics))
 	}
@@ -724,7 +522,7 @@ func TestRiskReviewDetail(t *testing.T) {
 func TestRiskReviewEnforcedDetail(t *testing.T) {
 	t.Parallel()
 	s := newRiskServer(t, map[string]any{"enforce": true})
-	resp := s.plan(tokenConfig(presetGrants(t, "weweb"), map[string]any{"never_expires": true}), nil)
+	resp := s.plan(tokenConfig(presetGrants(t, "weweb"), map[string]any{"never_expires": true}))
 	got := views(resp.Diagnostics)
 	want := []diagView{tokenError("high risk refused by the provider policy", "never_expires")}
 	if !slices.Equal(got, want) {

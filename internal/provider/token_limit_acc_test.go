@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -20,19 +21,9 @@ import (
 // limitFleet is n tokens on instance "busy" with the given scope, and
 // lifecycle settings.
 func limitFleet(baseURL string, n int, scope, lifecycle string) string {
-	return testAccProviderConfig(baseURL, emulator.DefaultAdminToken) + fmt.Sprintf(`
-resource "xano_metadata_token" "fleet" {
-  count    = %d
-  instance = "busy"
-  name     = "fleet-${count.index}"
-
-  scope {
-    name = %q
-    read = true
-  }
-  %s
-}
-`, n, scope, lifecycle)
+	return acctest.Config(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String(),
+		acctest.Token("fleet", acctest.Attr("count", n), acctest.Attr("instance", "busy"), `name     = "fleet-${count.index}"`,
+			acctest.Scope(scope, "read"), lifecycle))
 }
 
 // TestAccMetadataToken_tokenLimit checks Xano's limit of 10 active tokens at

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -81,7 +82,7 @@ func TestTokenLedger(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			lister := &countingLister{tokens: limitTokens(tt.active, tt.expired)}
-			l := newTokenLedger(lister.list, func() time.Time { return limitNow })
+			l := newTokenLedger(lister.list, acctest.NewClock(limitNow).Now)
 			for i, s := range tt.steps {
 				if s.revoke != 0 {
 					l.noteRevoked("main", s.revoke)
@@ -105,7 +106,7 @@ func TestTokenLedger(t *testing.T) {
 func TestTokenLedgerConcurrent(t *testing.T) {
 	t.Parallel()
 	lister := &countingLister{tokens: limitTokens(8, 0)}
-	l := newTokenLedger(lister.list, func() time.Time { return limitNow })
+	l := newTokenLedger(lister.list, acctest.NewClock(limitNow).Now)
 	const n = 20
 	var wg sync.WaitGroup
 	var over atomic.Int32
@@ -160,7 +161,7 @@ func TestCheckTokenLimit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := &providerData{limits: newTokenLedger(tt.lister.list, func() time.Time { return limitNow }), skipChecks: tt.skipChecks}
+			d := &providerData{limits: newTokenLedger(tt.lister.list, acctest.NewClock(limitNow).Now), skipChecks: tt.skipChecks}
 			var diags diag.Diagnostics
 			for i := range tt.creates {
 				d.checkTokenLimit(context.Background(), fmt.Sprintf("t%d", i+1), "main", false, nil, &diags)

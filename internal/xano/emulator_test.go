@@ -15,8 +15,8 @@ import (
 )
 
 // These tests run the client against the emulator, the in-process
-// implementation of the API contract, so retries, idempotent creates and
-// pagination are checked end to end.
+// implementation of the API contract page (docs/guides/api-contract.md), so
+// retries, idempotent creates and pagination are checked end to end.
 
 const (
 	patternTokens = "/instance/{instance}/token"
