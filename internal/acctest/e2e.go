@@ -142,11 +142,26 @@ func (w *Terraform) Write(hcl string) {
 func (w *Terraform) Command(ctx context.Context, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, w.TF.ExecPath(), args...)
 	cmd.Dir = w.Dir
-	cmd.Env = os.Environ()
+	cmd.Env = userEnviron()
 	for k, v := range w.Env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	return cmd
+}
+
+// userEnviron is the process environment without the variables that change
+// what Terraform prints, so a text run shows what a user at a terminal sees
+// even under CI, which sets TF_IN_AUTOMATION; a test that wants one sets it.
+func userEnviron() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "TF_IN_AUTOMATION" || strings.HasPrefix(name, "TF_CLI_ARGS") || strings.HasPrefix(name, "TF_LOG") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 // runTimeout bounds one text run. It guards against a hang; it is no timing
