@@ -419,6 +419,6 @@ func Example() {
 	//   workspace_tasks     C R U -  high      background tasks, code run on a timer
 	//   workspace_files     C R U -  high      every file, private ones included
 	// Reach: the token works in every workspace of instance "demo", not only the one an integration uses.
-	// Narrow workspace_database: Xano calls this the most powerful scope: serve application data through an API endpoint with its own authentication, or grant read only.
+	// Narrow workspace_database: Xano calls this the most powerful scope: serve application data through an API endpoint with its own authentication instead, and keep any grant of it to read.
 	// Acknowledged: Staging only; approved by the platform team
 }

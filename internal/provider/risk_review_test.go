@@ -509,7 +509,7 @@ func TestRiskReviewDetail(t *testing.T) {
 		"  workspace_database  - R - D  critical  every record and schema, all data sources",
 		`Reach: the token works in every workspace of instance "e2e", not only the one an integration uses.`,
 		"Narrow workspace_database: Xano calls this the most powerful scope: serve application data through an API " +
-			"endpoint with its own authentication, or grant read only.",
+			"endpoint with its own authentication instead, and keep any grant of it to read.",
 		"Acknowledged: Approved by Dana for the nightly cleanup",
 	}, "\n")
 	if d := resp.Diagnostics[0]; d.Summary != `Token "integration": critical risk, acknowledged` || d.Detail != want {

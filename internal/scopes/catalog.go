@@ -135,7 +135,7 @@ var catalog = []Scope{
 			Update: "change any record, field definition or relationship across all data sources",
 			Delete: "delete records and drop tables across all data sources",
 		},
-		Narrowing: "Xano calls this the most powerful scope: serve application data through an API endpoint with its own authentication, or grant read only.",
+		Narrowing: "Xano calls this the most powerful scope: serve application data through an API endpoint with its own authentication instead, and keep any grant of it to read.",
 	},
 	{
 		Key:         "workspace_content",
