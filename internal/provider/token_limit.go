@@ -118,28 +118,25 @@ func (l *tokenLedger) noteRevoked(instance string, id int64) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	in := l.instances[instance]
-	if in == nil {
-		in = &instanceLedger{}
-		l.instances[instance] = in
-	}
-	if in.gone == nil {
-		in.gone, in.revoked = map[int64]bool{}, map[int64]bool{}
-	}
+	in := l.ledgerOf(instance)
 	in.gone[id] = true
 	in.revoked[id] = true
 }
 
-// load reads the instance's tokens once. The caller holds l.mu.
-func (l *tokenLedger) load(ctx context.Context, instance string) *instanceLedger {
+// ledgerOf returns the ledger of instance, made on first use. The caller
+// holds l.mu.
+func (l *tokenLedger) ledgerOf(instance string) *instanceLedger {
 	in := l.instances[instance]
 	if in == nil {
-		in = &instanceLedger{}
+		in = &instanceLedger{gone: map[int64]bool{}, revoked: map[int64]bool{}}
 		l.instances[instance] = in
 	}
-	if in.gone == nil {
-		in.gone, in.revoked = map[int64]bool{}, map[int64]bool{}
-	}
+	return in
+}
+
+// load reads the instance's tokens once. The caller holds l.mu.
+func (l *tokenLedger) load(ctx context.Context, instance string) *instanceLedger {
+	in := l.ledgerOf(instance)
 	if in.loaded {
 		return in
 	}
