@@ -54,6 +54,23 @@ func (r *metadataTokenResource) resolveMetaAPI(ctx context.Context, planned type
 	return types.StringNull()
 }
 
+// recordMinted fills m from the answer of a create that minted tok: the
+// secret, meta_api and the token as the answer describes it. An answer whose
+// times cannot be read is an error made of what, the cause and then; the rest
+// is recorded all the same, so the state knows the token, and the times are nil.
+func (r *metadataTokenResource) recordMinted(ctx context.Context, m *metadataTokenModel, instance string, tok *xano.Token, what, then string, diags *diag.Diagnostics) *tokenTimes {
+	m.Token = types.StringValue(tok.Secret)
+	m.MetaAPI = r.resolveMetaAPI(ctx, m.MetaAPI, instance)
+	times, err := parseTokenTimes(tok)
+	if err != nil {
+		diags.Append(unexpectedToken(what, err, then))
+		diags.Append(m.applyToken(instance, tok, nil)...)
+		return nil
+	}
+	diags.Append(m.applyToken(instance, tok, &times)...)
+	return &times
+}
+
 // configured reports a missing provider configuration as an error.
 func (r *metadataTokenResource) configured(diags *diag.Diagnostics) bool {
 	return r.data.ready("the token was used", diags)
@@ -107,15 +124,8 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	// so Terraform knows it (tainted, if there is an error) and never orphans
 	// it. expires_in and never_expires keep their planned text.
 	state := plan
-	state.Token = types.StringValue(tok.Secret)
-	state.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
-	times, err := parseTokenTimes(tok)
-	if err != nil {
-		resp.Diagnostics.Append(unexpectedToken(fmt.Sprintf("Token %d was created, but its answer cannot be read", tok.ID), err, "Terraform marks it tainted so the next apply replaces it."))
-		resp.Diagnostics.Append(state.applyToken(instance, tok, nil)...)
-	} else {
-		resp.Diagnostics.Append(state.applyToken(instance, tok, &times)...)
-	}
+	r.recordMinted(ctx, &state, instance, tok, fmt.Sprintf("Token %d was created, but its answer cannot be read", tok.ID),
+		"Terraform marks it tainted so the next apply replaces it.", &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

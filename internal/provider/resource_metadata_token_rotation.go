@@ -377,19 +377,14 @@ func (r *metadataTokenResource) rotateInPlace(ctx context.Context, instance stri
 	ctx = r.data.mask(ctx, tok.Secret)
 
 	next := *plan
-	next.Token = types.StringValue(tok.Secret)
-	next.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
 	next.PreviousTokenID = state.TokenID
-	times, err := parseTokenTimes(tok)
+	times := r.recordMinted(ctx, &next, instance, tok,
+		fmt.Sprintf("Token %d was created by the rotation, but its answer cannot be read", tok.ID),
+		fmt.Sprintf("The old token (id %d) stays valid and in state; replace the resource with terraform apply -replace "+
+			"once the API answers correctly.", state.TokenID.ValueInt64()), &resp.Diagnostics)
 	rotatedAt := r.data.now()
-	if err != nil {
-		resp.Diagnostics.Append(unexpectedToken(fmt.Sprintf("Token %d was created by the rotation, but its answer cannot be read", tok.ID), err,
-			fmt.Sprintf("The old token (id %d) stays valid and in state; replace the resource with terraform apply -replace "+
-				"once the API answers correctly.", state.TokenID.ValueInt64())))
-		resp.Diagnostics.Append(next.applyToken(instance, tok, nil)...)
-	} else {
+	if times != nil {
 		rotatedAt = times.created
-		resp.Diagnostics.Append(next.applyToken(instance, tok, &times)...)
 	}
 	overlap, _ := rotationOverlapOf(plan.RotationOverlap)
 	var oldExpiry *time.Time
