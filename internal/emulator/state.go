@@ -157,8 +157,7 @@ func (e *Emulator) restore(st stateFile) error {
 		// Undeclared instances exist from their first use, which for a
 		// restored token happened before the restart.
 		e.instances.use(r.instance)
-		e.store.byInstance[r.instance] = append(e.store.byInstance[r.instance], r)
-		e.store.secrets[r.secretHash] = r
+		e.store.add(r)
 	}
 	for _, recs := range e.store.byInstance {
 		slices.SortFunc(recs, func(a, b *record) int { return cmp.Compare(a.id, b.id) })
