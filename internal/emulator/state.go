@@ -70,10 +70,10 @@ func Open(opts Options) (*Emulator, error) {
 	}
 	if data != nil {
 		st, err := decodeState(data)
-		if err != nil {
-			return nil, fmt.Errorf("state file %s is not a usable xano-emulator state file: %w; fix it, or move it away to start empty", path, err)
+		if err == nil {
+			err = e.restore(st)
 		}
-		if err := e.restore(st); err != nil {
+		if err != nil {
 			return nil, fmt.Errorf("state file %s is not a usable xano-emulator state file: %w; fix it, or move it away to start empty", path, err)
 		}
 	}
