@@ -70,10 +70,10 @@ func Open(opts Options) (*Emulator, error) {
 	}
 	if data != nil {
 		st, err := decodeState(data)
-		if err != nil {
-			return nil, fmt.Errorf("state file %s is not a usable xano-emulator state file: %w; fix it, or move it away to start empty", path, err)
+		if err == nil {
+			err = e.restore(st)
 		}
-		if err := e.restore(st); err != nil {
+		if err != nil {
 			return nil, fmt.Errorf("state file %s is not a usable xano-emulator state file: %w; fix it, or move it away to start empty", path, err)
 		}
 	}
@@ -157,8 +157,7 @@ func (e *Emulator) restore(st stateFile) error {
 		// Undeclared instances exist from their first use, which for a
 		// restored token happened before the restart.
 		e.instances.use(r.instance)
-		e.store.byInstance[r.instance] = append(e.store.byInstance[r.instance], r)
-		e.store.secrets[r.secretHash] = r
+		e.store.add(r)
 	}
 	for _, recs := range e.store.byInstance {
 		slices.SortFunc(recs, func(a, b *record) int { return cmp.Compare(a.id, b.id) })

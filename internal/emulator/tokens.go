@@ -126,9 +126,15 @@ func (s *store) mint(instance string, spec createSpec, now time.Time) (*record, 
 	if spec.expiresIn > 0 {
 		r.expires = created.Add(time.Duration(spec.expiresIn) * time.Second)
 	}
-	s.byInstance[instance] = append(s.byInstance[instance], r)
-	s.secrets[r.secretHash] = r
+	s.add(r)
 	return r, secret
+}
+
+// add indexes a record by instance and by secret, for mint and for a
+// restored state file alike.
+func (s *store) add(r *record) {
+	s.byInstance[r.instance] = append(s.byInstance[r.instance], r)
+	s.secrets[r.secretHash] = r
 }
 
 func (s *store) remove(r *record) {

@@ -1227,7 +1227,7 @@ func TestNewIdempotencyKey(t *testing.T) {
 	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	seen := map[string]bool{}
 	for range 100 {
-		k, err := newIdempotencyKey()
+		k, err := NewIdempotencyKey()
 		if err != nil || !re.MatchString(k) || seen[k] {
 			t.Fatalf("key %q (%v) is malformed or repeated", k, err)
 		}

@@ -64,16 +64,18 @@ func (c *Client) ListTokens(ctx context.Context, instance string) ([]Token, erro
 // retry, so a lost response never mints a second token. The returned token
 // carries its secret, which the client redacts from then on.
 func (c *Client) CreateToken(ctx context.Context, instance string, req CreateTokenRequest) (*Token, error) {
-	key, err := newIdempotencyKey()
+	key, err := NewIdempotencyKey()
 	if err != nil {
 		return nil, err
 	}
-	return c.createToken(ctx, instance, req, key)
+	return c.CreateTokenWithKey(ctx, instance, req, key)
 }
 
-// createToken mints a token with the given Idempotency-Key: a server
-// answers a repeated key with the first response.
-func (c *Client) createToken(ctx context.Context, instance string, body CreateTokenRequest, idempotencyKey string) (*Token, error) {
+// CreateTokenWithKey mints a token with the caller's Idempotency-Key. A
+// caller that keeps the key of a create whose answer was lost, and sends the
+// same request with it in a later run, gets the token the server minted then
+// rather than a second one, as long as the server still remembers the key.
+func (c *Client) CreateTokenWithKey(ctx context.Context, instance string, body CreateTokenRequest, idempotencyKey string) (*Token, error) {
 	if err := checkInstance(instance); err != nil {
 		return nil, err
 	}
@@ -186,8 +188,9 @@ func checkInstance(instance string) error {
 	return nil
 }
 
-// newIdempotencyKey returns a random UUID (version 4) for an Idempotency-Key.
-func newIdempotencyKey() (string, error) {
+// NewIdempotencyKey returns a random UUID (version 4) for an Idempotency-Key,
+// as CreateToken sends and CreateTokenWithKey takes.
+func NewIdempotencyKey() (string, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("generating an idempotency key: %w", err)

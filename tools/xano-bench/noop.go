@@ -88,11 +88,9 @@ func renameModule(gomod, name string) (string, error) {
 	return "", fmt.Errorf("the provider's go.mod has no module line")
 }
 
-// noopConfig is the same shape as tokensConfig on the no-op provider:
-// instances counted resources of perInstance things each.
-func noopConfig(instances, perInstance int) string {
-	var b strings.Builder
-	b.WriteString(`terraform {
+// noopHeader is the terraform and provider blocks every no-op configuration
+// starts with.
+const noopHeader = `terraform {
   required_providers {
     noop = {
       source = "` + noopProviderSource + `"
@@ -101,7 +99,13 @@ func noopConfig(instances, perInstance int) string {
 }
 
 provider "noop" {}
-`)
+`
+
+// noopConfig is the same shape as tokensConfig on the no-op provider:
+// instances counted resources of perInstance things each.
+func noopConfig(instances, perInstance int) string {
+	var b strings.Builder
+	b.WriteString(noopHeader)
 	for i := 1; i <= instances; i++ {
 		fmt.Fprintf(&b, `
 resource "noop_thing" "bench_%d" {
@@ -130,16 +134,7 @@ func tokenShape(ctx context.Context) (string, error) {
 // with the same configured attributes and scope block.
 func shapedConfig(instances, perInstance int) string {
 	var b strings.Builder
-	b.WriteString(`terraform {
-  required_providers {
-    noop = {
-      source = "` + noopProviderSource + `"
-    }
-  }
-}
-
-provider "noop" {}
-`)
+	b.WriteString(noopHeader)
 	for i := 1; i <= instances; i++ {
 		fmt.Fprintf(&b, `
 resource "noop_shaped" "bench_%d" {
