@@ -338,7 +338,7 @@ func configAdvice(err error) string {
 
 // withConfigAdvice is a refused configuration's facts, then its advice.
 func withConfigAdvice(err error) string {
-	return strings.TrimSpace(capitalize(err.Error()) + ". " + configAdvice(err))
+	return strings.TrimSpace(strings.TrimSuffix(err.Error(), ".") + ". " + configAdvice(err))
 }
 
 // invalidBaseURL is the error for a base URL that xano.ParseBaseURL refuses.
@@ -347,15 +347,17 @@ func withConfigAdvice(err error) string {
 func invalidBaseURL(origin string, err error) diag.Diagnostic {
 	detail := withConfigAdvice(err)
 	if origin != "" {
-		detail = "From " + origin + ": " + strings.TrimSpace(strings.TrimSuffix(err.Error(), ".")+". "+configAdvice(err))
+		detail = "From " + origin + ": " + detail
+	} else {
+		detail = strings.ToUpper(detail[:1]) + detail[1:]
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "Invalid Xano base URL", detail)
 }
 
 // clientError is the error for a client configuration xano.New refuses.
 func clientError(err error) diag.Diagnostic {
-	return diag.NewErrorDiagnostic("Cannot create the Xano API client", strings.TrimSpace(fmt.Sprintf(
-		"The provider configuration was rejected: %s. %s", strings.TrimSuffix(err.Error(), "."), configAdvice(err))))
+	return diag.NewErrorDiagnostic("Cannot create the Xano API client",
+		"The provider configuration was rejected: "+withConfigAdvice(err))
 }
 
 // addUnknownError is the error for a provider setting unknown at plan time.

@@ -250,13 +250,15 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	if !ok {
 		return
 	}
-	// Nothing is minted on an instance the account does not have.
-	metaAPI := types.StringNull()
-	if found := r.data.checkInstance(ctx, instance, r.data.originOf(!cfg.Instance.IsNull()), path.Root("instance"), &resp.Diagnostics); found != nil && found.MetaAPI != "" {
-		metaAPI = types.StringValue(found.MetaAPI)
-	} else if resp.Diagnostics.HasError() {
+	// Nothing is minted on an instance the account does not have. The
+	// instance list is read once per process, so metaAPIOf reuses the
+	// check's answer.
+	r.data.checkInstance(ctx, instance, r.data.originOf(!cfg.Instance.IsNull()), path.Root("instance"), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
-	} else if u := r.data.metaAPIOf(ctx, instance); u != "" {
+	}
+	metaAPI := types.StringNull()
+	if u := r.data.metaAPIOf(ctx, instance); u != "" {
 		metaAPI = types.StringValue(u)
 	}
 	now := r.data.now()
