@@ -186,8 +186,8 @@ func newHarness(ctx context.Context, rounds int, items []int, baseline string, p
 			return nil, nil, err
 		}
 		if slices.Contains(items, 2) || slices.Contains(items, 6) {
-			h.logf("building the no-op provider")
-			if _, err := buildNoopProvider(ctx, root, tmp, binDir); err != nil {
+			h.logf("building the no-op providers")
+			if err := buildNoopProviders(ctx, root, tmp, binDir); err != nil {
 				cleanup()
 				return nil, nil, err
 			}

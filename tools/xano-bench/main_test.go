@@ -453,6 +453,23 @@ func TestNoopConfigMatchesTokensConfig(t *testing.T) {
 	}
 }
 
+// The shaped and raw configurations differ only in their provider: the
+// same resources, attributes and scope block as the token configuration.
+func TestRawConfigMatchesShapedConfig(t *testing.T) {
+	t.Parallel()
+	shaped, raw := shapedConfig(5, 10), rawConfig(5, 10)
+	if !strings.Contains(raw, `source = "`+rawProviderSource+`"`) || strings.Contains(raw, "noop_shaped") {
+		t.Fatalf("the raw configuration does not require %s only:\n%s", rawProviderSource, raw)
+	}
+	body := func(s string) string { return s[strings.Index(s, "resource "):] }
+	if got := strings.ReplaceAll(body(raw), "noopraw_shaped", "noop_shaped"); got != body(shaped) {
+		t.Fatalf("the raw resources\n%s\ndiffer from the shaped ones\n%s", body(raw), body(shaped))
+	}
+	if n := strings.Count(raw, "scope {"); n != 5 {
+		t.Fatalf("the raw configuration has %d scope blocks, want 5", n)
+	}
+}
+
 func TestRenameModule(t *testing.T) {
 	t.Parallel()
 	got, err := renameModule("// comment\nmodule example.com/x\n\ngo 1.26\n", "noopprovider")

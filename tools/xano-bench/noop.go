@@ -16,10 +16,10 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
-// noopSources are the no-op provider and the package it builds shapes
+// noopSources are the no-op providers and the package they build shapes
 // with; as packages of this module they compile and are tested with it.
 //
-//go:embed noopprovider/main.go shape/shape.go
+//go:embed noopprovider/main.go rawprovider/main.go shape/shape.go
 var noopSources embed.FS
 
 // benchModule is this module's path, which the temporary module takes so
@@ -30,50 +30,55 @@ const benchModule = providerModule + "/tools/xano-bench"
 // dev_overrides from the same directory as the Xano provider.
 const noopProviderSource = "terraform-provider-xano/noop"
 
-// buildNoopProvider compiles the no-op provider into dir in a temporary
+// rawProviderSource is the address of the no-op provider written on
+// terraform-plugin-go alone, served from the same directory.
+const rawProviderSource = "terraform-provider-xano/noopraw"
+
+// buildNoopProviders compiles the no-op providers into dir in a temporary
 // module whose requirements are the provider's own go.mod and go.sum, so
-// both binaries link the same plugin framework, plugin-go and gRPC versions,
+// every binary links the same plugin framework, plugin-go and gRPC versions,
 // with the release link flags. The module holds nothing of the provider.
-func buildNoopProvider(ctx context.Context, root, scratch, dir string) (string, error) {
+func buildNoopProviders(ctx context.Context, root, scratch, dir string) error {
 	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil {
-		return "", err
+		return err
 	}
 	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
 	if err != nil {
-		return "", err
+		return err
 	}
 	mod, err := renameModule(string(gomod), benchModule)
 	if err != nil {
-		return "", err
+		return err
 	}
 	src := filepath.Join(scratch, "noop-module")
 	files := map[string][]byte{"go.mod": []byte(mod), "go.sum": gosum}
-	for _, name := range []string{"noopprovider/main.go", "shape/shape.go"} {
+	for _, name := range []string{"noopprovider/main.go", "rawprovider/main.go", "shape/shape.go"} {
 		if files[name], err = noopSources.ReadFile(name); err != nil {
-			return "", err
+			return err
 		}
 	}
 	for name, data := range files {
 		path := filepath.Join(src, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return "", err
+			return err
 		}
 		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return "", err
+			return err
 		}
 	}
-	bin := filepath.Join(dir, "terraform-provider-noop")
-	args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./noopprovider"}
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = src
-	// The temporary module is not in a workspace, and its requirements are
-	// a superset of what it imports, which a read-only build accepts.
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the no-op provider: go %s: %v\n%s", strings.Join(args, " "), err, out)
+	for pkg, bin := range map[string]string{"./noopprovider": "terraform-provider-noop", "./rawprovider": "terraform-provider-noopraw"} {
+		args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(dir, bin), pkg}
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir = src
+		// The temporary module is not in a workspace, and its requirements
+		// are a superset of what it imports, which a read-only build accepts.
+		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("building the no-op provider %s: go %s: %v\n%s", pkg, strings.Join(args, " "), err, out)
+		}
 	}
-	return bin, nil
+	return nil
 }
 
 // renameModule replaces the module line of a go.mod.
@@ -130,14 +135,36 @@ func tokenShape(ctx context.Context) (string, error) {
 	return string(data), err
 }
 
+// rawHeader is noopHeader for the provider on terraform-plugin-go alone.
+const rawHeader = `terraform {
+  required_providers {
+    noopraw = {
+      source = "` + rawProviderSource + `"
+    }
+  }
+}
+
+provider "noopraw" {}
+`
+
 // shapedConfig is tokensConfig on noop_shaped: the same counted resources
 // with the same configured attributes and scope block.
 func shapedConfig(instances, perInstance int) string {
+	return shapedResources(noopHeader, "noop_shaped", instances, perInstance)
+}
+
+// rawConfig is shapedConfig on noopraw_shaped, the same shape served
+// without the plugin framework.
+func rawConfig(instances, perInstance int) string {
+	return shapedResources(rawHeader, "noopraw_shaped", instances, perInstance)
+}
+
+func shapedResources(header, typeName string, instances, perInstance int) string {
 	var b strings.Builder
-	b.WriteString(noopHeader)
+	b.WriteString(header)
 	for i := 1; i <= instances; i++ {
 		fmt.Fprintf(&b, `
-resource "noop_shaped" "bench_%d" {
+resource %q "bench_%d" {
   count      = %d
   instance   = %q
   name       = "bench-${count.index}"
@@ -148,7 +175,7 @@ resource "noop_shaped" "bench_%d" {
     read = true
   }
 }
-`, i, perInstance, benchInstance(i))
+`, typeName, i, perInstance, benchInstance(i))
 	}
 	return b.String()
 }

@@ -91,6 +91,7 @@ type check struct {
 	target   string
 	measured string
 	met      bool
+	info     bool // a figure for context, with no target to meet
 }
 
 // markdown renders the section with a level-two heading.
@@ -116,7 +117,11 @@ func (s section) markdown() string {
 func summaryTable(checks []check) table {
 	t := table{header: []string{"item", "figure", "target", "measured", "met"}, right: []bool{true}}
 	for _, c := range checks {
-		t.addRow(fmt.Sprint(c.item), c.what, c.target, c.measured, yesNo(c.met))
+		met := yesNo(c.met)
+		if c.info {
+			met = "—"
+		}
+		t.addRow(fmt.Sprint(c.item), c.what, c.target, c.measured, met)
 	}
 	return t
 }
@@ -153,6 +158,14 @@ func medianInt(xs []int) int {
 }
 
 // ratio formats a/b as "1.23×"; it is "n/a" when b is not positive.
+// ratioOf is a / b, or 0 when b is not positive.
+func ratioOf(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
 func ratio(a, b time.Duration) string {
 	if b <= 0 {
 		return "n/a"

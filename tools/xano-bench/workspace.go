@@ -88,8 +88,8 @@ func buildProvider(ctx context.Context, root, dir string, release bool) (string,
 // writeCLIConfig points Terraform at the local build through dev_overrides,
 // so no registry and no `terraform init` are involved.
 func writeCLIConfig(path, binDir string) error {
-	text := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
-		providerSource, binDir, noopProviderSource, binDir)
+	text := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		providerSource, binDir, noopProviderSource, binDir, rawProviderSource, binDir)
 	return os.WriteFile(path, []byte(text), 0o600)
 }
 
