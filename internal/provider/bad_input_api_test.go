@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
@@ -191,7 +192,7 @@ func TestBadInputAPIErrors(t *testing.T) {
 		{"c-429", faultRule{status: 429, body: xanoError(xano.CodeTooManyRequests, "Slow down.")},
 			`Xano rate limit.*raise max_retries.*` + wantRetriesRanOut, false},
 		{"c-500", faultRule{status: 500, body: xanoError(xano.CodeFatal, "Something broke.")},
-			`Xano API error.*` + wantTryLater + `.*xano_metadata_tokens data source.*API answer: .*500 ERROR_FATAL: Something broke.*` + wantRetriesRanOut, false},
+			`Xano API error.*` + wantTryLater + `.*keeps the resource as tainted.*repeats the create.*API answer: .*500 ERROR_FATAL: Something broke.*` + wantRetriesRanOut, false},
 		{"c-502", faultRule{status: 502, body: `<html><body><h1>502 Bad Gateway</h1></body></html>`, html: true},
 			`Xano API error.*` + wantTryLater + `.*502 Bad Gateway, and the body is not a Xano JSON error`, false},
 		{"c-500-empty", faultRule{status: 500},
@@ -302,6 +303,22 @@ func TestBadInputAPIErrors(t *testing.T) {
 				},
 				Config:      apiProvider(baseURL) + lasting(false) + batchHCL("", createCases),
 				ExpectError: expectFirst(createCases),
+			},
+			{
+				// The creates whose outcome is unknown are kept as pending
+				// (tainted, with no token id); once they leave the
+				// configuration, their destroy repeats each create with its
+				// key and revokes what it minted.
+				PreConfig: func() { faults.clear() },
+				Config:    apiProvider(baseURL) + lasting(false),
+				Check: func(*terraform.State) error {
+					for _, c := range creates {
+						if left := emu.Tokens(c.instance); len(left) != 0 {
+							return fmt.Errorf("instance %s holds %d tokens after its pending create was settled", c.instance, len(left))
+						}
+					}
+					return nil
+				},
 			},
 			{
 				PreConfig: func() {

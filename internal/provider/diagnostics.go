@@ -89,7 +89,12 @@ func outcomeNote(err error) string {
 // tokenAPIError turns a client error into one diagnostic saying what failed
 // and what to do. The client redacts secrets from its errors.
 func tokenAPIError(diags *diag.Diagnostics, action string, err error) {
-	note := outcomeNote(err)
+	tokenAPIErrorNote(diags, action, err, outcomeNote(err))
+}
+
+// tokenAPIErrorNote is tokenAPIError with the caller's words on what the
+// failed request did on the server, for a caller that has made sure of it.
+func tokenAPIErrorNote(diags *diag.Diagnostics, action string, err error, note string) {
 	switch {
 	case xano.IsLimitReached(err):
 		diags.AddError("Xano token limit reached", withAnswer(err,

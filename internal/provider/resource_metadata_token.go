@@ -110,12 +110,23 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 
+	key, err := xano.NewIdempotencyKey()
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create the token", fmt.Sprintf("No idempotency key could be made for the create: %s.", err))
+		return
+	}
 	// The call is not cancelled when Terraform stops the provider (Ctrl-C):
 	// the server may already have minted the token, and only the answer lets
 	// the state record it. The per-attempt timeout and max_retries bound it.
-	tok, err := r.data.client.CreateToken(context.WithoutCancel(ctx), instance, create)
+	tok, err := r.data.client.CreateTokenWithKey(context.WithoutCancel(ctx), instance, create, key)
 	if err != nil {
-		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("create token %q on instance %q", plan.Name.ValueString(), instance), err)
+		action := fmt.Sprintf("create token %q on instance %q", plan.Name.ValueString(), instance)
+		if !xano.MayHaveCommitted(err) {
+			tokenAPIError(&resp.Diagnostics, action, err)
+			return
+		}
+		tokenAPIErrorNote(&resp.Diagnostics, action, err, pendingCreateNote)
+		keepPendingCreate(ctx, req, resp, pendingCreate{Instance: instance, Key: key})
 		return
 	}
 	ctx = r.data.mask(ctx, tok.Secret)
@@ -136,8 +147,10 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	var state metadataTokenModel
-	ctx, instance, id, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
-	if !ok {
+	ctx, instance, id, pending, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok || pending != nil {
+		// A pending create is settled by the apply that replaces it; a
+		// refresh must not repeat the create, which could mint a token.
 		return
 	}
 	checked := r.data.now()
@@ -189,28 +202,41 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 // priorState begins Read, Update and Delete: it checks the provider is
 // configured, reads the prior state into state, masks the token's secret in
 // the returned context and returns the instance and token id the state refers
-// to. ok is false when it added an error.
-func (r *metadataTokenResource) priorState(ctx context.Context, prior tfsdk.State, state *metadataTokenModel, diags *diag.Diagnostics) (_ context.Context, instance string, id int64, ok bool) {
+// to, or the pending create a state without a token id stands for. ok is
+// false when it added an error.
+func (r *metadataTokenResource) priorState(ctx context.Context, prior tfsdk.State, state *metadataTokenModel, diags *diag.Diagnostics) (_ context.Context, instance string, id int64, pending *pendingCreate, ok bool) {
 	if !r.configured(diags) {
-		return ctx, "", 0, false
+		return ctx, "", 0, nil, false
 	}
 	diags.Append(getModel(ctx, prior, state)...)
 	if diags.HasError() {
-		return ctx, "", 0, false
+		return ctx, "", 0, nil, false
 	}
 	ctx = r.data.mask(ctx, state.Token.ValueString())
+	if p := pendingCreateOf(state); p != nil {
+		return ctx, p.Instance, 0, p, true
+	}
 	if state.TokenID.IsNull() || state.TokenID.IsUnknown() || state.Instance.ValueString() == "" {
 		diags.AddError("Corrupt state",
 			"The state of this xano_metadata_token has no instance or token id. Remove it with `terraform state rm` and import it again by <instance>/<token id>.")
-		return ctx, "", 0, false
+		return ctx, "", 0, nil, false
 	}
-	return ctx, state.Instance.ValueString(), state.TokenID.ValueInt64(), true
+	return ctx, state.Instance.ValueString(), state.TokenID.ValueInt64(), nil, true
 }
 
 func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state metadataTokenModel
-	ctx, instance, id, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
+	ctx, instance, id, pending, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
 	if !ok {
+		return
+	}
+	if pending != nil {
+		// Only an untainted pending create is planned as an update.
+		resp.Diagnostics.AddError("Token create not settled",
+			fmt.Sprintf("The create of token %q on instance %q lost its answer, so Terraform does not know the token's id and "+
+				"cannot update it. Replace it: terraform apply -replace=<this resource's address> revokes what the lost "+
+				"create minted, if anything, and creates the token again.", state.Name.ValueString(), instance))
+		resp.State.Raw = req.State.Raw
 		return
 	}
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
@@ -266,8 +292,14 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 
 func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state metadataTokenModel
-	ctx, instance, id, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
+	ctx, instance, id, pending, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
 	if !ok {
+		return
+	}
+	if pending != nil {
+		// Whatever revoke_on_destroy says: a token minted by a lost create
+		// has a secret nobody ever saw, so nothing can need it.
+		r.settlePendingCreate(ctx, &state, pending, &resp.Diagnostics)
 		return
 	}
 	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {

@@ -277,7 +277,9 @@ func (r *metadataTokenResource) planLifecycle(ctx context.Context, req resource.
 	// case Terraform replaces it: the provider is not told of -replace or a
 	// tainted object, only of the second plan that follows.
 	marker := replacingMarker{Instance: prior.Instance.ValueString()}
-	if prior.RevokeOnDestroy.IsNull() || prior.RevokeOnDestroy.ValueBool() {
+	// A pending create has no token id: its token, if the lost create
+	// minted one, is not among those the limit check can name.
+	if !prior.TokenID.IsNull() && (prior.RevokeOnDestroy.IsNull() || prior.RevokeOnDestroy.ValueBool()) {
 		marker.TokenIDs = append(marker.TokenIDs, prior.TokenID.ValueInt64())
 		if !prior.PreviousTokenID.IsNull() {
 			marker.TokenIDs = append(marker.TokenIDs, prior.PreviousTokenID.ValueInt64())

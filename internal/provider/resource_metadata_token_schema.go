@@ -50,9 +50,11 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 			"a rotation is an in-place update that keeps the old token valid for a while.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`<instance>/<token id>`, the import id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "`<instance>/<token id>`, the import id. After a create that failed with an unknown outcome " +
+					"(the API may have minted the token, but no answer came back), `<instance>/pending-<Idempotency-Key>` on a tainted " +
+					"resource with no `token_id`: the next apply or destroy repeats that create with the same key and revokes the token it minted, if any.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"instance": schema.StringAttribute{
 				MarkdownDescription: "The Xano instance the token belongs to. Defaults to the provider's `instance`. Changing it plans a replacement.",

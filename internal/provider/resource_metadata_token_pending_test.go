@@ -1,0 +1,169 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+// pendingConfig is one token on instance main, with one retry per request.
+func pendingConfig(baseURL string) string {
+	return strings.Replace(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken}.String(), "provider \"xano\" {", "provider \"xano\" {\n  max_retries = 1", 1) + `
+resource "xano_metadata_token" "ci" {
+  instance   = "main"
+  name       = "ci"
+  expires_in = "12h"
+  scope {
+    name = "workspace_content"
+    read = true
+  }
+}
+`
+}
+
+// lostCreateError is the apply error of a create whose answer was lost.
+var lostCreateError = regexp.MustCompile(`Could\s+not\s+create\s+token\s+"ci"(.|\n)*keeps\s+the\s+resource\s+as\s+tainted`)
+
+// pendingSetup serves an emulator behind a createFailer, with the first
+// create carried out (afterCommit) or not, its answer lost, and its retry
+// refused, so the apply cannot tell whether a token was minted.
+func pendingSetup(t *testing.T, afterCommit bool) (*emulator.Emulator, *createFailer, string, func()) {
+	t.Helper()
+	emu := emulator.New(emulator.Options{})
+	failer := &createFailer{next: emu}
+	srv := httptest.NewServer(failer)
+	t.Cleanup(srv.Close)
+	lose := func() {
+		emu.DropNext(1, afterCommit)
+		failer.set(1, 20)
+	}
+	return emu, failer, srv.URL + "/api:meta", lose
+}
+
+// TestAccMetadataToken_lostCreateIsSettledByTheNextApply: the apply that
+// lost the create's answer fails and keeps the resource tainted with no token
+// id; the next apply repeats the create with the same Idempotency-Key,
+// revokes the token the lost create minted, and creates the token again.
+func TestAccMetadataToken_lostCreateIsSettledByTheNextApply(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name        string
+		afterCommit bool
+		// lost is how many tokens the failed apply left on the instance.
+		lost int
+	}{
+		{"carried out", true, 1},
+		{"never carried out", false, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			emu, failer, baseURL, lose := pendingSetup(t, tt.afterCommit)
+			const addr = "xano_metadata_token.ci"
+			var lostIDs []int64
+			var posts, deletes int
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             func(*terraform.State) error { return mtHolds(emu, "main") },
+				Steps: []resource.TestStep{
+					{
+						PreConfig:   lose,
+						Config:      pendingConfig(baseURL),
+						ExpectError: lostCreateError,
+					},
+					{
+						PreConfig: func() {
+							failer.set(0, 0)
+							for _, tok := range emu.Tokens("main") {
+								lostIDs = append(lostIDs, tok.ID)
+							}
+							if len(lostIDs) != tt.lost {
+								t.Errorf("the failed apply left %d tokens, want %d", len(lostIDs), tt.lost)
+							}
+							posts, deletes = emu.Count(http.MethodPost, xano.PathTokens), emu.Count(http.MethodDelete, xano.PathToken)
+						},
+						Config: pendingConfig(baseURL),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+						},
+						Check: func(s *terraform.State) error {
+							if err := mtHolds(emu, "main", "ci"); err != nil {
+								return err
+							}
+							id, err := mtStateTokenID(s, addr)
+							if err != nil {
+								return err
+							}
+							for _, lost := range lostIDs {
+								if id == lost {
+									return fmt.Errorf("state holds token %d, minted by the lost create", id)
+								}
+							}
+							// The repeated create and the new one; one revocation.
+							if n := emu.Count(http.MethodPost, xano.PathTokens) - posts; n != 2 {
+								return fmt.Errorf("the settling apply made %d creates, want 2", n)
+							}
+							if n := emu.Count(http.MethodDelete, xano.PathToken) - deletes; n != 1 {
+								return fmt.Errorf("the settling apply made %d revocations, want 1", n)
+							}
+							return nil
+						},
+					},
+					{
+						ResourceName:            addr,
+						ImportState:             true,
+						ImportStateIdFunc:       mtImportID(addr),
+						ImportStateVerify:       true,
+						ImportStateVerifyIgnore: []string{"token"},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccMetadataToken_lostCreateIsSettledByDestroy: a destroy after the
+// failed apply revokes what the lost create minted (CheckDestroy), and a
+// refresh in between never repeats the create.
+func TestAccMetadataToken_lostCreateIsSettledByDestroy(t *testing.T) {
+	t.Parallel()
+	emu, failer, baseURL, lose := pendingSetup(t, true)
+	var posts int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             func(*terraform.State) error { return mtHolds(emu, "main") },
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   lose,
+				Config:      pendingConfig(baseURL),
+				ExpectError: lostCreateError,
+			},
+			{
+				// A refresh-only plan reads the pending create without a
+				// request that could mint a token.
+				PreConfig: func() {
+					failer.set(0, 0)
+					posts = emu.Count(http.MethodPost, xano.PathTokens)
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: func(*terraform.State) error {
+					if n := emu.Count(http.MethodPost, xano.PathTokens) - posts; n != 0 {
+						return fmt.Errorf("the refresh made %d creates, want 0", n)
+					}
+					return mtHolds(emu, "main", "ci")
+				},
+			},
+		},
+	})
+}
