@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"mime"
 	"net/http"
@@ -94,13 +95,34 @@ type statKey struct {
 }
 
 // New returns an in-memory emulator configured by opts. It panics when
-// opts.StateFile is set: Open loads the file and reports its errors.
+// opts.StateFile is set (Open loads the file and reports its errors) or when
+// a rate, latency or fault rate is out of range, which Open reports instead.
 func New(opts Options) *Emulator {
 	if opts.StateFile != "" {
 		panic("emulator.New: Options.StateFile needs Open, which reports a state file that cannot be loaded")
 	}
+	if err := opts.check(); err != nil {
+		panic("emulator.New: " + err.Error())
+	}
 	return newEmulator(opts)
 }
+
+// check refuses the numbers no server could honour: a NaN or negative rate
+// would silently turn the limit or the faults off.
+func (o Options) check() error {
+	switch {
+	case !validRate(o.RateLimit):
+		return fmt.Errorf("Options.RateLimit is %v; use 0 (unlimited) or a positive number of requests per second", o.RateLimit)
+	case !validRate(o.FaultRate) || o.FaultRate > 1:
+		return fmt.Errorf("Options.FaultRate is %v; use a fraction from 0 to 1", o.FaultRate)
+	case o.Latency < 0:
+		return fmt.Errorf("Options.Latency is %v; use 0 or more", o.Latency)
+	}
+	return nil
+}
+
+// validRate reports a finite number of zero or more.
+func validRate(r float64) bool { return !math.IsNaN(r) && !math.IsInf(r, 0) && r >= 0 }
 
 func newEmulator(opts Options) *Emulator {
 	e := &Emulator{
@@ -182,8 +204,11 @@ func (e *Emulator) SetLatency(d time.Duration) {
 }
 
 // SetRateLimit sets the rate in requests per second (0 turns it off) and
-// refills the bucket.
+// refills the bucket. It panics on a NaN, infinite or negative rate.
 func (e *Emulator) SetRateLimit(rps float64) {
+	if !validRate(rps) {
+		panic(fmt.Sprintf("emulator.SetRateLimit: %v is not a rate; use 0 (unlimited) or a positive number of requests per second", rps))
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.bucket.setRate(rps)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -344,4 +345,45 @@ func TestStats(t *testing.T) {
 	if got := e.Stats(); len(got) != 0 {
 		t.Errorf("after reset: %v", got)
 	}
+}
+
+// TestOptionsOutOfRange: a NaN, infinite or negative rate, a fault rate
+// above 1 and a negative latency are refused by Open, New and SetRateLimit,
+// rather than silently turning the limit or the faults off.
+func TestOptionsOutOfRange(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"NaN rate", Options{RateLimit: math.NaN()}, "RateLimit"},
+		{"negative rate", Options{RateLimit: -1}, "RateLimit"},
+		{"infinite rate", Options{RateLimit: math.Inf(1)}, "RateLimit"},
+		{"NaN fault rate", Options{FaultRate: math.NaN()}, "FaultRate"},
+		{"fault rate above 1", Options{FaultRate: 1.5}, "FaultRate"},
+		{"negative latency", Options{Latency: -time.Second}, "Latency"},
+	} {
+		if _, err := Open(tt.opts); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Open error %v, want one naming %s", tt.name, err, tt.want)
+		}
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), tt.want) {
+					t.Errorf("%s: New panicked with %v, want a panic naming %s", tt.name, r, tt.want)
+				}
+			}()
+			New(tt.opts)
+		}()
+	}
+	if _, err := Open(Options{RateLimit: 20, FaultRate: 1, Latency: time.Millisecond}); err != nil {
+		t.Errorf("valid options refused: %v", err)
+	}
+	e := New(Options{})
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("SetRateLimit(NaN) did not panic")
+		}
+	}()
+	e.SetRateLimit(math.NaN())
 }

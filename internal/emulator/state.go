@@ -56,6 +56,9 @@ type stateIdemEntry struct {
 // when the file cannot be read or is not a state file, or when its directory
 // is not writable.
 func Open(opts Options) (*Emulator, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
 	e := newEmulator(opts)
 	if opts.StateFile == "" {
 		return e, nil

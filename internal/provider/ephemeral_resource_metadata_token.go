@@ -64,6 +64,7 @@ type metadataTokenEphemeralModel struct {
 	Instance            types.String  `tfsdk:"instance"`
 	Name                types.String  `tfsdk:"name"`
 	Description         types.String  `tfsdk:"description"`
+	Purpose             types.String  `tfsdk:"purpose"`
 	ExpiresIn           DurationValue `tfsdk:"expires_in"`
 	Lease               DurationValue `tfsdk:"lease"`
 	RiskAcknowledgement types.String  `tfsdk:"risk_acknowledgement"`
@@ -125,6 +126,11 @@ func (r *metadataTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 				MarkdownDescription: "What the token is for, shown in the Xano dashboard while the token exists. The provider appends " +
 					"the lease marker, such as `[xano_metadata_token ephemeral lease until 2026-11-22T12:31:20Z]` (see `lease`).",
 				Optional: true,
+			},
+			"purpose": schema.StringAttribute{
+				MarkdownDescription: purposeDescription() + " The lease marker follows the purpose marker.",
+				Optional:            true,
+				Validators:          []validator.String{purposeValidator},
 			},
 			"expires_in": schema.StringAttribute{
 				MarkdownDescription: "The token's lifetime, a number and a unit such as `\"1h\"` or `\"2h\"`. At least `\"1h\"`, " +
@@ -215,6 +221,7 @@ func (m *metadataTokenEphemeralModel) policySpec(ctx context.Context, pol policy
 		NeverExpires:    types.BoolValue(false),
 		Description:     m.Description,
 		Acknowledgement: m.RiskAcknowledgement,
+		Purpose:         m.Purpose,
 	})
 }
 

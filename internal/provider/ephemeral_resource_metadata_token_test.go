@@ -30,6 +30,7 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -574,6 +575,45 @@ func TestEphemeralMetadataTokenOpenClose(t *testing.T) {
 	again := h.result(h.open(cfg))
 	if valueString(t, again["minted_name"]) == valueString(t, got["minted_name"]) {
 		t.Errorf("two opens minted the same name %q", valueString(t, got["minted_name"]))
+	}
+}
+
+// TestEphemeralMetadataTokenPurpose opens a token with a purpose: the
+// description Xano holds ends with the purpose marker, then the lease
+// marker, and the audit reads both the purpose and the lease back.
+func TestEphemeralMetadataTokenPurpose(t *testing.T) {
+	t.Parallel()
+	emu, baseURL := emulatortest.Start(t, emulator.Options{})
+	h := newEphemeralHarness(t, baseURL, true)
+	cfg := h.config(map[string]tftypes.Value{
+		"name":        str("probe"),
+		"description": str("uptime probe"),
+		"purpose":     str("monitoring"),
+	}, map[string][]string{"workspace_content": {"read"}})
+	opened := h.open(cfg)
+	if len(opened.Diagnostics) > 0 {
+		t.Fatalf("Open: %s", protoDiags(opened.Diagnostics))
+	}
+	tokens := emu.Tokens("main")
+	if len(tokens) != 1 {
+		t.Fatalf("emulator holds %d tokens, want 1", len(tokens))
+	}
+	api := tokens[0]
+	if !leaseDescriptionRe("uptime probe [purpose: monitoring]").MatchString(api.Description) {
+		t.Errorf("minted description %q, want the purpose marker before the lease marker", api.Description)
+	}
+	if _, ok := leaseOf(api); !ok {
+		t.Errorf("the lease of %q is not found", api.Description)
+	}
+	audit, err := auditToken("main", &api, policy.Policy{}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if audit.Purpose.ValueString() != "monitoring" || !leaseDescriptionRe("uptime probe").MatchString(audit.Description) {
+		t.Errorf("the audit reads purpose %s and description %q", audit.Purpose, audit.Description)
+	}
+	if ds := h.close(opened.Private); len(ds) > 0 {
+		t.Fatalf("Close: %s", protoDiags(ds))
 	}
 }
 

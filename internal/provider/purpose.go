@@ -23,8 +23,8 @@ import (
 
 // purposeMarkerRe finds a purpose marker at the very end of a description,
 // alone or after one whitespace character. It is lenient about case and
-// spacing, as people type it by hand; the ephemeral token's lease marker
-// ends its own descriptions and never matches.
+// spacing, as people type it by hand. An ephemeral token's lease marker
+// follows it, and splitPurpose looks before that.
 var purposeMarkerRe = regexp.MustCompile(`(?i)(^|\s)\[purpose:\s*([a-z_-]+)\s*\]$`)
 
 // purposeMarker is the marker the provider appends for a purpose.
@@ -46,16 +46,37 @@ func withPurpose(description, purpose string) string {
 // wrote and the purpose its marker records, "" when it has none. A marker
 // naming no recipe of Xano's scope guide is not a purpose and stays in the
 // description.
+//
+// An ephemeral token's description ends with its lease marker after the
+// purpose marker; the lease marker stays in rest.
 func splitPurpose(description string) (rest, purpose string) {
-	m := purposeMarkerRe.FindStringSubmatchIndex(description)
+	body, lease := description, ""
+	if loc := leaseMarkerRe.FindStringIndex(description); loc != nil {
+		body, lease = strings.TrimRight(description[:loc[0]], " "), description[loc[0]:]
+	}
+	m := purposeMarkerRe.FindStringSubmatchIndex(body)
 	if m == nil {
 		return description, ""
 	}
-	name := strings.ReplaceAll(strings.ToLower(description[m[4]:m[5]]), "-", "_")
+	name := strings.ReplaceAll(strings.ToLower(body[m[4]:m[5]]), "-", "_")
 	if _, err := scopes.LookupPreset(name); err != nil {
 		return description, ""
 	}
-	return description[:m[2]], name
+	rest = body[:m[2]]
+	if lease != "" {
+		rest = strings.TrimSpace(rest + " " + lease)
+	}
+	return rest, name
+}
+
+// purposeDescription documents purpose on the resource and the ephemeral
+// resource alike.
+func purposeDescription() string {
+	return "The recipe of Xano's scope guide the token serves: `" + strings.Join(scopes.PresetNames(), "`, `") + "` " +
+		"(the `xano_scope_preset` data source shows each). Every grant beyond the recipe is a finding with rule " +
+		"`purpose`, of severity high or more, in the token's plan warning. Xano has no field for it: the provider " +
+		"appends `[purpose: <recipe>]` to the description it sends, strips it from the description it reads, " +
+		"and the `xano_metadata_tokens` audit reads it from any token's description."
 }
 
 // purposeValue is a purpose as state holds it: null for none.

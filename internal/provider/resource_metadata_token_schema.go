@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -80,13 +79,9 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				Validators:          []validator.String{descriptionMarkerValidator{}},
 			},
 			"purpose": schema.StringAttribute{
-				MarkdownDescription: "The recipe of Xano's scope guide the token serves: `" + strings.Join(scopes.PresetNames(), "`, `") + "` " +
-					"(the `xano_scope_preset` data source shows each). Every grant beyond the recipe is a finding with rule " +
-					"`purpose`, of severity high or more, in the token's plan warning. Xano has no field for it: the provider " +
-					"appends `[purpose: <recipe>]` to the description it sends, strips it from the description it reads, " +
-					"and the `xano_metadata_tokens` audit reads it from any token's description. Changes in place.",
-				Optional:   true,
-				Validators: []validator.String{purposeValidator},
+				MarkdownDescription: purposeDescription() + " Changes in place.",
+				Optional:            true,
+				Validators:          []validator.String{purposeValidator},
 			},
 			"expires_in": schema.StringAttribute{
 				MarkdownDescription: "The token's lifetime from its creation: a number and a unit, `s`, `m`, `h`, `d` (days) or `w` (weeks), " +

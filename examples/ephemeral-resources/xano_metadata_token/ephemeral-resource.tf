@@ -4,7 +4,10 @@
 ephemeral "xano_metadata_token" "smoke_test" {
   name        = "deploy-smoke-test" # minted as "deploy-smoke-test-<8 hex characters>"
   description = "Post-deployment check: lists the API groups of workspace 1"
-  expires_in  = "1h" # the default and Xano's shortest; revoked sooner, when the run ends
+  # A smoke test checks endpoint health, a subset of the monitoring recipe;
+  # a grant beyond it would be a "purpose" finding in the plan's review.
+  purpose    = "monitoring"
+  expires_in = "1h" # the default and Xano's shortest; revoked sooner, when the run ends
 
   # Reserved for this run for an hour (the default). Should the run be killed
   # before it revokes the token, the next run that opens an ephemeral token on
