@@ -257,6 +257,13 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	if !ok {
 		return
 	}
+	// The configuration is checked before the API is asked anything.
+	now := r.data.now()
+	leaseUntil, err := cfg.leaseUntil(now)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("lease"), "Invalid lease", err.Error())
+		return
+	}
 	// Nothing is minted on an instance the account does not have. The
 	// instance list is read once per process, so metaAPIOf reuses the
 	// check's answer.
@@ -267,12 +274,6 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	metaAPI := types.StringNull()
 	if u := r.data.metaAPIOf(ctx, instance); u != "" {
 		metaAPI = types.StringValue(u)
-	}
-	now := r.data.now()
-	leaseUntil, err := cfg.leaseUntil(now)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("lease"), "Invalid lease", err.Error())
-		return
 	}
 	// Tokens abandoned by killed runs count toward the instance's limit
 	// until they expire: revoke those whose lease has passed first.
