@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -247,6 +248,24 @@ func overTokenLimit(subject, instance string, total, active, creates, freed int)
 		"Instance %q would hold %d active tokens, over Xano's limit of %d per instance: it has %d now, and this plan "+
 			"creates at least %d there%s. Nothing has been created.\n\n%s",
 		instance, total, xano.MaxActiveTokens, active, creates, after, freeTokensAdvice(", or create fewer tokens in this plan")))
+}
+
+// overTokenLimitUnlessReplaced is overTokenLimit's warning for a create that
+// may replace an active token of the same name, as the replacement of a
+// tainted resource does: the apply revokes that token first, unless the
+// resource has create_before_destroy or the token belongs to something else.
+func overTokenLimitUnlessReplaced(subject, instance string, total, active, creates int, same []int64) diag.Diagnostic {
+	ids := make([]string, len(same))
+	for i, id := range same {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	return diag.NewWarningDiagnostic(subject+": at Xano's token limit unless it replaces a token", fmt.Sprintf(
+		"Instance %q would hold %d active tokens, over Xano's limit of %d per instance: it has %d now, and this plan "+
+			"creates at least %d there. It already holds a token of the same name (id %s). When this plan replaces that "+
+			"token (a tainted resource, for example, which Terraform replaces without saying so to the provider) without "+
+			"create_before_destroy, the apply revokes it first and stays within the limit. Otherwise the apply fails with "+
+			"Xano's limit error.\n\n%s",
+		instance, total, xano.MaxActiveTokens, active, creates, strings.Join(ids, ", "), freeTokensAdvice(", or create fewer tokens in this plan")))
 }
 
 // instanceNotFoundDetail explains that the account has no instance called

@@ -167,3 +167,61 @@ func TestAccMetadataToken_lostCreateIsSettledByDestroy(t *testing.T) {
 		},
 	})
 }
+
+// TestAccMetadataToken_lostCreateAtTheLimit: with nine other tokens on the
+// instance, the lost create's token is the tenth. The next plan cannot know
+// that the replacement revokes it first (Terraform plans a tainted
+// resource's replacement as a plain create), so it warns instead of failing
+// the plan, and the apply settles the create within the limit.
+func TestAccMetadataToken_lostCreateAtTheLimit(t *testing.T) {
+	t.Parallel()
+	emu, failer, baseURL, lose := pendingSetup(t, true)
+	client := mtClient(t, baseURL)
+	for i := range xano.MaxActiveTokens - 1 {
+		if _, err := client.CreateToken(t.Context(), "main", xano.CreateTokenRequest{Name: fmt.Sprintf("other-%d", i), ExpiresIn: 3600,
+			Scopes: map[string][]string{"instance:workspace": {"read"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const addr = "xano_metadata_token.ci"
+	var others []string
+	for i := range xano.MaxActiveTokens - 1 {
+		others = append(others, fmt.Sprintf("other-%d", i))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             func(*terraform.State) error { return mtHolds(emu, "main", others...) },
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   lose,
+				Config:      pendingConfig(baseURL),
+				ExpectError: lostCreateError,
+			},
+			{
+				PreConfig: func() {
+					failer.set(0, 0)
+					if n := len(emu.Tokens("main")); n != xano.MaxActiveTokens {
+						t.Errorf("the failed apply left the instance with %d tokens, want %d", n, xano.MaxActiveTokens)
+					}
+				},
+				Config: pendingConfig(baseURL),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: func(*terraform.State) error {
+					toks := emu.Tokens("main")
+					ci := 0
+					for _, tok := range toks {
+						if tok.Name == "ci" {
+							ci++
+						}
+					}
+					if len(toks) != xano.MaxActiveTokens || ci != 1 {
+						return fmt.Errorf("the instance holds %d tokens, %d of them ci; want %d and 1", len(toks), ci, xano.MaxActiveTokens)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

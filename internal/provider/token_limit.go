@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -51,8 +52,10 @@ type instanceLedger struct {
 	// once a plan reported it, as one error fails the whole plan.
 	failed   error
 	failSaid bool
-	// active holds the ids of the tokens active when the list was read.
+	// active holds the ids of the tokens active when the list was read, and
+	// names their names.
 	active map[int64]bool
+	names  map[int64]string
 	// gone holds the ids this process revoked, or that a registered plan
 	// revokes before it creates; they no longer count.
 	gone map[int64]bool
@@ -110,6 +113,25 @@ func (l *tokenLedger) register(ctx context.Context, instance string, revokedFirs
 	return in.verdict()
 }
 
+// sameNamed returns the ids of the instance's active tokens called name that
+// still count, in ascending order.
+func (l *tokenLedger) sameNamed(instance, name string) []int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	in := l.instances[instance]
+	if in == nil {
+		return nil
+	}
+	var ids []int64
+	for id := range in.active {
+		if in.names[id] == name && !in.gone[id] && !in.revoked[id] {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // noteRevoked records that this process revoked token id on instance: it no
 // longer counts, whenever the list was read.
 func (l *tokenLedger) noteRevoked(instance string, id int64) {
@@ -155,9 +177,11 @@ func (l *tokenLedger) load(ctx context.Context, instance string) *instanceLedger
 	}
 	now := l.now()
 	in.active = make(map[int64]bool, len(tokens))
+	in.names = make(map[int64]string, len(tokens))
 	for i := range tokens {
 		if tokenActive(&tokens[i], now) {
 			in.active[tokens[i].ID] = true
+			in.names[tokens[i].ID] = tokens[i].Name
 		}
 	}
 	tflog.Debug(ctx, "Listed the instance's tokens for the token limit", map[string]any{"instance": instance, "active": len(in.active)})
@@ -210,6 +234,15 @@ func (d *providerData) checkTokenLimit(ctx context.Context, name, instance strin
 	subject := fmt.Sprintf("Token %q", name)
 	if showInstance {
 		subject += fmt.Sprintf(" on instance %q", instance)
+	}
+	// Terraform plans a tainted resource's replacement as a plain create and
+	// never says which token it replaces; an active token of the same name
+	// is most likely that one, which the apply revokes first.
+	if len(revokedFirst) == 0 {
+		if same := d.limits.sameNamed(instance, name); len(same) > 0 {
+			diags.Append(overTokenLimitUnlessReplaced(subject, instance, v.total(), v.active, v.creates, same))
+			return
+		}
 	}
 	diags.Append(overTokenLimit(subject, instance, v.total(), v.active, v.creates, v.freed))
 }

@@ -37,6 +37,16 @@ func limitTokens(active, expired int) []xano.Token {
 	return out
 }
 
+// namedTokens names token id of tokens.
+func namedTokens(tokens []xano.Token, id int64, name string) []xano.Token {
+	for i := range tokens {
+		if tokens[i].ID == id {
+			tokens[i].Name = name
+		}
+	}
+	return tokens
+}
+
 // countingLister serves tokens and counts the calls.
 type countingLister struct {
 	tokens []xano.Token
@@ -148,7 +158,8 @@ func TestCheckTokenLimit(t *testing.T) {
 		lister     *countingLister
 		skipChecks bool
 		creates    int
-		want       []string // one entry per error: fragments of summary and detail
+		want       []string // one entry per diagnostic: fragments of summary and detail
+		warning    bool     // the diagnostics are warnings, not errors
 	}{
 		{name: "third of three on eight", lister: &countingLister{tokens: limitTokens(8, 0)}, creates: 3,
 			want: []string{`Token "t3": over Xano's token limit|Instance "main" would hold 11 active tokens, over Xano's limit of 10 per instance: it has 8 now, and this plan creates at least 3 there|xano_metadata_tokens`}},
@@ -157,6 +168,11 @@ func TestCheckTokenLimit(t *testing.T) {
 		{name: "list failed", lister: &countingLister{err: broken}, creates: 3,
 			want: []string{`Cannot check the Xano token limit|instance "main"|Something broke|skip_credentials_validation = true`}},
 		{name: "checks skipped", lister: &countingLister{tokens: limitTokens(10, 0)}, skipChecks: true, creates: 2},
+		// A tainted t1's replacement is planned as a plain create.
+		{name: "same name at the limit", lister: &countingLister{tokens: namedTokens(limitTokens(10, 0), 3, "t1")}, creates: 1,
+			want: []string{`Token "t1": at Xano's token limit unless it replaces a token|would hold 11 active tokens|(id 3)|revokes it first`}, warning: true},
+		{name: "same name, expired", lister: &countingLister{tokens: namedTokens(limitTokens(10, 1), 101, "t1")}, creates: 1,
+			want: []string{`Token "t1": over Xano's token limit`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,6 +184,9 @@ func TestCheckTokenLimit(t *testing.T) {
 			}
 			if len(diags) != len(tt.want) {
 				t.Fatalf("got %d diagnostics, want %d:\n%s", len(diags), len(tt.want), renderDiags(diags))
+			}
+			if got := diags.ErrorsCount() == 0 && len(diags) > 0; len(tt.want) > 0 && got != tt.warning {
+				t.Errorf("warnings only = %t, want %t:\n%s", got, tt.warning, renderDiags(diags))
 			}
 			for i, w := range tt.want {
 				text := diags[i].Summary() + "|" + diags[i].Detail()
