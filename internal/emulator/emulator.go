@@ -81,6 +81,8 @@ type Emulator struct {
 	// written there, so that only changes are written.
 	statePath string
 	saved     []byte
+	// lock holds the state file's lock until Close.
+	lock io.Closer
 }
 
 // injectedFailure is one request answered by FailNext.

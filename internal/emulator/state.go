@@ -64,12 +64,29 @@ func Open(opts Options) (*Emulator, error) {
 		return e, nil
 	}
 	path := opts.StateFile
+	// The lock comes first, so that no other emulator writes the file
+	// between this one's read and its first write.
+	lock, err := lockStateFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.load(path); err != nil {
+		_ = lock.Close()
+		return nil, err
+	}
+	e.lock = lock
+	return e, nil
+}
+
+// load restores the state file at path, when it exists, and makes it the
+// file every change is written to.
+func (e *Emulator) load(path string) error {
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		data = nil
 	case err != nil:
-		return nil, fmt.Errorf("cannot read state file %s: %w", path, err)
+		return fmt.Errorf("cannot read state file %s: %w", path, err)
 	}
 	if data != nil {
 		st, err := decodeState(data)
@@ -77,20 +94,35 @@ func Open(opts Options) (*Emulator, error) {
 			err = e.restore(st)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("state file %s is not a usable xano-emulator state file: %w; fix it, or move it away to start empty", path, err)
+			return fmt.Errorf("state file %s is not a usable xano-emulator state file: %w; fix it, or move it away to start empty", path, err)
 		}
 	}
 	// Fail now rather than on the first change if the file cannot be
 	// replaced; the probe is a separate file, so the state is untouched.
 	probe, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".probe-*")
 	if err != nil {
-		return nil, fmt.Errorf("cannot write beside state file %s: %w", path, err)
+		return fmt.Errorf("cannot write beside state file %s: %w", path, err)
 	}
 	_ = probe.Close()
 	_ = os.Remove(probe.Name())
 	e.statePath = path
 	e.saved = data
-	return e, nil
+	return nil
+}
+
+// Close ends the emulator's use of its state file: later changes stay in
+// memory, and the file's lock is released for another emulator. It does
+// nothing for an emulator without a state file, and may be called again.
+func (e *Emulator) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.statePath = ""
+	if e.lock == nil {
+		return nil
+	}
+	err := e.lock.Close()
+	e.lock = nil
+	return err
 }
 
 // decodeState parses and checks a state file strictly: unknown fields and a

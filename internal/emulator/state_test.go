@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -24,9 +25,51 @@ func serveState(t *testing.T, path string, clock *acctest.Clock) (*client, func(
 		t.Fatalf("Open: %v", err)
 	}
 	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
+	stop := func() {
+		srv.Close()
+		if err := e.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	}
+	t.Cleanup(stop)
 	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
-	return &client{t: t, base: srv.URL + "/api:meta", token: DefaultAdminToken, hc: hc}, srv.Close
+	return &client{t: t, base: srv.URL + "/api:meta", token: DefaultAdminToken, hc: hc}, stop
+}
+
+// TestStateFileLock: a second emulator cannot open a state file another one
+// holds, and can once the first is closed; Close is idempotent, and changes
+// after it are no longer written.
+func TestStateFileLock(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("state files are not locked on Windows")
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	first, err := Open(Options{StateFile: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(Options{StateFile: path}); err == nil || !strings.Contains(err.Error(), "in use by another xano-emulator") {
+		t.Fatalf("a second Open of a held state file: %v, want an in-use error", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatalf("a second Close: %v", err)
+	}
+	second, err := Open(Options{StateFile: path})
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	defer second.Close()
+	srv := httptest.NewServer(first)
+	defer srv.Close()
+	c := &client{t: t, base: srv.URL + "/api:meta", token: DefaultAdminToken, hc: srv.Client()}
+	c.mustCreate("main", createBody("after-close", 0, readAPI))
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("a change after Close was written to the state file (%v)", err)
+	}
 }
 
 func TestStateFileSurvivesRestart(t *testing.T) {
