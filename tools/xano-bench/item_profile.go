@@ -16,12 +16,14 @@ import (
 	"time"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/benchprof"
 	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
-// profileEnv is the switch main.go reads (and the no-op provider too): each
-// provider process writes a CPU profile into that directory.
-const profileEnv = "XANO_CPUPROFILE"
+// profileEnv is the switch main.go reads (and, through benchprof, the no-op
+// providers too): each provider process writes a CPU profile into that
+// directory.
+const profileEnv = benchprof.Env
 
 // profileBucket is one entry of the breakdown: a function whose cumulative
 // time (its own and its callees') says where the provider spends its CPU.

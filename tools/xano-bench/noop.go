@@ -19,7 +19,7 @@ import (
 // noopSources are the no-op providers and the package they build shapes
 // with; as packages of this module they compile and are tested with it.
 //
-//go:embed noopprovider/main.go rawprovider/main.go shape/shape.go
+//go:embed noopprovider/main.go rawprovider/main.go shape/shape.go benchprof/benchprof.go
 var noopSources embed.FS
 
 // benchModule is this module's path, which the temporary module takes so
@@ -53,7 +53,7 @@ func buildNoopProviders(ctx context.Context, root, scratch, dir string) error {
 	}
 	src := filepath.Join(scratch, "noop-module")
 	files := map[string][]byte{"go.mod": []byte(mod), "go.sum": gosum}
-	for _, name := range []string{"noopprovider/main.go", "rawprovider/main.go", "shape/shape.go"} {
+	for _, name := range []string{"noopprovider/main.go", "rawprovider/main.go", "shape/shape.go", "benchprof/benchprof.go"} {
 		if files[name], err = noopSources.ReadFile(name); err != nil {
 			return err
 		}

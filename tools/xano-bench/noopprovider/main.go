@@ -11,11 +11,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log"
 	"os"
-	"path/filepath"
-	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -25,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/benchprof"
 	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
@@ -38,17 +36,11 @@ func main() {
 // dir/cpu-<pid>.pprof, as the Xano provider does, so item 6 compares like
 // with like.
 func run() error {
-	if dir := os.Getenv("XANO_CPUPROFILE"); dir != "" {
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid())))
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := benchprof.Start()
+	if err != nil {
+		return err
 	}
+	defer stop()
 	return providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} }, providerserver.ServeOpts{
 		Address:         "registry.terraform.io/terraform-provider-xano/noop",
 		ProtocolVersion: 6,

@@ -16,8 +16,6 @@ import (
 	"log"
 	"maps"
 	"os"
-	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strings"
 
@@ -25,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/benchprof"
 	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
@@ -40,17 +39,11 @@ func main() {
 // run serves the provider; XANO_CPUPROFILE=dir profiles the process, as the
 // other providers of the bench do.
 func run() error {
-	if dir := os.Getenv("XANO_CPUPROFILE"); dir != "" {
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid())))
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := benchprof.Start()
+	if err != nil {
+		return err
 	}
+	defer stop()
 	srv, err := newServer([]byte(os.Getenv(shape.Env)))
 	if err != nil {
 		return err
