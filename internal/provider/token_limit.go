@@ -81,6 +81,10 @@ type limitVerdict struct {
 	// included), freed the number of active tokens those plans revoke
 	// before they create.
 	active, creates, freed int
+	// sameName holds, for a plan that names no token it revokes first, the
+	// active tokens that still count and bear the name it creates: most
+	// likely the token a tainted resource's replacement revokes first.
+	sameName []int64
 }
 
 // total is how many active tokens the instance would hold.
@@ -89,10 +93,10 @@ func (v limitVerdict) total() int { return v.active - v.freed + v.creates }
 // over says whether this registration takes the instance past the limit.
 func (v limitVerdict) over() bool { return v.checked && v.total() > xano.MaxActiveTokens }
 
-// register records a plan that creates one token on instance after revoking
-// the tokens revokedFirst (a replacement's old token, a rotation's previous
-// one), and returns the count with it.
-func (l *tokenLedger) register(ctx context.Context, instance string, revokedFirst []int64) limitVerdict {
+// register records a plan that creates a token called name on instance
+// after revoking the tokens revokedFirst (a replacement's old token, a
+// rotation's previous one), and returns the count with it.
+func (l *tokenLedger) register(ctx context.Context, instance, name string, revokedFirst []int64) limitVerdict {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	in := l.load(ctx, instance)
@@ -110,26 +114,11 @@ func (l *tokenLedger) register(ctx context.Context, instance string, revokedFirs
 		in.gone[id] = true
 	}
 	in.creates++
-	return in.verdict()
-}
-
-// sameNamed returns the ids of the instance's active tokens called name that
-// still count, in ascending order.
-func (l *tokenLedger) sameNamed(instance, name string) []int64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	in := l.instances[instance]
-	if in == nil {
-		return nil
+	v := in.verdict()
+	if len(revokedFirst) == 0 {
+		v.sameName = in.sameNamed(name)
 	}
-	var ids []int64
-	for id := range in.active {
-		if in.names[id] == name && !in.gone[id] && !in.revoked[id] {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	return ids
+	return v
 }
 
 // noteRevoked records that this process revoked token id on instance: it no
@@ -188,6 +177,19 @@ func (l *tokenLedger) load(ctx context.Context, instance string) *instanceLedger
 	return in
 }
 
+// sameNamed returns the ids of the active tokens called name that still
+// count, in ascending order. The caller holds l.mu.
+func (in *instanceLedger) sameNamed(name string) []int64 {
+	var ids []int64
+	for id := range in.active {
+		if in.names[id] == name && !in.gone[id] && !in.revoked[id] {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // verdict counts the instance. The caller holds l.mu.
 func (in *instanceLedger) verdict() limitVerdict {
 	v := limitVerdict{checked: true, creates: in.creates}
@@ -223,7 +225,7 @@ func (d *providerData) checkTokenLimit(ctx context.Context, name, instance strin
 	if d == nil || d.limits == nil || d.skipChecks || instance == "" {
 		return
 	}
-	v := d.limits.register(ctx, instance, revokedFirst)
+	v := d.limits.register(ctx, instance, name, revokedFirst)
 	if v.err != nil {
 		diags.Append(tokenLimitCheckError(instance, v.err))
 		return
@@ -238,11 +240,9 @@ func (d *providerData) checkTokenLimit(ctx context.Context, name, instance strin
 	// Terraform plans a tainted resource's replacement as a plain create and
 	// never says which token it replaces; an active token of the same name
 	// is most likely that one, which the apply revokes first.
-	if len(revokedFirst) == 0 {
-		if same := d.limits.sameNamed(instance, name); len(same) > 0 {
-			diags.Append(overTokenLimitUnlessReplaced(subject, instance, v.total(), v.active, v.creates, same))
-			return
-		}
+	if len(v.sameName) > 0 {
+		diags.Append(overTokenLimitUnlessReplaced(subject, instance, v.total(), v.active, v.creates, v.sameName))
+		return
 	}
 	diags.Append(overTokenLimit(subject, instance, v.total(), v.active, v.creates, v.freed))
 }

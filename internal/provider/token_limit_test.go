@@ -97,7 +97,7 @@ func TestTokenLedger(t *testing.T) {
 				if s.revoke != 0 {
 					l.noteRevoked("main", s.revoke)
 				}
-				v := l.register(context.Background(), "main", s.revokedFirst)
+				v := l.register(context.Background(), "main", "t", s.revokedFirst)
 				if v.over() != s.wantOver || v.total() != s.wantTotal || v.err != nil {
 					t.Errorf("registration %d: over = %v, total = %d, err = %v; want over = %v, total = %d",
 						i+1, v.over(), v.total(), v.err, s.wantOver, s.wantTotal)
@@ -124,7 +124,7 @@ func TestTokenLedgerConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if l.register(context.Background(), "main", nil).over() {
+			if l.register(context.Background(), "main", "t", nil).over() {
 				over.Add(1)
 			}
 		}()
@@ -137,7 +137,7 @@ func TestTokenLedgerConcurrent(t *testing.T) {
 		t.Errorf("the instance was listed %d times, want once", got)
 	}
 	// Another instance has its own count and its own list.
-	if v := l.register(context.Background(), "other", nil); v.over() || v.total() != 9 {
+	if v := l.register(context.Background(), "other", "t", nil); v.over() || v.total() != 9 {
 		t.Errorf("another instance: total %d, over %v; want 9 and no overflow", v.total(), v.over())
 	}
 	if got := lister.calls.Load(); got != 2 {
