@@ -35,20 +35,26 @@ resource "xano_metadata_token" "ci" {
 // lostCreateError is the apply error of a create whose answer was lost.
 var lostCreateError = regexp.MustCompile(`Could\s+not\s+create\s+token\s+"ci"(.|\n)*keeps\s+the\s+resource\s+as\s+tainted`)
 
-// pendingSetup serves an emulator behind a createFailer, with the first
-// create carried out (afterCommit) or not, its answer lost, and its retry
-// refused, so the apply cannot tell whether a token was minted.
-func pendingSetup(t *testing.T, afterCommit bool) (*emulator.Emulator, *createFailer, string, func()) {
+// pendingSetup serves an emulator behind a createFailer and returns the
+// step whose apply loses the create: carried out (afterCommit) or not, its
+// answer lost and its retry refused, so the apply cannot tell whether a
+// token was minted.
+func pendingSetup(t *testing.T, afterCommit bool) (*emulator.Emulator, *createFailer, string, resource.TestStep) {
 	t.Helper()
 	emu := emulator.New(emulator.Options{})
 	failer := &createFailer{next: emu}
 	srv := httptest.NewServer(failer)
 	t.Cleanup(srv.Close)
-	lose := func() {
-		emu.DropNext(1, afterCommit)
-		failer.set(1, 20)
+	baseURL := srv.URL + "/api:meta"
+	lost := resource.TestStep{
+		PreConfig: func() {
+			emu.DropNext(1, afterCommit)
+			failer.set(1, 20)
+		},
+		Config:      pendingConfig(baseURL),
+		ExpectError: lostCreateError,
 	}
-	return emu, failer, srv.URL + "/api:meta", lose
+	return emu, failer, baseURL, lost
 }
 
 // TestAccMetadataToken_lostCreateIsSettledByTheNextApply: the apply that
@@ -68,7 +74,7 @@ func TestAccMetadataToken_lostCreateIsSettledByTheNextApply(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			emu, failer, baseURL, lose := pendingSetup(t, tt.afterCommit)
+			emu, failer, baseURL, lost := pendingSetup(t, tt.afterCommit)
 			const addr = "xano_metadata_token.ci"
 			var lostIDs []int64
 			var posts, deletes int
@@ -76,11 +82,7 @@ func TestAccMetadataToken_lostCreateIsSettledByTheNextApply(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             func(*terraform.State) error { return mtHolds(emu, "main") },
 				Steps: []resource.TestStep{
-					{
-						PreConfig:   lose,
-						Config:      pendingConfig(baseURL),
-						ExpectError: lostCreateError,
-					},
+					lost,
 					{
 						PreConfig: func() {
 							failer.set(0, 0)
@@ -137,17 +139,13 @@ func TestAccMetadataToken_lostCreateIsSettledByTheNextApply(t *testing.T) {
 // refresh in between never repeats the create.
 func TestAccMetadataToken_lostCreateIsSettledByDestroy(t *testing.T) {
 	t.Parallel()
-	emu, failer, baseURL, lose := pendingSetup(t, true)
+	emu, failer, _, lost := pendingSetup(t, true)
 	var posts int
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             func(*terraform.State) error { return mtHolds(emu, "main") },
 		Steps: []resource.TestStep{
-			{
-				PreConfig:   lose,
-				Config:      pendingConfig(baseURL),
-				ExpectError: lostCreateError,
-			},
+			lost,
 			{
 				// A refresh-only plan reads the pending create without a
 				// request that could mint a token.
@@ -175,7 +173,7 @@ func TestAccMetadataToken_lostCreateIsSettledByDestroy(t *testing.T) {
 // the plan, and the apply settles the create within the limit.
 func TestAccMetadataToken_lostCreateAtTheLimit(t *testing.T) {
 	t.Parallel()
-	emu, failer, baseURL, lose := pendingSetup(t, true)
+	emu, failer, baseURL, lost := pendingSetup(t, true)
 	client := mtClient(t, baseURL)
 	for i := range xano.MaxActiveTokens - 1 {
 		if _, err := client.CreateToken(t.Context(), "main", xano.CreateTokenRequest{Name: fmt.Sprintf("other-%d", i), ExpiresIn: 3600,
@@ -192,11 +190,7 @@ func TestAccMetadataToken_lostCreateAtTheLimit(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             func(*terraform.State) error { return mtHolds(emu, "main", others...) },
 		Steps: []resource.TestStep{
-			{
-				PreConfig:   lose,
-				Config:      pendingConfig(baseURL),
-				ExpectError: lostCreateError,
-			},
+			lost,
 			{
 				PreConfig: func() {
 					failer.set(0, 0)
