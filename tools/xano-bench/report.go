@@ -170,7 +170,7 @@ func ratio(a, b time.Duration) string {
 	if b <= 0 {
 		return "n/a"
 	}
-	r := float64(a) / float64(b)
+	r := ratioOf(a, b)
 	switch {
 	case r >= 100:
 		return fmt.Sprintf("%.0f×", r)
