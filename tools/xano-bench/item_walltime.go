@@ -101,21 +101,16 @@ func (h *harness) benchWallTime(ctx context.Context) section {
 			if s.srv, err = startServer(emulator.Options{}); err == nil {
 				s.ws, err = h.newWorkspace("wall-tokens", s.srv, tokensConfig(benchInstances, tokensPerInstance))
 			}
-		case "S":
+		case "S", "R":
+			// The two no-op resources of the token's shape, on the
+			// framework and without it, take the shape from one variable.
+			name, config := "wall-shaped", shapedConfig(benchInstances, tokensPerInstance)
+			if label == "R" {
+				name, config = "wall-raw", rawConfig(benchInstances, tokensPerInstance)
+			}
 			err = shapeErr
 			if err == nil {
-				s.ws, err = h.newWorkspace("wall-shaped", nil, shapedConfig(benchInstances, tokensPerInstance))
-			}
-			if err == nil {
-				err = s.ws.setEnv(sdkLogsOff)
-			}
-			if err == nil {
-				err = s.ws.setEnv(map[string]string{shape.Env: shapeJSON})
-			}
-		case "R":
-			err = shapeErr
-			if err == nil {
-				s.ws, err = h.newWorkspace("wall-raw", nil, rawConfig(benchInstances, tokensPerInstance))
+				s.ws, err = h.newWorkspace(name, nil, config)
 			}
 			if err == nil {
 				err = s.ws.setEnv(sdkLogsOff)
