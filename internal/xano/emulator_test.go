@@ -309,7 +309,7 @@ func TestEmulatorLimitReached(t *testing.T) {
 		}
 	}
 	_, err := c.CreateToken(t.Context(), "main", createReq("one too many"))
-	if !xano.IsLimitReached(err) || !xano.IsInputError(err) {
+	if xano.KindOf(err) != xano.KindLimitReached {
 		t.Fatalf("11th create = %v, want the limit error", err)
 	}
 	var ae *xano.APIError
@@ -404,7 +404,7 @@ func TestEmulatorConfirmTokenGone(t *testing.T) {
 	}
 	gone, err := wrong.ConfirmTokenGone(t.Context(), "main", tok.ID, getErr)
 	var unconfirmed *xano.UnconfirmedGoneError
-	if gone || !errors.As(err, &unconfirmed) || (!unconfirmed.NotXano && unconfirmed.ListErr == nil) || !xano.IsNotFound(err) {
+	if gone || !errors.As(err, &unconfirmed) || (!unconfirmed.NotXano && unconfirmed.ListErr == nil) || xano.IsNotFound(err) {
 		t.Fatalf("wrong base URL: gone=%v err=%#v, want not gone: a 404 without proof", gone, err)
 	}
 

@@ -5,19 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // The errors carry facts (status, code, attempts, whether the outcome is
 // uncertain, whether anything was sent) and read as short, plain lines for
-// logs. What to do about them is for the caller to say: the provider's
-// diagnostics give that advice.
+// logs; KindOf (kinds.go) says what each means. What to do about them is for
+// the caller to say: the provider's diagnostics give that advice.
 
 // APIError is a non-2xx answer of the Metadata API. Code and Message come
 // from a Xano JSON error body; Excerpt holds the start of any other body. All
 // three are masked by the client before the error is built, for display;
-// the predicates (IsNotFound, IsLimitReached...) use what the client read
-// in the answer before masking it.
+// KindOf uses what the client read in the answer before masking it.
 type APIError struct {
 	StatusCode int
 	Code       string
@@ -25,10 +26,20 @@ type APIError struct {
 	Method     string
 	Path       string
 	Attempts   int
+	// MaxRetries is the client's max_retries: a 429 or 503 to a create with
+	// an Idempotency-Key or to a DELETE may be waited out beyond it.
+	MaxRetries int
 	Excerpt    string
-	// Uncertain is set on a failed POST when an attempt may have been
-	// processed without its answer arriving.
+	// Uncertain is set on a failed write (POST or DELETE) when an attempt
+	// may have been processed without its answer arriving.
 	Uncertain bool
+	// RetryAfter is the last wait an answer asked for in its Retry-After
+	// header, as asked (not capped); 0 when no answer asked for one.
+	RetryAfter time.Duration
+	// TokenID is the token a 409 ERROR_CODE_CONFLICT names: the one an
+	// earlier create with the same Idempotency-Key minted, whose secret the
+	// server cannot return again. 0 otherwise.
+	TokenID int64
 	// classified is set when the client built the error: it classified the
 	// raw answer before masking it, since masking a short access token could
 	// rewrite a code such as ERROR_CODE_NOT_FOUND. The results are kept
@@ -87,7 +98,21 @@ func (e *APIError) Error() string {
 	default:
 		fmt.Fprintf(&b, " %s with an empty body", http.StatusText(e.StatusCode))
 	}
+	if id, ok := e.conflictToken(); ok {
+		fmt.Fprintf(&b, "; token_id %d", id)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, "; Retry-After %s", e.RetryAfter)
+	}
 	return b.String() + attemptsSuffix(e.Attempts)
+}
+
+// conflictToken returns the token a 409 ERROR_CODE_CONFLICT names.
+func (e *APIError) conflictToken() (int64, bool) {
+	if e.StatusCode != http.StatusConflict || e.code() != CodeConflict || e.TokenID <= 0 {
+		return 0, false
+	}
+	return e.TokenID, true
 }
 
 // attemptsSuffix says how many attempts ran, when there was more than one.
@@ -103,13 +128,22 @@ func attemptsSuffix(attempts int) string {
 // mark or a ")]}'" guard too), an excerpt otherwise. The error is classified
 // on the code and message as sent, and shows them masked.
 func (c *Client) apiError(st *callState, status int, data []byte) *APIError {
-	e := &APIError{StatusCode: status, Method: st.method, Path: st.path, Attempts: st.attempts, Uncertain: st.uncertain, classified: true}
-	var eb ErrorBody
+	e := &APIError{StatusCode: status, Method: st.method, Path: st.path, Attempts: st.attempts, MaxRetries: c.maxRetries,
+		Uncertain: st.uncertain, RetryAfter: st.retryAfter, classified: true}
+	// token_id is read apart so that a malformed one loses only itself.
+	var eb struct {
+		Code    string          `json:"code"`
+		Message string          `json:"message"`
+		TokenID json.RawMessage `json:"token_id"`
+	}
 	if err := json.Unmarshal(trimJSONPrefix(data), &eb); err == nil && (eb.Code != "" || eb.Message != "") {
 		if knownCodes[eb.Code] {
 			e.xanoCode = eb.Code
 		}
 		e.limit = isLimitMessage(eb.Message)
+		if id, err := strconv.ParseInt(string(eb.TokenID), 10, 64); err == nil && id > 0 && status == http.StatusConflict && eb.Code == CodeConflict {
+			e.TokenID = id
+		}
 		e.Code = c.scrubCode(eb.Code)
 		e.Message = c.scrub(eb.Message)
 		return e
@@ -126,8 +160,10 @@ type TransportError struct {
 	Path     string
 	Attempts int
 	Message  string
-	// Uncertain is set on a failed POST that may have been processed
-	// without its answer arriving.
+	// MaxRetries is the client's max_retries.
+	MaxRetries int
+	// Uncertain is set on a failed write (POST or DELETE) that may have
+	// been processed without its answer arriving.
 	Uncertain bool
 	// NothingSent is set when no attempt got a connection (refused, DNS
 	// failure, failed TLS handshake): the server never saw the request, so
@@ -203,53 +239,56 @@ func (e *UnconfirmedGoneError) Error() string {
 	return fmt.Sprintf("%s, yet the instance's token list still holds token %d", e.Err, e.ID)
 }
 
-// Unwrap returns the 404, so IsNotFound still holds.
+// Unwrap returns the 404 for errors.As; the error's kind is its own.
 func (e *UnconfirmedGoneError) Unwrap() error { return e.Err }
 
-func statusIs(err error, code int) bool {
+// RequestError is a call the client refused before sending anything, such
+// as one naming an instance that no request may go to. Its kind is
+// KindInvalidInput.
+type RequestError struct {
+	// Op says what the call was for, e.g. "get token 7".
+	Op string
+	// Reason says what is wrong with the call.
+	Reason string
+}
+
+// Error says what was refused and why.
+func (e *RequestError) Error() string { return e.Op + ": " + e.Reason }
+
+// ConflictTokenID returns the token named by a 409 ERROR_CODE_CONFLICT: a
+// create retried with an Idempotency-Key the server remembers, whose token
+// it cannot return again (its secret is gone). The caller can revoke that
+// token and create anew with a new key.
+func ConflictTokenID(err error) (int64, bool) {
 	var e *APIError
-	return errors.As(err, &e) && e.StatusCode == code
-}
-
-// IsNotFound reports a 404: the token (or instance) does not exist.
-func IsNotFound(err error) bool { return statusIs(err, http.StatusNotFound) }
-
-// MayHaveCommitted reports a failed POST that the server may nevertheless
-// have carried out: a create that fails this way may have minted a token.
-func MayHaveCommitted(err error) bool {
-	var a *APIError
-	if errors.As(err, &a) {
-		return a.Uncertain
+	if !errors.As(err, &e) || KindOf(err) != KindConflict {
+		return 0, false
 	}
-	var t *TransportError
-	return errors.As(err, &t) && t.Uncertain
+	return e.conflictToken()
 }
 
-// NothingSent reports a request that never reached the server: every
-// attempt failed before a connection was made, so nothing was carried out.
+// IsNotFound reports KindNotFound.
+func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
+
+// MayHaveCommitted reports KindOutcomeUnknown: a failed write that the
+// server may nevertheless have carried out, so a create may have minted.
+func MayHaveCommitted(err error) bool { return KindOf(err) == KindOutcomeUnknown }
+
+// NothingSent reports a KindUnreachable call that never reached the server:
+// every attempt failed before a connection was made, or none was made.
 func NothingSent(err error) bool {
 	var t *TransportError
-	return errors.As(err, &t) && t.NothingSent
+	return KindOf(err) == KindUnreachable && errors.As(err, &t) && t.NothingSent
 }
 
-// IsRateLimited reports a 429 that retries did not get past.
-func IsRateLimited(err error) bool { return statusIs(err, http.StatusTooManyRequests) }
+// IsRateLimited reports KindRateLimited.
+func IsRateLimited(err error) bool { return KindOf(err) == KindRateLimited }
 
-// IsUnauthorized reports a 401: the access token is missing, wrong or revoked.
-func IsUnauthorized(err error) bool { return statusIs(err, http.StatusUnauthorized) }
+// IsUnauthorized reports KindUnauthorized.
+func IsUnauthorized(err error) bool { return KindOf(err) == KindUnauthorized }
 
-// IsForbidden reports a 403: the token is valid but not allowed.
-func IsForbidden(err error) bool { return statusIs(err, http.StatusForbidden) }
+// IsForbidden reports KindForbidden.
+func IsForbidden(err error) bool { return KindOf(err) == KindForbidden }
 
-// IsInputError reports a 400 (ERROR_CODE_INPUT_ERROR): the request was refused.
-func IsInputError(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && (e.StatusCode == http.StatusBadRequest || e.code() == CodeInputError)
-}
-
-// IsLimitReached reports the 400 answered when the instance already has
-// MaxActiveTokens active tokens (its message mentions "active tokens").
-func IsLimitReached(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && e.limitReached()
-}
+// IsLimitReached reports KindLimitReached.
+func IsLimitReached(err error) bool { return KindOf(err) == KindLimitReached }

@@ -42,7 +42,7 @@ func (c *Client) ListInstances(ctx context.Context) ([]Instance, error) {
 // GetInstance returns one instance by name (GET /instance/{name}); a name
 // the account does not have is an error for which IsNotFound is true.
 func (c *Client) GetInstance(ctx context.Context, name string) (*Instance, error) {
-	if err := checkInstance(name); err != nil {
+	if err := checkInstance("reading an instance", name); err != nil {
 		return nil, err
 	}
 	req := request{method: http.MethodGet, path: instancePath(name), what: "instance"}

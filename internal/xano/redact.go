@@ -47,11 +47,12 @@ func (c *Client) rememberSecret(secret string) {
 // a secret split by one.
 func (c *Client) scrub(s string) string { return maskShapes(c.redact(stripControl(s))) }
 
-// knownCodes are the error codes of Xano's documentation: fixed words, shown
-// as they are even when masking a short access token would rewrite them.
+// knownCodes are the error codes of Xano's documentation and of the token
+// contract (ERROR_CODE_CONFLICT): fixed words, shown as they are even when
+// masking a short access token would rewrite them.
 var knownCodes = map[string]bool{
 	CodeInputError: true, CodeUnauthorized: true, CodeAccessDenied: true,
-	CodeNotFound: true, CodeTooManyRequests: true, CodeFatal: true,
+	CodeNotFound: true, CodeTooManyRequests: true, CodeConflict: true, CodeFatal: true,
 }
 
 // scrubCode masks an error code for display, unless it is one of Xano's.

@@ -55,9 +55,12 @@ type callState struct {
 	budget retryBudget
 	// attempts counts the attempts made so far.
 	attempts int
-	// uncertain is set once an attempt of a POST may have reached the server
-	// without its answer reaching us, so a failed create may still have minted.
+	// uncertain is set once an attempt of a write (POST or DELETE) may have
+	// been processed without its answer reaching us, so a failed create may
+	// still have minted.
 	uncertain bool
+	// retryAfter is the last wait an answer asked for, not capped.
+	retryAfter time.Duration
 	// connected is set by the HTTP trace when an attempt gets a connection,
 	// and cleared by record after each attempt; sent records that some
 	// attempt got one. An attempt without a connection (refused, DNS
@@ -87,15 +90,21 @@ func (st *callState) trace(ctx context.Context) context.Context {
 }
 
 // record notes what an attempt established: that it was made, whether it
-// reached the server, and whether a POST may have been processed without
-// its answer arriving.
+// reached the server, whether a write may have been processed without its
+// answer arriving, and the wait the answer asked for.
 func (st *callState) record(resp *http.Response, err error) {
 	st.attempts++
 	// A response means the attempt had a connection, whatever the trace saw.
 	sent := st.connected.Swap(false) || resp != nil
 	st.sent = st.sent || sent
-	if st.method == http.MethodPost && sent && (err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable)) {
+	write := st.method == http.MethodPost || st.method == http.MethodDelete
+	if write && sent && (err != nil || (resp != nil && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable)) {
 		st.uncertain = true
+	}
+	if resp != nil {
+		if d, ok := st.c.askedWait(resp.Header.Get("Retry-After")); ok {
+			st.retryAfter = d
+		}
 	}
 }
 
@@ -237,10 +246,16 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 	return min(base+time.Duration(r*float64(base)/2), maxWait)
 }
 
-// retryAfter parses a Retry-After value, in seconds or as an HTTP date
-// (against the injectable clock), capped at maxRetryWait. A date in the past
-// means no wait.
+// retryAfter is the wait a Retry-After value asks for, capped at
+// maxRetryWait.
 func (c *Client) retryAfter(v string) (time.Duration, bool) {
+	d, ok := c.askedWait(v)
+	return min(d, c.maxRetryWait), ok
+}
+
+// askedWait parses a Retry-After value, in seconds or as an HTTP date
+// (against the injectable clock). A date in the past means no wait.
+func (c *Client) askedWait(v string) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
@@ -250,8 +265,8 @@ func (c *Client) retryAfter(v string) (time.Duration, bool) {
 			return 0, false
 		}
 		// Compared in seconds first, so a huge value cannot overflow.
-		if secs > int64(c.maxRetryWait/time.Second) {
-			return c.maxRetryWait, true
+		if secs > int64(math.MaxInt64/time.Second) {
+			return math.MaxInt64, true
 		}
 		return time.Duration(secs) * time.Second, true
 	}
@@ -259,5 +274,5 @@ func (c *Client) retryAfter(v string) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return min(max(at.Sub(c.now()), 0), c.maxRetryWait), true
+	return max(at.Sub(c.now()), 0), true
 }

@@ -26,7 +26,7 @@ func (t *Token) violation() string {
 
 // ListTokens returns every token of instance, following nextPage to the end.
 func (c *Client) ListTokens(ctx context.Context, instance string) ([]Token, error) {
-	if err := checkInstance(instance); err != nil {
+	if err := checkInstance("listing tokens", instance); err != nil {
 		return nil, err
 	}
 	var all []Token
@@ -76,11 +76,11 @@ func (c *Client) CreateToken(ctx context.Context, instance string, req CreateTok
 // same request with it in a later run, gets the token the server minted then
 // rather than a second one, as long as the server still remembers the key.
 func (c *Client) CreateTokenWithKey(ctx context.Context, instance string, body CreateTokenRequest, idempotencyKey string) (*Token, error) {
-	if err := checkInstance(instance); err != nil {
+	if err := checkInstance("creating a token", instance); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(idempotencyKey) == "" || hasControl(idempotencyKey) {
-		return nil, errors.New("creating a token: the idempotency key is empty or contains control characters")
+		return nil, &RequestError{Op: "creating a token", Reason: "the idempotency key is empty or contains control characters"}
 	}
 	req := request{method: http.MethodPost, path: tokensPath(instance), body: body, idempotencyKey: idempotencyKey, what: "token"}
 	t, err := doJSON[Token](ctx, c, req)
@@ -127,7 +127,11 @@ func (c *Client) UpdateToken(ctx context.Context, instance string, id int64, req
 // callToken sends a request about token id and returns the token the answer
 // describes, refusing an answer about another token.
 func (c *Client) callToken(ctx context.Context, method, instance string, id int64, body any) (*Token, error) {
-	if err := checkInstance(instance); err != nil {
+	op := "reading"
+	if method == http.MethodPost {
+		op = "updating"
+	}
+	if err := checkInstance(fmt.Sprintf("%s token %d", op, id), instance); err != nil {
 		return nil, err
 	}
 	req := request{method: method, path: tokenPath(instance, id), body: body, what: "token"}
@@ -141,20 +145,33 @@ func (c *Client) callToken(ctx context.Context, method, instance string, id int6
 	return t, nil
 }
 
-// DeleteToken revokes a token. A missing token is an error for which
-// IsNotFound is true; the caller decides whether that is fine.
+// DeleteToken revokes a token with one DELETE (and its retries). A missing
+// token is a 404 error; RevokeToken is the call that takes a token proven
+// gone as revoked.
 func (c *Client) DeleteToken(ctx context.Context, instance string, id int64) error {
-	if err := checkInstance(instance); err != nil {
+	if err := checkInstance(fmt.Sprintf("revoking token %d", id), instance); err != nil {
 		return err
 	}
 	return c.doNoContent(ctx, request{method: http.MethodDelete, path: tokenPath(instance, id)})
 }
 
+// RevokeToken revokes a token, and takes a token proven gone (see
+// ConfirmTokenGone) as revoked already: nil then too.
+func (c *Client) RevokeToken(ctx context.Context, instance string, id int64) error {
+	err := c.DeleteToken(ctx, instance, id)
+	if err == nil {
+		return nil
+	}
+	_, err = c.ConfirmTokenGone(ctx, instance, id, err)
+	return err
+}
+
 // ConfirmTokenGone decides whether err, the answer to a call about token id,
-// proves the token no longer exists. A 404 alone is no proof: a mistyped
-// base_url or a proxy answers 404 too, and dropping a live token from state
-// would mint a duplicate. So the 404 must be Xano's ERROR_CODE_NOT_FOUND and
-// the instance's token list must load without the id. Otherwise it returns
+// proves the token no longer exists. This is the client's one rule for
+// "gone": a 404 alone is no proof, since a mistyped base_url or a proxy
+// answers 404 too and dropping a live token from state would mint a
+// duplicate, so the 404 must carry Xano's ERROR_CODE_NOT_FOUND and the
+// instance's token list must then load without the id. Otherwise it returns
 // false with err, or with an *UnconfirmedGoneError that says why the 404
 // proves nothing.
 func (c *Client) ConfirmTokenGone(ctx context.Context, instance string, id int64, err error) (bool, error) {
@@ -181,9 +198,29 @@ func (c *Client) ConfirmTokenGone(ctx context.Context, instance string, id int64
 	return true, nil
 }
 
-func checkInstance(instance string) error {
-	if strings.TrimSpace(instance) == "" {
-		return errors.New("no Xano instance given")
+// ValidInstanceName reports why no request may name the instance: an empty
+// name, a dot segment ("." or "..", which would turn /instance/.. into
+// another path), a slash or backslash, or a control character. nil means
+// the name can be sent.
+func ValidInstanceName(name string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return errors.New("the instance name is empty")
+	case name == "." || name == "..":
+		return errors.New(`the instance name is "." or "..", a path segment that names no instance`)
+	case strings.ContainsAny(name, `/\`):
+		return errors.New("the instance name contains a slash or backslash")
+	case hasControl(name):
+		return errors.New("the instance name contains a control character")
+	}
+	return nil
+}
+
+// checkInstance refuses, before anything is sent, a call of op about an
+// instance name ValidInstanceName refuses.
+func checkInstance(op, instance string) error {
+	if err := ValidInstanceName(instance); err != nil {
+		return &RequestError{Op: op, Reason: err.Error()}
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -105,15 +104,20 @@ func (c *Client) do(ctx context.Context, req request) (*http.Response, error) {
 	if req.body != nil {
 		var err error
 		if payload, err = json.Marshal(req.body); err != nil {
-			return nil, fmt.Errorf("%s %s: encoding the request body: %v", req.method, safePath, err)
+			return nil, &RequestError{Op: req.method + " " + safePath, Reason: "encoding the request body failed: " + c.redact(err.Error())}
 		}
 	}
 	st := c.newCallState(ctx, req.method, safePath, req.idempotencyKey != "")
 	for {
+		// Nothing is sent once the caller's context has ended, even when
+		// the wait before this attempt ran out at the same moment.
+		if ctx.Err() != nil {
+			return nil, st.cancelled()
+		}
 		httpReq, err := c.newHTTPRequest(st.trace(ctx), req, payload)
 		if err != nil {
-			return nil, &TransportError{Method: req.method, Path: safePath, Attempts: st.attempts, NothingSent: !st.sent,
-				Message: "building the request failed: " + c.redact(err.Error()), cause: err}
+			return nil, &TransportError{Method: req.method, Path: safePath, Attempts: st.attempts, MaxRetries: c.maxRetries,
+				Uncertain: st.uncertain, NothingSent: !st.sent, Message: "building the request failed: " + c.redact(err.Error()), cause: err}
 		}
 		resp, err := c.httpClient.Do(httpReq)
 		st.record(resp, err)
@@ -180,7 +184,7 @@ func (c *Client) newHTTPRequest(ctx context.Context, req request, payload []byte
 func (st *callState) transportError(message string, cause error) *TransportError {
 	var ne net.Error
 	return &TransportError{
-		Method: st.method, Path: st.path, Attempts: max(st.attempts, 1),
+		Method: st.method, Path: st.path, Attempts: st.attempts, MaxRetries: st.c.maxRetries,
 		Uncertain: st.uncertain, NothingSent: !st.sent,
 		Cancelled: st.ctx.Err() != nil,
 		TimedOut:  st.ctx.Err() == nil && errors.As(cause, &ne) && ne.Timeout(),
@@ -205,8 +209,11 @@ func drain(resp *http.Response) {
 }
 
 // sleep waits d, or less when ctx ends first; it reports whether the whole
-// wait ran.
+// wait ran, and never does once ctx has ended.
 func sleep(ctx context.Context, d time.Duration) bool {
+	if ctx.Err() != nil {
+		return false
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

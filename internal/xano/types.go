@@ -48,10 +48,13 @@ type UpdateTokenRequest struct {
 	Description *string `json:"description,omitempty"`
 }
 
-// ErrorBody is the JSON body of every Metadata API error.
+// ErrorBody is the JSON body of every Metadata API error. TokenID is sent
+// only with ERROR_CODE_CONFLICT, naming the token a remembered
+// Idempotency-Key minted.
 type ErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	TokenID int64  `json:"token_id,omitempty"`
 }
 
 // Xano error codes.
@@ -61,6 +64,7 @@ const (
 	CodeAccessDenied    = "ERROR_CODE_ACCESS_DENIED"
 	CodeNotFound        = "ERROR_CODE_NOT_FOUND"
 	CodeTooManyRequests = "ERROR_CODE_TOO_MANY_REQUESTS"
+	CodeConflict        = "ERROR_CODE_CONFLICT"
 	CodeFatal           = "ERROR_FATAL"
 )
 
