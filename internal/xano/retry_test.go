@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -150,5 +151,57 @@ func TestIsPermanentTransportError(t *testing.T) {
 		if got := isPermanentTransportError(tt.err); got != tt.want {
 			t.Errorf("isPermanentTransportError(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestRateLimitExhausted gives up on a 429 and keeps what the caller needs
+// to say so: how many attempts ran, the client's max_retries and the last
+// wait the server asked for, as asked rather than as capped.
+func TestRateLimitExhausted(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 22, 11, 31, 20, 0, time.UTC)
+	tests := []struct {
+		name       string
+		op         string
+		retryAfter []string // by attempt; the last repeats
+		maxRetries int
+		wantTries  int
+		wantWait   time.Duration
+		wantText   string
+	}{
+		{"seconds", "get", []string{"7"}, 2, 3, 7 * time.Second, "429 ERROR_CODE_TOO_MANY_REQUESTS: slow down; Retry-After 7s (after 3 attempts)"},
+		{"the last of several", "get", []string{"1", "2", "90"}, 2, 3, 90 * time.Second, "; Retry-After 1m30s (after 3 attempts)"},
+		{"HTTP date", "get", []string{at.Add(time.Hour).Format(http.TimeFormat)}, 1, 2, time.Hour, "; Retry-After 1h0m0s (after 2 attempts)"},
+		{"none", "get", []string{""}, 1, 2, 0, "slow down (after 2 attempts)"},
+		{"no retries", "get", []string{"5"}, 0, 1, 5 * time.Second, "slow down; Retry-After 5s"},
+		{"keyed create beyond max_retries", "create", []string{"3"}, 1, 1 + 1 + rateLimitedBudget, 3 * time.Second, "(after 18 attempts)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if v := tt.retryAfter[min(n, len(tt.retryAfter))-1]; v != "" {
+					w.Header().Set("Retry-After", v)
+				}
+				writeError(w, 429, CodeTooManyRequests, "slow down")
+			})
+			c := fastClient(t, f.srv.URL, func(c *TestConfig) {
+				c.MaxRetries = tt.maxRetries
+				c.Now = func() time.Time { return at }
+			})
+			err := kindOps[tt.op](c, t.Context())
+			var ae *APIError
+			if !errors.As(err, &ae) || KindOf(err) != KindRateLimited {
+				t.Fatalf("error = %v, want rate limited", err)
+			}
+			if ae.Attempts != tt.wantTries || ae.MaxRetries != tt.maxRetries || ae.RetryAfter != tt.wantWait {
+				t.Errorf("attempts %d, max_retries %d, Retry-After %s; want %d, %d, %s",
+					ae.Attempts, ae.MaxRetries, ae.RetryAfter, tt.wantTries, tt.maxRetries, tt.wantWait)
+			}
+			if !strings.HasSuffix(err.Error(), tt.wantText) {
+				t.Errorf("error %q does not end with %q", err, tt.wantText)
+			}
+			assertPlain(t, err)
+		})
 	}
 }
