@@ -6,7 +6,8 @@
 // The client is spread over a few files: client.go (configuration),
 // transport.go (one request and its retries), retry.go (the retry policy),
 // auth.go, instances.go and tokens.go (the endpoints), errors.go (the typed
-// errors) and redact.go with mask.go (what an error or log line may show).
+// errors), kinds.go (what each error means: KindOf) and redact.go with
+// mask.go (what an error or log line may show).
 package xano
 
 import (
