@@ -246,7 +246,7 @@ func (e *UnconfirmedGoneError) Unwrap() error { return e.Err }
 // as one naming an instance that no request may go to. Its kind is
 // KindInvalidInput.
 type RequestError struct {
-	// Op says what the call was for, e.g. "get token 7".
+	// Op says what the call was for, e.g. "reading token 7".
 	Op string
 	// Reason says what is wrong with the call.
 	Reason string
