@@ -98,7 +98,7 @@ func purposeFinding(spec Spec, pair scopes.Pair, t grantText) (Finding, bool) {
 		Rule:       RulePurpose,
 		Scope:      pair.Scope,
 		Permission: pair.Perm,
-		Attribute:  AttrScope,
+		About:      AboutGrants,
 		Summary:    fmt.Sprintf("%s is not part of the %s recipe", pair, recipe.Name),
 	}, true
 }

@@ -170,8 +170,8 @@ func TestPurposeFindings(t *testing.T) {
 			fs := Review(Spec{Grants: tt.grants, Lifetime: defaultLifetime, Purpose: tt.purpose}, Default())
 			var got []string
 			for _, f := range byRule(fs, RulePurpose) {
-				if f.Attribute != AttrScope {
-					t.Errorf("%s points at %q, want scope", f.Summary, f.Attribute)
+				if f.About != AboutGrants {
+					t.Errorf("%s points at %q, want scope", f.Summary, f.About)
 				}
 				got = append(got, scopes.Pair{Scope: f.Scope, Perm: f.Permission}.String()+" "+f.Severity.String()+" "+f.Summary)
 			}
@@ -210,7 +210,7 @@ func TestAssessPurposeAndIdle(t *testing.T) {
 		wantWarn  string
 		wantError string
 		wantLines []string
-		wantAttr  string
+		wantAttr  Aspect
 	}{
 		{
 			name:    "within the recipe: nothing to say",
@@ -225,7 +225,7 @@ func TestAssessPurposeAndIdle(t *testing.T) {
 			wantLines: []string{
 				"Purpose: workspace_addons.read is not part of the monitoring recipe of Xano's scope guide; remove it, or set the purpose the token really serves.",
 			},
-			wantAttr: AttrScope,
+			wantAttr: AboutGrants,
 		},
 		{
 			name:     "several grants beyond the recipe share the line",
@@ -314,8 +314,8 @@ func TestAssessPurposeAndIdle(t *testing.T) {
 				}
 			}
 			requireOnce(t, lines)
-			if tt.wantAttr != "" && msg.Attribute != tt.wantAttr {
-				t.Errorf("attribute = %q, want %q", msg.Attribute, tt.wantAttr)
+			if tt.wantAttr != AboutToken && msg.About != tt.wantAttr {
+				t.Errorf("aspect = %d, want %d", msg.About, tt.wantAttr)
 			}
 		})
 	}

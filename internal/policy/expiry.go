@@ -45,9 +45,9 @@ func (p Policy) ExpiryNotice(sub Subject, lifetime time.Duration, expiresAt, now
 		fmt.Sprintf("The provider policy's expiry_warning (%s) sets how far ahead this warning looks.", duration.Format(p.ExpiryWarning)),
 	}
 	return &Message{
-		Summary:   fmt.Sprintf("%s: expires in %s, no rotate_before", sub, shown),
-		Detail:    strings.Join(lines, "\n"),
-		Attribute: "expires_at",
+		Summary: fmt.Sprintf("%s: expires in %s, no rotate_before", sub, shown),
+		Detail:  strings.Join(lines, "\n"),
+		About:   AboutExpiry,
 	}
 }
 

@@ -43,7 +43,7 @@ func TestExpiryNotice(t *testing.T) {
 				}
 				return
 			}
-			if m == nil || m.Summary != tt.summary || m.Attribute != "expires_at" {
+			if m == nil || m.Summary != tt.summary || m.About != AboutExpiry {
 				t.Fatalf("notice = %+v, want summary %q on expires_at", m, tt.summary)
 			}
 			for _, f := range tt.detail {

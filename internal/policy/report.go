@@ -38,11 +38,11 @@ func (s Subject) String() string {
 }
 
 // Message is one diagnostic: a summary naming the token, a detail of short
-// lines, and the resource attribute at fault ("" for the token as a whole).
+// lines, and the part of the token at fault.
 type Message struct {
-	Summary   string
-	Detail    string
-	Attribute string
+	Summary string
+	Detail  string
+	About   Aspect
 }
 
 // Report is what a plan shows for one token: at most one warning, and the
@@ -88,7 +88,7 @@ func Assess(sub Subject, findings []Finding, spec Spec, pol Policy) Report {
 	ack := strings.TrimSpace(spec.Acknowledgement)
 	sev := highest(reported)
 	lines := reviewLines(sub, reported, spec, pol)
-	msg := Message{Attribute: sharedAttribute(reported)}
+	msg := Message{About: sharedAspect(reported)}
 	if pol.Enforce && ack == "" && slices.ContainsFunc(reported, func(f Finding) bool { return !advisory(f) }) {
 		msg.Summary = fmt.Sprintf("%s: %s risk refused by the provider policy", sub, sev)
 		lines = append(lines, fmt.Sprintf("Enforced: the provider policy fails findings of severity %s and above; "+
@@ -103,6 +103,51 @@ func Assess(sub Subject, findings []Finding, spec Spec, pol Policy) Report {
 	}
 	msg.Detail = strings.Join(lines, "\n")
 	return Report{Warning: &msg}
+}
+
+// AssessExisting is what a plan shows for a token it leaves as it is: at
+// most one warning and never an error, since deny and enforce gate what a
+// plan would mint, and a refresh must not fail on a token that already
+// exists. The warning names a deny rule that now covers the token, else a
+// finding enforce would refuse in a new token, else what is new since the
+// token was reviewed: idleness and grants beyond a new purpose (recorded
+// holds the findings of that review).
+func AssessExisting(sub Subject, findings, recorded []Finding, spec Spec, pol Policy) Report {
+	var denied, kept []Finding
+	for _, f := range findings {
+		switch {
+		case f.Rule == RuleDeny:
+			denied = append(denied, f)
+		case f.Rule == RuleIdle:
+			kept = append(kept, f)
+		case f.Rule == RulePurpose && !slices.ContainsFunc(recorded, func(r Finding) bool {
+			return r.Rule == f.Rule && r.Scope == f.Scope && r.Permission == f.Permission && r.Summary == f.Summary
+		}):
+			kept = append(kept, f)
+		}
+	}
+	if len(denied) > 0 {
+		msg := denyMessage(sub, denied, pol)
+		msg.Summary = fmt.Sprintf("%s: existing token covered by a deny rule", sub)
+		lines := strings.Split(msg.Detail, "\n")
+		lines[len(lines)-1] = "The token already exists, so the plan does not fail; a create, replacement or rotation " +
+			"with these grants would. Remove them from its scope blocks: narrowing the scopes replaces the token and " +
+			"mints a new secret, which whatever uses it must then receive. Or ask whoever owns the provider policy to change the rule."
+		msg.Detail = strings.Join(lines, "\n")
+		return Report{Warning: &msg}
+	}
+	rep := Assess(sub, findings, spec, pol)
+	if len(rep.Errors) > 0 {
+		msg := rep.Errors[0]
+		msg.Summary = fmt.Sprintf("%s: existing token above the enforced policy", sub)
+		msg.Detail = strings.Replace(msg.Detail, "Enforced: the provider policy fails",
+			"The token already exists, so the plan does not fail; a new token like it would, as the provider policy enforces", 1)
+		return Report{Warning: &msg}
+	}
+	if len(kept) == 0 {
+		return Report{}
+	}
+	return Report{Warning: Assess(sub, kept, spec, pol).Warning}
 }
 
 // row is one line of a report's table: a scope, the permissions the token
@@ -214,12 +259,13 @@ func denyMessage(sub Subject, denied []Finding, pol Policy) Message {
 	if len(denied) > 1 {
 		what = "grants"
 	}
-	lines := append(table(rows), "A deny rule fails the plan whatever enforce and risk_acknowledgement say: remove "+
-		strings.Join(pairs, ", ")+", or ask whoever owns the provider policy to change it. Destroying the token is always allowed.")
+	lines := append(table(rows), "A deny rule fails a plan that mints the token, whatever enforce and risk_acknowledgement say: remove "+
+		strings.Join(pairs, ", ")+", or ask whoever owns the provider policy to change it. Terraform's destroy plans this configuration first, "+
+		"so while it asks for these grants, destroy with -refresh=false.")
 	return Message{
-		Summary:   fmt.Sprintf("%s: %s denied by the provider policy", sub, what),
-		Detail:    strings.Join(lines, "\n"),
-		Attribute: AttrScope,
+		Summary: fmt.Sprintf("%s: %s denied by the provider policy", sub, what),
+		Detail:  strings.Join(lines, "\n"),
+		About:   AboutGrants,
 	}
 }
 
@@ -251,13 +297,13 @@ func highest(fs []Finding) scopes.Severity {
 	return sev
 }
 
-// sharedAttribute is the attribute every finding concerns, "" when they
+// sharedAspect is the aspect every finding concerns, AboutToken when they
 // concern several.
-func sharedAttribute(fs []Finding) string {
-	attr := fs[0].Attribute
+func sharedAspect(fs []Finding) Aspect {
+	attr := fs[0].About
 	for _, f := range fs[1:] {
-		if f.Attribute != attr {
-			return ""
+		if f.About != attr {
+			return AboutToken
 		}
 	}
 	return attr

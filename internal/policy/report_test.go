@@ -45,7 +45,7 @@ func TestAssess(t *testing.T) {
 		wantErrors []string // the errors' summaries
 		wantRows   []string // scopes in the table of the warning (or of the only error)
 		wantLines  []string // lines the message holds, whole
-		wantAttr   string
+		wantAttr   Aspect
 	}{
 		{
 			name:     "default policy reports high and critical only",
@@ -57,7 +57,7 @@ func TestAssess(t *testing.T) {
 				`Reach: the token works in every workspace of instance "main", not only the one an integration uses.`,
 				"Narrow workspace_database: " + mustScope(t, "workspace_database").Narrowing,
 			},
-			wantAttr: AttrScope,
+			wantAttr: AboutGrants,
 		},
 		{
 			name:     "nothing at or above warn_at",
@@ -71,7 +71,7 @@ func TestAssess(t *testing.T) {
 			warnAt:   "critical",
 			wantWarn: `Token "t": critical risk`,
 			wantRows: []string{"workspace_database"},
-			wantAttr: AttrScope,
+			wantAttr: AboutGrants,
 		},
 		{
 			name:     "the letters show every permission granted on a reported scope",
@@ -81,7 +81,7 @@ func TestAssess(t *testing.T) {
 			wantLines: []string{
 				"  workspace_tasks  C R U -  high  background tasks, code run on a timer",
 			},
-			wantAttr: AttrScope,
+			wantAttr: AboutGrants,
 		},
 		{
 			name:     "a lifetime finding alone points at its attribute",
@@ -91,7 +91,7 @@ func TestAssess(t *testing.T) {
 			wantLines: []string{
 				"Lifetime: never expires, so a leaked secret works until someone revokes it; set expires_in, as Xano's scope guide advises rotating tokens monthly or quarterly.",
 			},
-			wantAttr: AttrNeverExpires,
+			wantAttr: AboutNeverExpires,
 		},
 		{
 			name:     "lifetime, max_lifetime and description are one line each",
@@ -116,7 +116,7 @@ func TestAssess(t *testing.T) {
 			wantLines: []string{
 				"Max lifetime: the provider policy caps tokens at 30d; replace never_expires with expires_in.",
 			},
-			wantAttr: AttrNeverExpires,
+			wantAttr: AboutNeverExpires,
 		},
 		{
 			name:     "an admin key",
@@ -126,7 +126,7 @@ func TestAssess(t *testing.T) {
 			wantLines: []string{
 				"Admin key: every permission on every scope, the whole instance; give each integration its own token, starting from a recipe of Xano's scope guide (data source xano_scope_preset).",
 			},
-			wantAttr: AttrScope,
+			wantAttr: AboutGrants,
 		},
 		{
 			name:     "a widening replacement",
@@ -137,7 +137,7 @@ func TestAssess(t *testing.T) {
 			wantLines: []string{
 				"The replacement adds workspace_files.read, workspace_files.delete.",
 			},
-			wantAttr: AttrScope,
+			wantAttr: AboutGrants,
 		},
 		{
 			name:     "a narrowing replacement is low, reported from warn_at low",
@@ -149,7 +149,7 @@ func TestAssess(t *testing.T) {
 			wantLines: []string{
 				"The replacement drops workspace_request_history.read.",
 			},
-			wantAttr: AttrScope,
+			wantAttr: AboutGrants,
 		},
 		{
 			name:       "enforce without acknowledgement makes one error",
@@ -191,11 +191,11 @@ func TestAssess(t *testing.T) {
 			wantLines: []string{
 				`  workspace_database  - R - D  critical  denied by "*.delete", "workspace_database.*"`,
 				`  workspace_files     - - - D  high      denied by "*.delete"`,
-				"A deny rule fails the plan whatever enforce and risk_acknowledgement say: remove workspace_database.read, " +
+				"A deny rule fails a plan that mints the token, whatever enforce and risk_acknowledgement say: remove workspace_database.read, " +
 					"workspace_database.delete, workspace_files.delete, or ask whoever owns the provider policy to change it. " +
-					"Destroying the token is always allowed.",
+					"Terraform's destroy plans this configuration first, so while it asks for these grants, destroy with -refresh=false.",
 			},
-			wantAttr: AttrScope,
+			wantAttr: AboutGrants,
 		},
 		{
 			name:       "deny beats acknowledgement and enforce",
@@ -267,8 +267,8 @@ func TestAssess(t *testing.T) {
 					t.Errorf("detail lacks the line %q:\n%s", want, msg.Detail)
 				}
 			}
-			if tt.wantAttr != "" && msg.Attribute != tt.wantAttr {
-				t.Errorf("attribute = %q, want %q", msg.Attribute, tt.wantAttr)
+			if tt.wantAttr != AboutToken && msg.About != tt.wantAttr {
+				t.Errorf("aspect = %d, want %d", msg.About, tt.wantAttr)
 			}
 			ackText := strings.TrimSpace(tt.ack)
 			if has := strings.Contains(msg.Detail, "Acknowledged:"); has != (ackText != "" && rep.Warning != nil) {
@@ -421,4 +421,65 @@ func Example() {
 	// Reach: the token works in every workspace of instance "demo", not only the one an integration uses.
 	// Narrow workspace_database: Xano calls this the most powerful scope: serve application data through an API endpoint with its own authentication instead, and keep any grant of it to read.
 	// Acknowledged: Staging only; approved by the platform team
+}
+
+// TestAssessExisting: a token a plan leaves as it is never fails the plan.
+// A deny rule that now covers it, or an enforced finding, is one warning
+// that says the token exists and what narrowing it costs; otherwise only
+// what is new since its review (idleness, grants beyond a new purpose).
+func TestAssessExisting(t *testing.T) {
+	t.Parallel()
+	denyDB, err := ParsePattern("workspace_database.*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := Spec{Grants: scopes.Grants{{Scope: "workspace_database", Read: true}}}
+	idle := Finding{Severity: scopes.SeverityHigh, Rule: RuleIdle, Summary: "never used since its creation at 2030-01-01T00:00:00Z"}
+	sub := Subject{Name: "bi"}
+	tests := []struct {
+		name     string
+		pol      Policy
+		spec     Spec
+		extra    []Finding
+		recorded func(all []Finding) []Finding
+		want     string // warning summary, "" for none
+		wantIn   []string
+	}{
+		{name: "newer deny", pol: Policy{Deny: []Pattern{denyDB}}, spec: db,
+			want: `Token "bi": existing token covered by a deny rule`, wantIn: []string{`denied by "workspace_database.*"`, "already exists", "mints a new secret"}},
+		{name: "enforced finding", pol: Policy{Enforce: true}, spec: db,
+			want: `Token "bi": existing token above the enforced policy`, wantIn: []string{"already exists", "risk_acknowledgement"}},
+		{name: "acknowledged under enforce", pol: Policy{Enforce: true}, spec: Spec{Grants: db.Grants, Acknowledgement: "BI team, approved"}},
+		{name: "unchanged: nothing", pol: Default(), spec: db},
+		{name: "idle", pol: Default(), spec: db, extra: []Finding{idle}, want: `Token "bi": high risk`, wantIn: []string{"never used"}},
+		{name: "new purpose finding", pol: Default(), spec: Spec{Grants: db.Grants, Purpose: "weweb"}, recorded: func([]Finding) []Finding { return nil },
+			want: `Token "bi": critical risk`, wantIn: []string{"weweb"}},
+		{name: "known purpose finding", pol: Default(), spec: Spec{Grants: db.Grants, Purpose: "weweb"}, recorded: func(all []Finding) []Finding { return all }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			all := append(Review(tt.spec, tt.pol), tt.extra...)
+			var recorded []Finding
+			if tt.recorded != nil {
+				recorded = tt.recorded(all)
+			}
+			rep := AssessExisting(sub, all, recorded, tt.spec, tt.pol)
+			if len(rep.Errors) > 0 {
+				t.Fatalf("errors for an existing token: %+v", rep.Errors)
+			}
+			got := ""
+			if rep.Warning != nil {
+				got = rep.Warning.Summary
+			}
+			if got != tt.want {
+				t.Fatalf("warning = %q, want %q", got, tt.want)
+			}
+			for _, s := range tt.wantIn {
+				if !strings.Contains(rep.Warning.Detail, s) {
+					t.Errorf("detail lacks %q:\n%s", s, rep.Warning.Detail)
+				}
+			}
+		})
+	}
 }

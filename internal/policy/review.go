@@ -26,19 +26,18 @@ const (
 	RuleNarrowing           = "narrowing"
 )
 
-// Rules lists every rule identifier, in the order a report prints them.
-var Rules = []string{
-	RuleGrant, RuleDeny, RuleAdminKey, RuleNeverExpires, RuleLongLifetime,
-	RuleMaxLifetime, RuleDescriptionRequired, RuleWidening, RuleNarrowing,
-	RulePurpose, RuleIdle, RuleUnmanaged,
-}
+// Aspect is the part of a token a finding or message is about; callers map
+// it to their own fields.
+type Aspect int
 
-// Resource attributes a finding can point at, as carried in Finding.Attribute.
+// The aspects of a token.
 const (
-	AttrScope        = "scope"
-	AttrExpiresIn    = "expires_in"
-	AttrNeverExpires = "never_expires"
-	AttrDescription  = "description"
+	AboutToken Aspect = iota
+	AboutGrants
+	AboutLifetime
+	AboutNeverExpires
+	AboutDescription
+	AboutExpiry
 )
 
 // Spec is what the review looks at: the token as configured, no API needed.
@@ -69,8 +68,8 @@ type Finding struct {
 	Scope string
 	// Permission is the permission concerned, "" when not about one permission.
 	Permission scopes.Permission
-	// Attribute is the resource attribute concerned, one of the Attr* constants.
-	Attribute string
+	// About is the part of the token concerned.
+	About Aspect
 	// Summary says in one line what the token can do or what is wrong, such
 	// as "can delete records and drop tables across all data sources".
 	Summary string
@@ -92,7 +91,7 @@ func Review(spec Spec, pol Policy) []Finding {
 			Rule:       RuleGrant,
 			Scope:      pair.Scope,
 			Permission: pair.Perm,
-			Attribute:  AttrScope,
+			About:      AboutGrants,
 			Summary:    "can " + t.exposure,
 		})
 		if f, ok := denyFinding(pair, t, pol.Deny); ok {
@@ -104,19 +103,19 @@ func Review(spec Spec, pol Policy) []Finding {
 	}
 	if isAdminKey(spec.Grants) {
 		out = append(out, Finding{
-			Severity:  scopes.SeverityCritical,
-			Rule:      RuleAdminKey,
-			Attribute: AttrScope,
-			Summary:   "every permission on every scope: an admin key in disguise",
+			Severity: scopes.SeverityCritical,
+			Rule:     RuleAdminKey,
+			About:    AboutGrants,
+			Summary:  "every permission on every scope: an admin key in disguise",
 		})
 	}
 	out = append(out, lifetimeFindings(spec, pol)...)
 	if pol.RequireDescription && strings.TrimSpace(spec.Description) == "" {
 		out = append(out, Finding{
-			Severity:  scopes.SeverityHigh,
-			Rule:      RuleDescriptionRequired,
-			Attribute: AttrDescription,
-			Summary:   "has no description, and the provider policy requires one",
+			Severity: scopes.SeverityHigh,
+			Rule:     RuleDescriptionRequired,
+			About:    AboutDescription,
+			Summary:  "has no description, and the provider policy requires one",
 		})
 	}
 	return out
@@ -167,7 +166,7 @@ func denyFinding(pair scopes.Pair, t grantText, deny []Pattern) (Finding, bool) 
 		Rule:       RuleDeny,
 		Scope:      pair.Scope,
 		Permission: pair.Perm,
-		Attribute:  AttrScope,
+		About:      AboutGrants,
 		Summary:    "denied by the provider policy (" + strings.Join(matched, ", ") + ")",
 	}, true
 }
@@ -187,17 +186,17 @@ func lifetimeFindings(spec Spec, pol Policy) []Finding {
 	maxLife := duration.Format(pol.MaxLifetime)
 	if spec.NeverExpires {
 		out = append(out, Finding{
-			Severity:  scopes.SeverityHigh,
-			Rule:      RuleNeverExpires,
-			Attribute: AttrNeverExpires,
-			Summary:   "never expires, so a leaked secret works until someone revokes it",
+			Severity: scopes.SeverityHigh,
+			Rule:     RuleNeverExpires,
+			About:    AboutNeverExpires,
+			Summary:  "never expires, so a leaked secret works until someone revokes it",
 		})
 		if pol.MaxLifetime > 0 {
 			out = append(out, Finding{
-				Severity:  scopes.SeverityHigh,
-				Rule:      RuleMaxLifetime,
-				Attribute: AttrNeverExpires,
-				Summary:   "never expires, and the provider policy's max_lifetime is " + maxLife,
+				Severity: scopes.SeverityHigh,
+				Rule:     RuleMaxLifetime,
+				About:    AboutNeverExpires,
+				Summary:  "never expires, and the provider policy's max_lifetime is " + maxLife,
 			})
 		}
 		return out
@@ -208,18 +207,18 @@ func lifetimeFindings(spec Spec, pol Policy) []Finding {
 	life := duration.Format(spec.Lifetime)
 	if spec.Lifetime > QuarterlyRotation {
 		out = append(out, Finding{
-			Severity:  scopes.SeverityMedium,
-			Rule:      RuleLongLifetime,
-			Attribute: AttrExpiresIn,
-			Summary:   "lives " + life + ", longer than the 90 days of a quarterly rotation",
+			Severity: scopes.SeverityMedium,
+			Rule:     RuleLongLifetime,
+			About:    AboutLifetime,
+			Summary:  "lives " + life + ", longer than the 90 days of a quarterly rotation",
 		})
 	}
 	if pol.MaxLifetime > 0 && spec.Lifetime > pol.MaxLifetime {
 		out = append(out, Finding{
-			Severity:  scopes.SeverityHigh,
-			Rule:      RuleMaxLifetime,
-			Attribute: AttrExpiresIn,
-			Summary:   "lives " + life + ", over the provider policy's max_lifetime of " + maxLife,
+			Severity: scopes.SeverityHigh,
+			Rule:     RuleMaxLifetime,
+			About:    AboutLifetime,
+			Summary:  "lives " + life + ", over the provider policy's max_lifetime of " + maxLife,
 		})
 	}
 	return out
@@ -229,7 +228,7 @@ func lifetimeFindings(spec Spec, pol Policy) []Finding {
 // finding, pointing at a scope or permission only when all pairs share it.
 // A widening is as severe as the riskiest grant it adds; a narrowing is low.
 func changeFinding(rule string, pairs []scopes.Pair) (Finding, bool) {
-	f := Finding{Rule: rule, Attribute: AttrScope, Severity: scopes.SeverityLow}
+	f := Finding{Rule: rule, About: AboutGrants, Severity: scopes.SeverityLow}
 	var listed []scopes.Pair
 	for _, p := range pairs {
 		t, ok := textFor(p)
@@ -269,4 +268,8 @@ func pairList(pairs []scopes.Pair) string {
 		names[i] = p.String()
 	}
 	return strings.Join(names, ", ")
+}
+
+func (a Aspect) String() string {
+	return [...]string{"token", "grants", "lifetime", "never_expires", "description", "expiry"}[a]
 }

@@ -73,8 +73,8 @@ func TestGrantFindingEveryPair(t *testing.T) {
 					t.Fatalf("findings = %v, want exactly one grant finding", paths(fs))
 				}
 				f := fs[0]
-				if f.Rule != RuleGrant || f.Scope != s.Key || f.Permission != p || f.Attribute != AttrScope {
-					t.Fatalf("finding path = %s %s.%s @%s, want grant %s.%s @scope", f.Rule, f.Scope, f.Permission, f.Attribute, s.Key, p)
+				if f.Rule != RuleGrant || f.Scope != s.Key || f.Permission != p || f.About != AboutGrants {
+					t.Fatalf("finding path = %s %s.%s @%s, want grant %s.%s @scope", f.Rule, f.Scope, f.Permission, f.About, s.Key, p)
 				}
 				if want := s.RiskOf(p); f.Severity != want {
 					t.Errorf("severity = %s, catalog says %s", f.Severity, want)
@@ -247,7 +247,7 @@ func TestAdminKey(t *testing.T) {
 				return
 			}
 			f := admin[0]
-			if f.Severity != scopes.SeverityCritical || f.Attribute != AttrScope || f.Scope != "" {
+			if f.Severity != scopes.SeverityCritical || f.About != AboutGrants || f.Scope != "" {
 				t.Errorf("admin_key = %+v, want critical on the scope attribute", f)
 			}
 			for _, want := range []string{"admin key in disguise"} {
@@ -277,14 +277,14 @@ func TestLifetimeRules(t *testing.T) {
 		{name: "default 7d", lifetime: 7 * day},
 		{name: "exactly 90d", lifetime: 90 * day},
 		{name: "unknown lifetime", lifetime: 0},
-		{name: "91d", lifetime: 91 * day, want: []string{"long_lifetime@expires_in"}, wantSev: []scopes.Severity{scopes.SeverityMedium}, wantInSum: []string{"91d", "quarterly"}},
+		{name: "91d", lifetime: 91 * day, want: []string{"long_lifetime@lifetime"}, wantSev: []scopes.Severity{scopes.SeverityMedium}, wantInSum: []string{"91d", "quarterly"}},
 		{name: "never expires", never: true, want: []string{"never_expires@never_expires"}, wantSev: []scopes.Severity{scopes.SeverityHigh}},
 		{name: "never expires ignores lifetime", never: true, lifetime: 400 * day, want: []string{"never_expires@never_expires"}, wantSev: []scopes.Severity{scopes.SeverityHigh}},
 		{name: "within max_lifetime", lifetime: 30 * day, max: 30 * day},
-		{name: "over max_lifetime", lifetime: 31 * day, max: 30 * day, want: []string{"max_lifetime@expires_in"}, wantSev: []scopes.Severity{scopes.SeverityHigh}, wantInSum: []string{"31d", "30d"}},
+		{name: "over max_lifetime", lifetime: 31 * day, max: 30 * day, want: []string{"max_lifetime@lifetime"}, wantSev: []scopes.Severity{scopes.SeverityHigh}, wantInSum: []string{"31d", "30d"}},
 		{
 			name: "over max_lifetime and quarterly", lifetime: 120 * day, max: 90 * day,
-			want:    []string{"long_lifetime@expires_in", "max_lifetime@expires_in"},
+			want:    []string{"long_lifetime@lifetime", "max_lifetime@lifetime"},
 			wantSev: []scopes.Severity{scopes.SeverityMedium, scopes.SeverityHigh},
 		},
 		{
@@ -307,7 +307,7 @@ func TestLifetimeRules(t *testing.T) {
 				if f.Rule == RuleGrant {
 					continue
 				}
-				got = append(got, f.Rule+"@"+f.Attribute)
+				got = append(got, f.Rule+"@"+f.About.String())
 				sevs = append(sevs, f.Severity)
 				if f.Scope != "" || f.Permission != "" {
 					t.Errorf("%s names scope %q permission %q, want none", f.Rule, f.Scope, f.Permission)
@@ -387,7 +387,7 @@ func TestRequireDescription(t *testing.T) {
 			}
 			if tt.want {
 				f := fs[0]
-				if f.Severity != scopes.SeverityHigh || f.Attribute != AttrDescription {
+				if f.Severity != scopes.SeverityHigh || f.About != AboutDescription {
 					t.Errorf("finding = %+v, want high on description", f)
 				}
 				if !strings.Contains(f.Summary, "requires") {
@@ -504,8 +504,8 @@ func TestWideningAndNarrowing(t *testing.T) {
 					t.Fatalf("%s findings = %v, want one", rule, paths(got))
 				}
 				f := got[0]
-				if f.Severity != sev || f.Attribute != AttrScope || f.Scope+"."+string(f.Permission) != path {
-					t.Errorf("%s = %s %s.%s @%s, want %s %s @scope", rule, f.Severity, f.Scope, f.Permission, f.Attribute, sev, path)
+				if f.Severity != sev || f.About != AboutGrants || f.Scope+"."+string(f.Permission) != path {
+					t.Errorf("%s = %s %s.%s @%s, want %s %s @scope", rule, f.Severity, f.Scope, f.Permission, f.About, sev, path)
 				}
 				verb := map[string]string{RuleWidening: "adds", RuleNarrowing: "drops"}[rule]
 				if wantSum := "the replacement " + verb + " " + strings.Join(want, ", "); f.Summary != wantSum {

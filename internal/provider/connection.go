@@ -7,9 +7,26 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xanocli"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+// Environment variables and the file that Xano's own CLI uses, so a
+// developer logged in with the CLI needs no extra provider configuration.
+const (
+	envBaseURL     = "XANO_BASE_URL"
+	envAccessToken = "XANO_ACCESS_TOKEN"
+	envInstance    = "XANO_INSTANCE"
+	envProfile     = "XANO_PROFILE"
+	envConfig      = "XANO_CONFIG"
+
+	// defaultCredentialsPath is how diagnostics name the file; the real path
+	// is resolved against the user's home directory.
+	defaultCredentialsPath = "~/.xano/credentials.yaml"
+	defaultProfileName     = "default"
 )
 
 // connectionInput holds the connection arguments of the provider block, ""
@@ -79,7 +96,7 @@ func loadSettings(in connectionInput, env environment) settings {
 // read, and otherwise a note on why not, for the missing-token error.
 type loadedProfile struct {
 	name, file string
-	profile    *credentialsProfile
+	profile    *xanocli.Profile
 	note       string
 }
 
@@ -91,7 +108,7 @@ func loadProfile(set settings, env environment, diags *diag.Diagnostics) (loaded
 	if set.accessToken.value != "" && !explicit {
 		return loadedProfile{}, true
 	}
-	file := credentialsPath(env)
+	file := xanocli.Path(env.getenv, env.homeDir)
 	if file == "" {
 		if explicit {
 			diags.Append(profileWithoutFile(set.profile))
@@ -99,7 +116,7 @@ func loadProfile(set settings, env environment, diags *diag.Diagnostics) (loaded
 		}
 		return loadedProfile{note: "No home directory was found to look for " + defaultCredentialsPath + "."}, true
 	}
-	f, err := loadCredentials(file)
+	f, err := xanocli.Load(file)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if explicit {
@@ -112,10 +129,10 @@ func loadProfile(set settings, env environment, diags *diag.Diagnostics) (loaded
 		return loadedProfile{}, false
 	}
 	name := cmp.Or(set.profile.value, f.Default, defaultProfileName)
-	prof, found := f.profile(name)
+	prof, found := f.Profile(name)
 	if !found {
 		available := "it has no profiles"
-		if names := f.profileNames(); len(names) > 0 {
+		if names := f.ProfileNames(); len(names) > 0 {
 			available = "available profiles: " + strings.Join(quoteAll(names), ", ")
 		}
 		if explicit || f.Default != "" {
@@ -145,7 +162,7 @@ func mergeConnection(set settings, prof loadedProfile) connection {
 		if out.accessToken == "" {
 			out.accessToken, out.accessTokenSource = p.AccessToken, from
 		}
-		if u := p.metaBaseURL(); out.baseURL == "" && u != "" {
+		if u := p.MetaBaseURL(); out.baseURL == "" && u != "" {
 			out.baseURL, out.baseURLSource = u, from
 		}
 		if out.instance == "" && p.Instance != "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -207,45 +208,31 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 // auditToken converts a token from the API into its entry in the listing,
 // judging expiry at now and reviewing it with pol as a plan would.
 func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time) (tokenAuditModel, error) {
-	times, err := parseTokenTimes(t)
+	m, err := lifecycle.MintedOf(instance, t)
 	if err != nil {
 		return tokenAuditModel{}, err
 	}
-	grants, err := scopes.FromWire(t.Scopes)
-	if err != nil {
-		return tokenAuditModel{}, err
-	}
-	description, purpose := splitPurpose(t.Description)
 	out := tokenAuditModel{
-		ID:           tokenResourceID(instance, t.ID),
+		ID:           fmt.Sprintf("%s/%d", instance, t.ID),
 		TokenID:      t.ID,
 		Name:         t.Name,
-		Description:  description,
-		CreatedAt:    formatTimestamp(times.created),
-		ExpiresAt:    types.StringNull(),
-		NeverExpires: times.expires == nil,
-		// Derived as the resource's Read derives it, so an import
-		// configured from the audit plans no change.
-		ExpiresIn:  deriveExpiresIn(times),
-		LastUsedAt: types.StringNull(),
-		Purpose:    purposeValue(purpose),
-		Managed:    types.BoolNull(),
-		Scopes:     scopeGrantModels(grants),
+		Description:  m.Description,
+		CreatedAt:    formatTimestamp(m.CreatedAt),
+		ExpiresAt:    timestampValue(m.ExpiresAt),
+		NeverExpires: m.NeverExpires,
+		LastUsedAt:   timestampValue(m.LastUsedAt),
+		Purpose:      optionalString(m.Purpose),
+		Managed:      types.BoolNull(),
+		Scopes:       scopeGrantModels(m.Grants),
+		Findings:     findingModels(m.Review(pol, now)),
 	}
-	spec := policy.Spec{Grants: grants, NeverExpires: out.NeverExpires, Description: description, Purpose: purpose}
-	if times.expires != nil {
-		out.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
-		out.Expired = !now.Before(*times.expires)
-		spec.Lifetime = times.expires.Sub(times.created)
+	// Derived as the resource's Read derives it, so an import configured
+	// from the audit plans no change.
+	expiresIn, _ := deriveLifetime(lifecycle.Times{Created: m.CreatedAt, Expires: m.ExpiresAt})
+	out.ExpiresIn = expiresIn.StringValue
+	if m.ExpiresAt != nil {
+		out.Expired = !now.Before(*m.ExpiresAt)
 	}
-	if times.lastUsed != nil {
-		out.LastUsedAt = types.StringValue(formatTimestamp(*times.lastUsed))
-	}
-	all := policy.Review(spec, pol)
-	if f, ok := policy.IdleFinding(policy.Usage{Created: times.created, LastUsed: times.lastUsed, Expires: times.expires}, pol, now); ok {
-		all = append(all, f)
-	}
-	out.Findings = findingModels(all)
 	return out, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -34,20 +35,10 @@ func (a *tokenAuditModel) markManaged(managed map[int64]bool, t *xano.Token) {
 	if managed == nil {
 		return
 	}
-	_, ephemeral := leaseOf(*t)
+	_, ephemeral := lifecycle.LeaseOf(*t)
 	is := managed[t.ID] || ephemeral
 	a.Managed = types.BoolValue(is)
 	if !is {
 		a.Findings = append(a.Findings, findingModels([]policy.Finding{policy.UnmanagedFinding()})...)
 	}
-}
-
-// deriveExpiresIn is the expires_in of a token with these times, as the
-// resource's Read derives it; null for a token that never expires.
-func deriveExpiresIn(times tokenTimes) types.String {
-	d, never := deriveLifetime(times.created, times.expires)
-	if never {
-		return types.StringNull()
-	}
-	return d.StringValue
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
+
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -53,7 +55,7 @@ func TestE2EFailedRunsLeaveNoEphemeralTokens(t *testing.T) {
 	seed := func(name string, leaseUntil time.Time) int64 {
 		t.Helper()
 		tok, err := client.CreateToken(t.Context(), e2eInstance, xano.CreateTokenRequest{Name: name,
-			Description: withLease("Smoke test of a killed run", leaseUntil), ExpiresIn: 3600,
+			Description: lifecycle.WithLease("Smoke test of a killed run", leaseUntil), ExpiresIn: 3600,
 			Scopes: map[string][]string{"workspace:api": {"read"}}})
 		if err != nil {
 			t.Fatal(err)

@@ -173,22 +173,41 @@ resource "xano_metadata_token" "exports" {
 	}
 }
 
-// TestE2EDestroyUnderDeny checks that a deny policy never stops a destroy:
-// neither of a token it denies, nor of one whose configuration asks for a
-// denied replacement. Before a destroy, Terraform plans the configuration
-// to refresh the state, and an error from that plan fails the destroy.
+// TestE2EDestroyUnderDeny checks that deny gates what a plan mints: an
+// existing token a newer rule covers is one warning, and a destroy, whose
+// refresh plans the same configuration, goes through; a denied replacement
+// or new token fails the plan, and the destroy then needs -refresh=false,
+// as the error says, since Terraform's pre-destroy refresh is a normal plan.
 func TestE2EDestroyUnderDeny(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
 	deny := acctest.Provider{Policy: []string{acctest.Attr("deny", []string{"workspace_database.*"})}}
-	e.Write(acctest.E2EConfig(acctest.Provider{}, tokenScope("db", "db-reader", "workspace_database", "read")+
-		tokenScope("api", "api-reader", "workspace_api_groups", "read")))
+	existing := tokenScope("db", "db-reader", "workspace_database", "read") + tokenScope("api", "api-reader", "workspace_api_groups", "read")
+	e.Write(acctest.E2EConfig(acctest.Provider{}, existing))
 	if run := e.Apply(); run.Err != nil {
 		t.Fatalf("apply: %v\n%s", run.Err, acctest.DiagText(run.Diags))
 	}
+	summaries := func(run acctest.TextRun) []string {
+		var out []string
+		for _, d := range run.Diags() {
+			out = append(out, d.Severity+": "+d.Summary)
+		}
+		slices.Sort(out)
+		return out
+	}
 
-	// The policy now denies db-reader's grant, and api-reader's
-	// configuration asks for a replacement that adds a denied grant.
+	// The policy now denies db-reader's grant: one warning, no failure.
+	e.Write(acctest.E2EConfig(deny, existing))
+	plan := e.Run("plan")
+	if want := []string{`warning: Token "db-reader": existing token covered by a deny rule`}; plan.Err != nil || !slices.Equal(summaries(plan), want) {
+		t.Fatalf("plan: %v, diagnostics = %q, want %q\n%s", plan.Err, summaries(plan), want, plan.Out)
+	}
+	if run := e.Run("plan", "-destroy"); run.Err != nil {
+		t.Fatalf("plan -destroy failed under the deny policy: %v\n%s", run.Err, run.Out)
+	}
+
+	// api-reader's configuration asks for a replacement that adds a denied
+	// grant, and a new token asks for one: both fail the plan.
 	e.Write(acctest.E2EConfig(deny, tokenScope("db", "db-reader", "workspace_database", "read")+`
 resource "xano_metadata_token" "api" {
   name        = "api-reader"
@@ -203,27 +222,19 @@ resource "xano_metadata_token" "api" {
     read = true
   }
 }
-`))
-	plan := e.Run("plan")
-	if plan.Err == nil {
-		t.Fatalf("a plan should fail on the denied grants:\n%s", plan.Out)
-	}
-	var summaries []string
-	for _, d := range plan.Diags() {
-		summaries = append(summaries, d.Severity+": "+d.Summary)
-	}
-	slices.Sort(summaries)
+`+tokenScope("fresh", "new-db-reader", "workspace_database", "read")))
+	plan = e.Run("plan")
 	if want := []string{
 		`error: Token "api-reader": grant denied by the provider policy`,
-		`error: Token "db-reader": grant denied by the provider policy`,
-	}; !slices.Equal(summaries, want) {
-		t.Fatalf("plan diagnostics = %q, want %q\n%s", summaries, want, plan.Out)
+		`error: Token "new-db-reader": grant denied by the provider policy`,
+		`warning: Token "db-reader": existing token covered by a deny rule`,
+	}; plan.Err == nil || !slices.Equal(summaries(plan), want) {
+		t.Fatalf("plan: %v, diagnostics = %q, want %q\n%s", plan.Err, summaries(plan), want, plan.Out)
 	}
-
-	if run := e.Run("plan", "-destroy"); run.Err != nil {
-		t.Fatalf("plan -destroy failed under the deny policy: %v\n%s", run.Err, run.Out)
+	if !strings.Contains(plan.Out, "-refresh=false") {
+		t.Errorf("the deny error does not say how to destroy:\n%s", plan.Out)
 	}
-	if run := e.Run("destroy", "-auto-approve"); run.Err != nil {
+	if run := e.Run("destroy", "-auto-approve", "-refresh=false"); run.Err != nil {
 		t.Fatalf("destroy failed under the deny policy: %v\n%s", run.Err, run.Out)
 	}
 	if toks := e.Emu.Tokens(e2eInstance); len(toks) != 0 {

@@ -260,9 +260,9 @@ func TestE2ERiskReviewReplacements(t *testing.T) {
 
 // TestE2ERiskReviewKeptToken plans changes that keep an applied token: the
 // same lifetime written otherwise, no change and an in-place update plan
-// silently; a policy tightened since the apply fails the plan; and
-// removing the token is never reviewed, even under a policy that denies
-// everything.
+// silently; a policy tightened since the apply warns once, since deny and
+// enforce gate what a plan mints, not what exists; and removing the token
+// is never reviewed, even under a policy that denies everything.
 func TestE2ERiskReviewKeptToken(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
@@ -279,13 +279,14 @@ func TestE2ERiskReviewKeptToken(t *testing.T) {
 	config(acctest.Provider{}, `expires_in = "1w"`)
 	planTwice(t, e).expect(t, nil, nil, nil)
 
-	// Tightening the policy takes effect on the token already applied,
-	// without repeating its warnings.
+	// Tightening the policy reaches the token already applied as one
+	// warning, which does not fail the plan.
 	config(acctest.Provider{Policy: []string{"enforce = true"}}, `expires_in = "7d"`)
-	planTwice(t, e).expect(t, nil, nil, []string{`Token "n8n-staging": critical risk refused by the provider policy`})
+	planTwice(t, e).expect(t, nil, []string{`Token "n8n-staging": existing token above the enforced policy`}, nil)
 
+	// The deny rule adds its findings, which update state without calling Xano.
 	config(acctest.Provider{Policy: []string{acctest.Attr("deny", []string{"*.delete"})}}, `expires_in = "7d"`)
-	planTwice(t, e).expect(t, nil, nil, []string{`Token "n8n-staging": grant denied by the provider policy`})
+	planTwice(t, e).expect(t, map[string]string{addr: "update"}, []string{`Token "n8n-staging": existing token covered by a deny rule`}, nil)
 
 	e.Write(acctest.E2EConfig(acctest.Provider{}, acctest.Token("automation",
 		`name = "renamed"`, `description = "New words"`, `expires_in = "7d"`,

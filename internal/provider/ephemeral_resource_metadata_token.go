@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -205,29 +207,30 @@ func (r *metadataTokenEphemeral) ValidateConfig(ctx context.Context, req ephemer
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	spec, ok, d := cfg.policySpec(ctx, r.data.policy)
+	want, ok, d := cfg.desired(ctx, r.data.policy)
 	resp.Diagnostics.Append(d...)
 	if ok && !d.HasError() {
-		resp.Diagnostics.Append(riskReview(ctx, r.data.policy, cfg.subject(r.data), nil, spec, true)...)
+		resp.Diagnostics.Append(ephemeralReview(ctx, r.data, &cfg, want, true)...)
 	}
 }
 
-// policySpec converts the configuration into the risk review's spec; ok is
-// false while a value it needs is unknown.
-func (m *metadataTokenEphemeralModel) policySpec(ctx context.Context, pol policy.Policy) (policy.Spec, bool, diag.Diagnostics) {
-	return policySpec(ctx, pol, specValues{
-		Scope:           m.Scope,
-		ExpiresIn:       m.expiresIn(),
-		NeverExpires:    types.BoolValue(false),
-		Description:     m.Description,
-		Acknowledgement: m.RiskAcknowledgement,
-		Purpose:         m.Purpose,
-	})
+// desired is the token the configuration asks for; ok is false while a
+// value it needs is unknown.
+func (m *metadataTokenEphemeralModel) desired(ctx context.Context, pol policy.Policy) (lifecycle.Desired, bool, diag.Diagnostics) {
+	tm := metadataTokenModel{Scope: m.Scope, ExpiresIn: m.expiresIn(), NeverExpires: types.BoolValue(false),
+		Description: m.Description, Purpose: m.Purpose, RiskAcknowledgement: m.RiskAcknowledgement, Name: m.Name}
+	return tm.desired(ctx, pol)
 }
 
-// subject names the token in the risk review's diagnostics.
-func (m *metadataTokenEphemeralModel) subject(data *providerData) policy.Subject {
-	return reviewSubject(m.Name, m.Instance, data.instance, true)
+// ephemeralReview reviews a token about to be minted for one run: the
+// warning once (warn), the policy's errors every time.
+func ephemeralReview(ctx context.Context, data *providerData, m *metadataTokenEphemeralModel, want lifecycle.Desired, warn bool) diag.Diagnostics {
+	spec := want.Spec()
+	rep := policy.Assess(data.subject(m.Name, m.Instance, true), policy.Review(spec, data.policy), spec, data.policy)
+	if !warn {
+		rep.Warning = nil
+	}
+	return reportDiagnostics(ctx, rep)
 }
 
 // expiresIn is the configured lifetime or the one-hour default.
@@ -277,13 +280,24 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	}
 	// Tokens abandoned by killed runs count toward the instance's limit
 	// until they expire: revoke those whose lease has passed first.
-	r.revokeAbandoned(ctx, instance, now)
-	create.Description = withLease(create.Description, leaseUntil)
-
-	// As for the resource, the create is not cut short by Ctrl-C: the server
-	// may mint before the answer arrives, and only the answer lets the
-	// provider revoke what it minted.
-	tok, err := r.data.client.CreateToken(context.WithoutCancel(ctx), instance, create)
+	r.revokeAbandoned(ctx, instance, cfg.Name.ValueString(), now)
+	create.Description = lifecycle.WithLease(create.Description, leaseUntil)
+	intent, err := lifecycle.NewIntent(create)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot mint the ephemeral token", fmt.Sprintf("No idempotency key could be made: %s.", err))
+		return
+	}
+	// A run cut short stops the mint; a token minted without its answer
+	// carries the lease marker, so the next Open on the instance revokes it.
+	tok, err := r.data.tokens.Mint(ctx, instance, create, intent)
+	if err != nil && ctx.Err() != nil {
+		resp.Diagnostics.AddError("Run interrupted while minting an ephemeral token",
+			fmt.Sprintf("Terraform stopped the run while token %q was being minted on instance %q, and the provider sends "+
+				"nothing more once it is stopped. If the API minted the token, its lease ends at %s: the next run that opens "+
+				"this ephemeral resource on the instance revokes it then, and it expires on its own after expires_in.",
+				create.Name, instance, leaseUntil.Format(time.RFC3339)))
+		return
+	}
 	if err != nil {
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("mint ephemeral token %q on instance %q", create.Name, instance), err)
 		return
@@ -293,7 +307,7 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	// The token exists from here on: whatever fails next must revoke it, or
 	// it would outlive the run with nobody to close it. Until Close revokes
 	// it, the process revokes it when Terraform stops the provider.
-	r.data.open.add(r.data, instance, tok.ID)
+	r.data.open.Add(r.data.tokens, instance, tok.ID)
 	minted := mintedToken{Instance: instance, TokenID: tok.ID}
 	cfg.Instance = types.StringValue(instance)
 	cfg.TokenID = types.Int64Value(tok.ID)
@@ -308,11 +322,11 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 		diags.AddError("Run interrupted while minting an ephemeral token",
 			fmt.Sprintf("Terraform stopped the provider while token %d was being minted; the provider revokes it.", tok.ID))
 	}
-	times, err := parseTokenTimes(tok)
+	times, err := lifecycle.TimesOf(tok)
 	if err != nil {
 		diags.Append(unexpectedToken(fmt.Sprintf("Token %d was minted, but its answer cannot be read", tok.ID), err, "The provider revokes it; retry, and report the answer if it persists."))
-	} else if times.expires != nil {
-		minted.ExpiresAt = formatTimestamp(*times.expires)
+	} else if times.Expires != nil {
+		minted.ExpiresAt = formatTimestamp(*times.Expires)
 		cfg.ExpiresAt = types.StringValue(minted.ExpiresAt)
 	}
 	if !diags.HasError() {
@@ -336,7 +350,7 @@ func (r *metadataTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 // before any call when the scopes or lifetime are not usable or the policy
 // refuses the token.
 func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataTokenEphemeralModel, diags *diag.Diagnostics) (xano.CreateTokenRequest, bool) {
-	spec, ok, d := cfg.policySpec(ctx, r.data.policy)
+	want, ok, d := cfg.desired(ctx, r.data.policy)
 	diags.Append(d...)
 	if diags.HasError() {
 		return xano.CreateTokenRequest{}, false
@@ -347,11 +361,11 @@ func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataT
 				"Use values known at plan time, or values from resources that already exist.")
 		return xano.CreateTokenRequest{}, false
 	}
-	for _, err := range spec.Grants.Validate() {
+	for _, err := range want.Grants.Validate() {
 		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
 	}
 	// Only errors: ValidateConfig already printed the warnings.
-	diags.Append(riskReview(ctx, r.data.policy, cfg.subject(r.data), nil, spec, false)...)
+	diags.Append(ephemeralReview(ctx, r.data, cfg, want, false)...)
 	if diags.HasError() {
 		return xano.CreateTokenRequest{}, false
 	}
@@ -360,7 +374,8 @@ func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataT
 		diags.AddError("Cannot name the ephemeral token", "Reading random bytes for the token's unique name failed: "+err.Error())
 		return xano.CreateTokenRequest{}, false
 	}
-	create, err := createTokenRequest(mintedName(cfg.Name.ValueString(), suffix), spec)
+	want.Name = mintedName(cfg.Name.ValueString(), suffix)
+	create, err := want.CreateRequest()
 	if err != nil {
 		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())
 		return xano.CreateTokenRequest{}, false
@@ -411,9 +426,9 @@ func (r *metadataTokenEphemeral) Close(ctx context.Context, req ephemeral.CloseR
 // token it could not revoke stays recorded, so the process tries again when
 // Terraform stops it.
 func (r *metadataTokenEphemeral) revoke(ctx context.Context, minted mintedToken, diags *diag.Diagnostics) {
-	err := r.data.revokeToken(ctx, minted.Instance, minted.TokenID)
+	err := r.data.tokens.Revoke(ctx, minted.Instance, minted.TokenID)
 	if err == nil {
-		r.data.open.remove(r.data, minted.Instance, minted.TokenID)
+		r.data.open.Remove(r.data.tokens, minted.Instance, minted.TokenID)
 		return
 	}
 	until := "until it expires"

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
+
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
@@ -23,7 +25,7 @@ import (
 // leaseProvider is a provider process of its own: its clock, and its own
 // record of the tokens it opened.
 func leaseProvider(clock *acctest.Clock) *xanoProvider {
-	return &xanoProvider{version: "test", now: clock.Now, env: osEnvironment(), open: newOpenTokens()}
+	return &xanoProvider{version: "test", now: clock.Now, env: osEnvironment(), open: &lifecycle.OpenTokens{}}
 }
 
 // openID opens the harness's ephemeral resource with attrs and returns the
@@ -40,13 +42,6 @@ func openID(t *testing.T, h *ephemeralHarness, attrs map[string]tftypes.Value) (
 	}
 	n, _ := id.Int64()
 	return n, resp.Private
-}
-
-// size is how many tokens the record holds.
-func (o *openTokens) size() int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return len(o.tokens)
 }
 
 func tokenIDs(emu *emulator.Emulator) []int64 {
@@ -76,26 +71,31 @@ func TestEphemeralMetadataTokenRevokesAbandoned(t *testing.T) {
 	}
 	// Minted two hours ago for an hour, lease long passed: expired, so it
 	// no longer counts and is left alone.
-	expired := seed("old-run-00c0ffee", withLease("", clock.Now().Add(time.Hour)), 3600)
+	expired := seed("next-run-00c0ffee", lifecycle.WithLease("", clock.Now().Add(time.Hour)), 3600)
 	clock.Advance(2 * time.Hour)
 	now := clock.Now()
 	past := now.Add(-time.Minute)
 	revoked := []int64{
-		seed("killed-run-0a1b2c3d", withLease("Smoke test", past), 7200),
-		seed("killed-run-deadbeef", withLease("", now.Add(-time.Second)), 0),
+		seed("next-run-0a1b2c3d", lifecycle.WithLease("Smoke test", past), 7200),
+		seed("next-run-deadbeef", lifecycle.WithLease("", now.Add(-time.Second)), 0),
 		// The lease ends now: from that instant the token counts abandoned.
-		seed("killed-run-12345678", withLease("", now), 3600),
+		seed("next-run-12345678", lifecycle.WithLease("", now), 3600),
 	}
 	kept := []int64{
 		expired,
 		// Another run holds this one for another minute.
-		seed("running-0a1b2c3d", withLease("", now.Add(time.Minute)), 3600),
+		seed("next-run-1a1b2c3d", lifecycle.WithLease("", now.Add(time.Minute)), 3600),
+		// Another ephemeral block's abandoned token, a forged marker on a
+		// managed token, and an imported ephemeral token renamed by its
+		// resource: none is this block's to revoke.
+		seed("killed-run-0a1b2c3d", lifecycle.WithLease("", past), 3600),
+		seed("billing-deadbeef", lifecycle.WithLease("Billing export", past), 3600),
+		seed("next-run", lifecycle.WithLease("", past), 3600),
 		seed("weweb-production", "WeWeb plugin", 0),
-		// A marker alone, or a suffix alone, is not an ephemeral token.
-		seed("deploy", withLease("", past), 3600),
-		seed("edited-0a1b2c3d", withLease("", past)+" (kept by hand)", 3600),
-		seed("upper-0A1B2C3D", withLease("", past), 3600),
-		seed("plain-0a1b2c3d", "no marker", 3600),
+		// A marker not at the end, or a suffix not in lower-case hex, is
+		// not this provider's.
+		seed("next-run-2a1b2c3d", lifecycle.WithLease("", past)+" (kept by hand)", 3600),
+		seed("next-run-0A1B2C3D", lifecycle.WithLease("", past), 3600),
 	}
 
 	h := newEphemeralHarnessFor(t, leaseProvider(clock), baseURL, true)
@@ -111,16 +111,16 @@ func TestEphemeralMetadataTokenRevokesAbandoned(t *testing.T) {
 			minted = tok
 		}
 	}
-	until, ok := leaseOf(minted)
+	until, ok := lifecycle.LeaseOf(minted)
 	if !ok || !until.Equal(now.Add(time.Hour)) {
 		t.Errorf("the minted token %q / %q carries lease %v (%v), want the default hour, %v", minted.Name, minted.Description, until, ok, now.Add(time.Hour))
 	}
 }
 
 // TestEphemeralMetadataTokenLease opens tokens from two provider processes
-// and moves the clock: a token's lease protects it until it ends, even when
-// its run never closes it; then the other process's next Open revokes it,
-// while the process that opened it never does.
+// of the same block and moves the clock: a token's lease protects it until it
+// ends, even when its run never closes it; then the other process's next
+// Open revokes it, while the process that opened it never does.
 func TestEphemeralMetadataTokenLease(t *testing.T) {
 	t.Parallel()
 	clock := acctest.NewClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
@@ -132,7 +132,7 @@ func TestEphemeralMetadataTokenLease(t *testing.T) {
 	held, _ := openID(t, first, map[string]tftypes.Value{"name": str("held"), "lease": str("10m"), "expires_in": str("2h")})
 
 	clock.Advance(10*time.Minute - time.Second)
-	other, otherPrivate := openID(t, second, map[string]tftypes.Value{"name": str("other")})
+	other, otherPrivate := openID(t, second, map[string]tftypes.Value{"name": str("held")})
 	if !slices.Contains(tokenIDs(emu), held) {
 		t.Fatalf("an Open 1s before the lease ends revoked token %d", held)
 	}
@@ -142,14 +142,14 @@ func TestEphemeralMetadataTokenLease(t *testing.T) {
 
 	clock.Advance(time.Second)
 	// The process that opened it still has it open: it never revokes it.
-	again, againPrivate := openID(t, first, map[string]tftypes.Value{"name": str("again")})
+	again, againPrivate := openID(t, first, map[string]tftypes.Value{"name": str("held")})
 	if !slices.Contains(tokenIDs(emu), held) {
 		t.Fatalf("the process that holds token %d revoked it", held)
 	}
 	if ds := first.close(againPrivate); len(errorDiags(ds)) > 0 {
 		t.Fatalf("Close: %s", protoDiags(ds))
 	}
-	last, _ := openID(t, second, map[string]tftypes.Value{"name": str("last")})
+	last, _ := openID(t, second, map[string]tftypes.Value{"name": str("held")})
 	if got := tokenIDs(emu); slices.Contains(got, held) || !slices.Contains(got, last) {
 		t.Fatalf("once the lease ended, the instance holds %v; want %d revoked and %d open", got, held, last)
 	}
@@ -163,7 +163,7 @@ func TestEphemeralMetadataTokenLease(t *testing.T) {
 		if tok.ID != capped {
 			continue
 		}
-		until, ok := leaseOf(tok)
+		until, ok := lifecycle.LeaseOf(tok)
 		expires, err := xano.ParseTime(*tok.ExpiresAt)
 		if !ok || err != nil || !until.Equal(expires) {
 			t.Errorf("the capped lease ends %v (%v), the token expires %v: want the same time", until, ok, expires)
@@ -206,13 +206,13 @@ func TestEphemeralTokensRevokedAtShutdown(t *testing.T) {
 	if got := tokenIDs(emu); !slices.Equal(got, []int64{a, c}) {
 		t.Fatalf("before shutdown the instance holds %v, want %v", got, []int64{a, c})
 	}
-	if err := p.open.revokeAll(t.Context()); err != nil {
+	if err := p.open.RevokeAll(t.Context()); err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}
 	if err := noTokensLeft(emu, "main"); err != nil {
 		t.Fatalf("after shutdown: %v", err)
 	}
-	if err := p.open.revokeAll(t.Context()); err != nil {
+	if err := p.open.RevokeAll(t.Context()); err != nil {
 		t.Fatalf("a second shutdown has nothing to do, yet: %v", err)
 	}
 
@@ -220,14 +220,14 @@ func TestEphemeralTokensRevokedAtShutdown(t *testing.T) {
 	hanging.Store(true)
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
-	err := p.open.revokeAll(ctx)
+	err := p.open.RevokeAll(ctx)
 	if err == nil || !strings.Contains(err.Error(), "stays valid") || !strings.Contains(err.Error(), "token "+strconv.FormatInt(d, 10)) {
 		t.Fatalf("shutdown against a silent API: %v, want an error naming token %d", err, d)
 	}
 	if strings.Contains(err.Error(), mintedPrefix) || strings.Contains(err.Error(), emulator.DefaultAdminToken) {
 		t.Errorf("the shutdown error shows a secret: %v", err)
 	}
-	if n := p.open.size(); n != 1 {
+	if n := p.open.Len(); n != 1 {
 		t.Errorf("the record holds %d tokens after a shutdown that could not revoke token %d, want it kept", n, d)
 	}
 }

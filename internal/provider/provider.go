@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -44,7 +45,7 @@ type xanoProvider struct {
 	env     environment
 	// open is where ephemeral tokens are recorded until they are closed:
 	// the process's registry, which Shutdown empties, outside tests.
-	open *openTokens
+	open *lifecycle.OpenTokens
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -112,6 +113,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		skipChecks:      skipChecks,
 		missingToken:    conn.missingToken,
 		open:            cmp.Or(p.open, processOpenTokens),
+		intents:         &lifecycle.Intents{},
 	}
 	// Without a token there is no client: the offline data sources still
 	// work, and whatever needs the API reports the missing token.
@@ -130,7 +132,8 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 		data.client = client
 		data.instances = newInstanceDirectory(client)
-		data.limits = newTokenLedger(client.ListTokens, now)
+		data.limits = lifecycle.NewLedger(client.ListTokens, now)
+		data.tokens = &lifecycle.Service{Client: client, Ledger: data.limits}
 		if !skipChecks {
 			checkCredentials(ctx, client, conn, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {

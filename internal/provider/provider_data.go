@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -32,9 +33,12 @@ type providerData struct {
 	// instances is the account's instance list, read at most once per
 	// provider process; nil without a client.
 	instances *instanceDirectory
-	// limits is the plan-time ledger of the token limit; nil without a
-	// client.
-	limits *tokenLedger
+	// limits is the plan-time ledger of the token limit, and tokens the
+	// token service; nil without a client.
+	limits *lifecycle.Ledger
+	tokens *lifecycle.Service
+	// intents hands the mints a plan decided to the creates that make them.
+	intents *lifecycle.Intents
 	// skipChecks is skip_credentials_validation: no request is made only to
 	// check the configuration.
 	skipChecks bool
@@ -45,7 +49,7 @@ type providerData struct {
 	accessToken string
 	// open records the ephemeral tokens opened and not closed, which the
 	// process revokes when Terraform stops it.
-	open *openTokens
+	open *lifecycle.OpenTokens
 }
 
 // mask returns ctx with log masks for the provider's access token, the given
@@ -120,17 +124,4 @@ func (d *providerData) instanceOr(configured types.String) string {
 		return s
 	}
 	return d.instance
-}
-
-// revokeToken deletes a token. A token already gone counts as revoked, but
-// only once the API confirms it (see xano.Client.ConfirmTokenGone).
-func (d *providerData) revokeToken(ctx context.Context, instance string, id int64) error {
-	err := d.client.DeleteToken(ctx, instance, id)
-	if err != nil {
-		_, err = d.client.ConfirmTokenGone(ctx, instance, id, err)
-	}
-	if err == nil {
-		d.limits.noteRevoked(instance, id)
-	}
-	return err
 }

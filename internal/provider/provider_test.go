@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -908,4 +909,17 @@ resource "terraform_data" "instance" {
 			ExpectError: regexp.MustCompile(`Unknown\s+Xano\s+instance(.|\s)*known\s+at\s+plan\s+time`),
 		}},
 	})
+}
+
+// fakeEnv is an environment with the given variables and home directory.
+func fakeEnv(vars map[string]string, home string) environment {
+	return environment{
+		getenv: func(k string) string { return vars[k] },
+		homeDir: func() (string, error) {
+			if home == "" {
+				return "", errors.New("no home directory")
+			}
+			return home, nil
+		},
+	}
 }

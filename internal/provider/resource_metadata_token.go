@@ -2,16 +2,24 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -37,238 +45,331 @@ func (r *metadataTokenResource) Metadata(_ context.Context, req resource.Metadat
 	resp.TypeName = req.ProviderTypeName + "_metadata_token"
 }
 
+func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	}
+	permission := func(p scopes.Permission) schema.BoolAttribute {
+		return schema.BoolAttribute{MarkdownDescription: scopePermissionDescription(p), Optional: true, Computed: true}
+	}
+	id := computed("`<instance>/<token id>`, the import id. After a create that failed with an unknown outcome (the API " +
+		"may have minted the token, but no answer came back), `<instance>/pending` on a tainted resource with no `token_id`: " +
+		"the next apply repeats that create with the same Idempotency-Key and records the token it minted, if any.")
+	createdAt := computed("When the token was minted, in RFC 3339.")
+	expiresAt := computed("When the token expires, in RFC 3339; null for a token that never expires.")
+	token := computed("The token's secret, known only after Terraform creates the token; Xano shows it once. " +
+		"Null after an import, since it cannot be recovered.")
+	token.Sensitive = true
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Xano Metadata API access token: its name, purpose, lifetime and scopes. " +
+			"Scopes, lifetime and instance are fixed when a token is minted, so changing them plans a replacement " +
+			"(a new token with a new secret); `name` and `description` change in place. " +
+			"An expired token, or one inside its `rotate_before` window, plans a replacement; with `rotation_overlap`, " +
+			"a rotation is an in-place update that keeps the old token valid for a while.",
+		Attributes: map[string]schema.Attribute{
+			"id": id,
+			"instance": schema.StringAttribute{
+				MarkdownDescription: "The Xano instance the token belongs to. Defaults to the provider's `instance`. Changing it plans a replacement.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          instanceValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"token_id": schema.Int64Attribute{
+				MarkdownDescription: "The token's numeric id in Xano.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The token's name, 1 to %d characters. Changes in place.", maxTokenNameLen),
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, maxTokenNameLen)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "What the token is for; reviewers read it in the plan. Changes in place.",
+				Optional:            true,
+				Validators:          []validator.String{descriptionMarkerValidator{}},
+			},
+			"purpose": schema.StringAttribute{
+				MarkdownDescription: purposeDescription() + " Changes in place.",
+				Optional:            true,
+				Validators:          []validator.String{purposeValidator},
+			},
+			"expires_in": schema.StringAttribute{
+				MarkdownDescription: "The token's lifetime from its creation: a number and a unit, `s`, `m`, `h`, `d` (days) or `w` (weeks), " +
+					"such as `\"12h\"`, `\"30d\"` or `\"2w\"`. At least `\"1h\"`; defaults to `\"" + defaultExpiresIn + "\"`, as in Xano. " +
+					"Durations compare by value: writing `\"1d\"` in place of `\"24h\"` plans no change. " +
+					"Changing the lifetime plans a replacement. Conflicts with `never_expires = true`.",
+				CustomType:    DurationType{},
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{durationAtLeast{min: minExpiresIn}},
+				PlanModifiers: []planmodifier.String{expiresInDefault{}, keepEquivalentDuration{}, stringplanmodifier.RequiresReplace()},
+			},
+			"never_expires": schema.BoolAttribute{
+				MarkdownDescription: "Set to `true` to mint a token that never expires, the explicit opt-in for an unlimited token; " +
+					"it then conflicts with `expires_in` and `rotate_before`. Defaults to `false`. Changing it plans a replacement.",
+				Optional:      true,
+				Computed:      true,
+				Default:       booldefault.StaticBool(false),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"rotate_before": schema.StringAttribute{
+				MarkdownDescription: "Plan the rotation this long before the token expires, e.g. `\"7d\"`, so the new secret can be " +
+					"rolled out before the old one stops working: a replacement, or with `rotation_overlap` an in-place update " +
+					"that keeps the old token valid for a while. Must be shorter than the lifetime. Without it, a replacement is " +
+					"planned once the token has expired, and the plan warns as the expiry nears (the provider policy's " +
+					"`expiry_warning`).",
+				CustomType:    DurationType{},
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{keepEquivalentDuration{}},
+			},
+			"rotation_overlap": schema.StringAttribute{
+				MarkdownDescription: "How long the old token stays valid after a rotation, e.g. `\"2d\"`, so whatever holds its " +
+					"secret keeps working while it moves to the new one. Defaults to `\"0s\"`: the rotation replaces the token " +
+					"and revokes the old one in the same apply. When set, the plan that rotates the token (once the " +
+					"`rotate_before` window opens) is an in-place update: the apply mints the new token and keeps the old one " +
+					"as `previous_token_id` until `previous_revoke_at`; the first plan after that revokes it. Needs " +
+					"`rotate_before`, and at most as long: the old token expires at most `rotate_before` after the rotation. " +
+					"The old token counts against Xano's limit of 10 tokens per instance until it is revoked.",
+				CustomType:    DurationType{},
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{keepEquivalentDuration{}},
+			},
+			"revoke_on_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Revoke the token in Xano when the resource is destroyed or replaced. Defaults to `true`. " +
+					"With `false`, Terraform forgets the token and it stays valid until it expires (forever for a token that never expires).",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"risk_acknowledgement": schema.StringAttribute{
+				MarkdownDescription: "Why the token's risky grants are acceptable and who approved them. The plan-time risk review " +
+					"prints it beside the findings and does not turn them into errors under an enforcing policy; `deny` rules still apply.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"created_at": createdAt,
+			"expires_at": expiresAt,
+			"last_used_at": computed("When Xano last accepted the token, in RFC 3339; null while it has never been used. " +
+				"Read at every refresh, which changes no plan: compare it with the integration's activity, and see the " +
+				"policy's `max_idle` for a warning about a token nobody uses."),
+			"token":    token,
+			"meta_api": computed(metaAPIDescription),
+			"previous_token_id": schema.Int64Attribute{
+				MarkdownDescription: "The id of the token this one replaced in the last rotation, while `rotation_overlap` keeps " +
+					"it valid; null otherwise. Destroying the resource revokes it too.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"previous_revoke_at": computed("When the previous token is due for revocation, in RFC 3339: `rotation_overlap` after the " +
+				"rotation, or the previous token's own expiry if that comes first. The first plan from then on revokes it. " +
+				"Null without a previous token."),
+			"findings": findingsAttribute("Every finding of the plan-time risk review, whatever the policy's `warn_at`, so a policy tool " +
+				"(OPA, conftest, Sentinel) or a pull-request bot reading `terraform show -json` of a saved plan applies its own " +
+				"threshold: they are known at plan time, in `resource_changes[].change.after.findings`. " +
+				"A change of findings alone (a new policy or provider version) updates state without calling Xano."),
+		},
+		Blocks: map[string]schema.Block{
+			"scope": schema.SetNestedBlock{
+				MarkdownDescription: scopeBlockDescription + " Changing the scopes plans a replacement.",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"name":   schema.StringAttribute{MarkdownDescription: scopeNameDescription(), Required: true},
+						"create": permission(scopes.Create),
+						"read":   permission(scopes.Read),
+						"update": permission(scopes.Update),
+						"delete": permission(scopes.Delete),
+					},
+				},
+				Validators:    scopeBlockValidators(),
+				PlanModifiers: []planmodifier.Set{scopePermissionDefaults{}, setplanmodifier.RequiresReplace()},
+			},
+		},
+	}
+}
+
 func (r *metadataTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// resolveMetaAPI returns a known meta_api for state: the planned value when
-// the plan knew it, else the instance's Metadata API URL, null when that
-// cannot be read.
-func (r *metadataTokenResource) resolveMetaAPI(ctx context.Context, planned types.String, instance string) types.String {
-	if !planned.IsUnknown() {
-		return planned
+func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg metadataTokenModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if !resp.Diagnostics.HasError() {
+		validateLifetime(&cfg, &resp.Diagnostics)
 	}
-	if u := r.data.metaAPIOf(ctx, instance); u != "" {
-		return types.StringValue(u)
-	}
-	return types.StringNull()
 }
 
-// recordMinted fills m from the answer of a create that minted tok: the
-// secret, meta_api and the token as the answer describes it. An answer whose
-// times cannot be read is an error made of what, the cause and then; the rest
-// is recorded all the same, so the state knows the token, and the times are nil.
-func (r *metadataTokenResource) recordMinted(ctx context.Context, m *metadataTokenModel, instance string, tok *xano.Token, what, then string, diags *diag.Diagnostics) *tokenTimes {
-	m.Token = types.StringValue(tok.Secret)
-	m.MetaAPI = r.resolveMetaAPI(ctx, m.MetaAPI, instance)
-	times, err := parseTokenTimes(tok)
-	if err != nil {
-		diags.Append(unexpectedToken(what, err, then))
-		diags.Append(m.applyToken(instance, tok, nil)...)
-		return nil
+// ModifyPlan decides what the plan does to the token (lifecycle.Decide),
+// plans it, and reports the review; every rule lives in the lifecycle.
+func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
 	}
-	diags.Append(m.applyToken(instance, tok, &times)...)
-	return &times
-}
-
-// configured reports a missing provider configuration as an error.
-func (r *metadataTokenResource) configured(diags *diag.Diagnostics) bool {
-	return r.data.ready("the token was used", diags)
+	ctx = r.data.mask(ctx)
+	var prior *metadataTokenModel
+	if !req.State.Raw.IsNull() {
+		prior = &metadataTokenModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+	}
+	if req.Plan.Raw.IsNull() {
+		if prior != nil && prior.pending() {
+			resp.Diagnostics.Append(lostCreateNotResumed(prior.Name.ValueString(), prior.Instance.ValueString(), "destroy"))
+		}
+		return
+	}
+	r.data.planInstance(ctx, req, prior, resp)
+	if resp.Diagnostics.HasError() || !r.data.readyOnce("the token was planned", &resp.Diagnostics) {
+		return
+	}
+	var plan metadataTokenModel
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	want, known, diags := plan.desired(ctx, r.data.policy)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !known {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), types.ListUnknown(findingObjectType))...)
+		return
+	}
+	in := lifecycle.Input{Want: want, OverlapUnknown: plan.RotationOverlap.IsUnknown(), Policy: r.data.policy,
+		Now: r.data.now()}
+	if t := privateTime(ctx, req.Private, privateCheckedAt); t != nil {
+		in.Now = *t
+	}
+	if prior != nil {
+		in.Prior = prior.minted(ctx, req.Private)
+	} else {
+		in.Carried = intentOf(ctx, req.Private)
+	}
+	d := lifecycle.Decide(in)
+	if d.NeedsOverlap {
+		resp.Diagnostics.AddAttributeError(path.Root("rotation_overlap"), "rotation_overlap unknown at plan time",
+			"rotation_overlap is unknown until apply, and whether the token is rotated in place or its previous token revoked "+
+				"depends on it. Set it to a value known at plan time, such as a literal or a variable.")
+		return
+	}
+	sub := r.data.subject(plan.Name, plan.Instance, false)
+	planDecision(ctx, r.data, prior, &plan, in, d, sub, resp)
+	findings, diags := findingsList(ctx, d.Findings)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), findings)...)
+	resp.Diagnostics.Append(reportDiagnostics(ctx, lifecycle.Report(in, d, sub))...)
 }
 
 func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !r.data.ready("the token was created", &resp.Diagnostics) {
 		return
 	}
 	ctx = r.data.mask(ctx)
 	var plan metadataTokenModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
-	if resp.Diagnostics.HasError() {
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	want, known, diags := plan.desired(ctx, r.data.policy)
+	resp.Diagnostics.Append(diags...)
+	create, err := want.CreateRequest()
+	if resp.Diagnostics.HasError() || !known || err != nil {
+		resp.Diagnostics.AddError("Token not known at apply time", "The token's scopes or lifetime are unknown or invalid "+
+			"when the token is created. This is a bug in the provider or Terraform; please report it.")
 		return
 	}
-	instance := r.data.instanceOr(plan.Instance)
-	if instance == "" {
-		missingInstance(&resp.Diagnostics, "resource")
-		return
-	}
-	// Validation ran again on the now-known configuration before this apply,
-	// so what is left to catch here is a value still unknown.
-	spec, known, d := tokenPolicySpec(ctx, r.data.policy, &plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	create, err := createTokenRequest(plan.Name.ValueString(), spec)
-	switch {
-	case !known:
-		resp.Diagnostics.AddError("Token not known at apply time",
-			"The token's scopes or lifetime are unknown or invalid when the token is created. This is a bug in the provider or Terraform; please report it.")
-		return
-	case err != nil:
-		resp.Diagnostics.AddAttributeError(path.Root("scope"), "Invalid scopes at apply time",
-			fmt.Sprintf("The scope blocks are invalid when the token is created (%v). This is a bug in the provider or Terraform; please report it.", err))
-		return
-	}
-
-	key, err := xano.NewIdempotencyKey()
+	intent, err := r.data.intents.Take(create)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create the token", fmt.Sprintf("No idempotency key could be made for the create: %s.", err))
 		return
 	}
-	// The call is not cancelled when Terraform stops the provider (Ctrl-C):
-	// the server may already have minted the token, and only the answer lets
-	// the state record it. The per-attempt timeout and max_retries bound it.
-	tok, err := r.data.client.CreateTokenWithKey(context.WithoutCancel(ctx), instance, create, key)
+	instance := want.Instance
+	tok, err := r.data.tokens.Mint(ctx, instance, create, intent)
 	if err != nil {
-		action := fmt.Sprintf("create token %q on instance %q", plan.Name.ValueString(), instance)
-		if !xano.MayHaveCommitted(err) {
+		action := fmt.Sprintf("create token %q on instance %q", want.Name, instance)
+		if xano.KindOf(err) != xano.KindOutcomeUnknown {
 			tokenAPIError(&resp.Diagnostics, action, err)
 			return
 		}
+		// The API may have minted the token: keep the object, tainted, with
+		// the intent, so the next apply resumes the create with its key.
 		tokenAPIErrorNote(&resp.Diagnostics, action, err, pendingCreateNote)
-		keepPendingCreate(ctx, req, resp, pendingCreate{Instance: instance, Key: key})
+		resp.Diagnostics.Append(keepPending(ctx, req.Plan, &resp.State, instance)...)
+		resp.Diagnostics.Append(setPrivate(ctx, resp.Private, privateIntent, intent)...)
 		return
 	}
 	ctx = r.data.mask(ctx, tok.Secret)
-
-	// From here on the token exists: the state is saved whatever else fails,
-	// so Terraform knows it (tainted, if there is an error) and never orphans
-	// it. expires_in and never_expires keep their planned text.
 	state := plan
-	r.recordMinted(ctx, &state, instance, tok, fmt.Sprintf("Token %d was created, but its answer cannot be read", tok.ID),
-		"Terraform marks it tainted so the next apply replaces it.", &resp.Diagnostics)
+	r.data.recordMint(ctx, &state, instance, tok, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// Without a token the refresh keeps the prior state: the first caller
-	// reports the missing token, which fails the plan.
 	if !r.data.readyOnce("the token was refreshed", &resp.Diagnostics) {
 		return
 	}
 	var state metadataTokenModel
-	ctx, instance, id, pending, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
-	if !ok || pending != nil {
-		// A pending create is settled by the apply that replaces it; a
-		// refresh must not repeat the create, which could mint a token.
-		return
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.pending() {
+		return // a lost create is resumed by an apply, never by a refresh
 	}
+	ctx = r.data.mask(ctx, state.Token.ValueString())
+	instance, id := state.Instance.ValueString(), state.TokenID.ValueInt64()
 	checked := r.data.now()
-	tok, err := r.data.client.GetToken(ctx, instance, id)
-	gone := false
-	if err != nil {
-		gone, err = r.data.client.ConfirmTokenGone(ctx, instance, id, err)
-	}
-	if gone {
-		resp.Diagnostics.AddWarning("Token revoked outside Terraform",
-			fmt.Sprintf("Token %q (id %d) no longer exists on instance %q. Possible causes: someone deleted it in the Xano dashboard, "+
-				"another tool or configuration revoked it, or the server lost its data (an emulator that was restarted, for example). "+
-				"Terraform removed it from state; it will be created again, with a new secret.%s", state.Name.ValueString(), id, instance,
-				previousNote(&state)))
+	tok, gone, err := r.data.tokens.Read(ctx, instance, id)
+	switch {
+	case gone:
+		resp.Diagnostics.Append(tokenGoneWarning(&state))
 		resp.State.RemoveResource(ctx)
 		return
-	}
-	if err != nil {
+	case err != nil:
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("read token %d on instance %q", id, instance), err)
 		return
 	}
-	times, err := parseTokenTimes(tok)
+	times, err := lifecycle.TimesOf(tok)
 	if err != nil {
 		resp.Diagnostics.Append(unexpectedToken(fmt.Sprintf("Token %d", id), err, ""))
 		return
 	}
-	resp.Diagnostics.Append(state.applyToken(instance, tok, &times)...)
-	// The framework keeps the prior expires_in text when the derived one
-	// denotes the same duration (DurationValue's semantic equality).
-	var never bool
-	state.ExpiresIn, never = deriveLifetime(times.created, times.expires)
-	state.NeverExpires = types.BoolValue(never)
+	imported := state.Findings.IsNull()
+	resp.Diagnostics.Append(state.record(instance, tok, &times)...)
+	state.ExpiresIn, state.NeverExpires = deriveLifetime(times)
 	if state.MetaAPI.IsNull() || state.MetaAPI.IsUnknown() {
-		// Imported, or created by a version without meta_api.
-		state.MetaAPI = r.resolveMetaAPI(ctx, types.StringUnknown(), instance)
+		state.MetaAPI = optionalString(r.data.metaAPIOf(ctx, instance))
 	}
-	if state.Findings.IsNull() {
-		// An import: review the token as found, so a configuration that
-		// matches it plans no change.
-		resp.Diagnostics.Append(state.reviewFindings(ctx, r.data.policy, checked)...)
-	} else {
-		resp.Diagnostics.Append(state.refreshIdle(ctx, r.data.policy, checked)...)
-	}
+	resp.Diagnostics.Append(r.data.refreshFindings(ctx, &state, imported, checked)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	stamp, _ := json.Marshal(checked.UTC().Format(time.RFC3339Nano))
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCheckedAt, stamp)...)
-}
-
-// priorState begins Read, Update and Delete: it checks the provider is
-// configured, reads the prior state into state, masks the token's secret in
-// the returned context and returns the instance and token id the state refers
-// to, or the pending create a state without a token id stands for. ok is
-// false when it added an error.
-func (r *metadataTokenResource) priorState(ctx context.Context, prior tfsdk.State, state *metadataTokenModel, diags *diag.Diagnostics) (_ context.Context, instance string, id int64, pending *pendingCreate, ok bool) {
-	if !r.configured(diags) {
-		return ctx, "", 0, nil, false
-	}
-	diags.Append(getModel(ctx, prior, state)...)
-	if diags.HasError() {
-		return ctx, "", 0, nil, false
-	}
-	ctx = r.data.mask(ctx, state.Token.ValueString())
-	if p := pendingCreateOf(state); p != nil {
-		return ctx, p.Instance, 0, p, true
-	}
-	if state.TokenID.IsNull() || state.TokenID.IsUnknown() || state.Instance.ValueString() == "" {
-		diags.AddError("Corrupt state",
-			"The state of this xano_metadata_token has no instance or token id. Remove it with `terraform state rm` and import it again by <instance>/<token id>.")
-		return ctx, "", 0, nil, false
-	}
-	return ctx, state.Instance.ValueString(), state.TokenID.ValueInt64(), nil, true
+	resp.Diagnostics.Append(setPrivate(ctx, resp.Private, privateCheckedAt, checked.UTC().Format(time.RFC3339Nano))...)
 }
 
 func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.data.ready("the token was updated", &resp.Diagnostics) {
+		return
+	}
 	var plan, state metadataTokenModel
-	ctx, instance, id, pending, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	if pending != nil {
-		// Only an untainted pending create is planned as an update.
-		resp.Diagnostics.AddError("Token create not settled",
-			fmt.Sprintf("The create of token %q on instance %q lost its answer, so Terraform does not know the token's id and "+
-				"cannot update it. Replace it: terraform apply -replace=<this resource's address> revokes what the lost "+
-				"create minted, if anything, and creates the token again.", state.Name.ValueString(), instance))
-		resp.State.Raw = req.State.Raw
-		return
-	}
-	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// The replacement marker is for the plan of a create half only.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyReplacing, nil)...)
-	// From here on, a failure saves state as what exists in Xano: the
-	// response starts as the plan, whose unknown values would be lost.
-	rotate := plan.TokenID.IsUnknown()
-	if !state.PreviousTokenID.IsNull() && (rotate || plan.PreviousTokenID.IsNull()) {
+	ctx = r.data.mask(ctx, state.Token.ValueString())
+	instance := state.Instance.ValueString()
+	// A failure from here on saves what exists in Xano, not the plan.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacing, nil)...)
+	mints := plan.TokenID.IsUnknown()
+	if !state.PreviousTokenID.IsNull() && (mints || plan.PreviousTokenID.IsNull()) {
 		prev := state.PreviousTokenID.ValueInt64()
-		if err := r.data.revokePrevious(ctx, instance, prev); err != nil {
+		if err := r.data.tokens.Revoke(ctx, instance, prev); err != nil {
 			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke the previous token %d of %q on instance %q", prev, state.Name.ValueString(), instance), err)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
 		state.PreviousTokenID, state.PreviousRevokeAt = types.Int64Null(), types.StringNull()
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyPreviousExpiresAt, nil)...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePreviousExpiresAt, nil)...)
 	}
-	if rotate {
-		r.rotateInPlace(ctx, instance, &state, &plan, resp)
+	if mints {
+		r.data.mintInPlace(ctx, req, &state, &plan, resp)
 		return
 	}
-	// Only name, description and purpose live in Xano; the other in-place
-	// changes (rotate_before, rotation_overlap, revoke_on_destroy,
-	// risk_acknowledgement, findings) are Terraform's own and need no call.
 	if !plan.Name.Equal(state.Name) || plan.Description.ValueString() != state.Description.ValueString() ||
 		plan.Purpose.ValueString() != state.Purpose.ValueString() {
-		// The purpose is a marker at the end of the description Xano holds.
-		name, description := plan.Name.ValueString(), withPurpose(plan.Description.ValueString(), plan.Purpose.ValueString())
+		name := plan.Name.ValueString()
+		description := lifecycle.WithPurpose(plan.Description.ValueString(), plan.Purpose.ValueString())
+		id := state.TokenID.ValueInt64()
 		tok, err := r.data.client.UpdateToken(ctx, instance, id, xano.UpdateTokenRequest{Name: &name, Description: &description})
 		if err != nil {
 			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("update token %d on instance %q", id, instance), err)
@@ -276,14 +377,16 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 			return
 		}
 		plan.Name = types.StringValue(tok.Name)
-		remote, _ := splitPurpose(tok.Description)
-		plan.Description = descriptionValue(remote, plan.Description)
+		if remote, _ := lifecycle.SplitPurpose(tok.Description); remote != "" || !plan.Description.IsNull() {
+			plan.Description = types.StringValue(remote)
+		}
 	}
-	// An update mints nothing: every minted output stays as it was
-	// (last_used_at as the refresh read it, which the plan showed).
-	keepMinted(&plan, &state)
-	plan.Instance = state.Instance
-	plan.MetaAPI = r.resolveMetaAPI(ctx, plan.MetaAPI, instance)
+	// Nothing was minted: the minted outputs stay as the refresh read them.
+	plan.ID, plan.TokenID, plan.Token, plan.Instance = state.ID, state.TokenID, state.Token, state.Instance
+	plan.CreatedAt, plan.ExpiresAt, plan.LastUsedAt = state.CreatedAt, state.ExpiresAt, state.LastUsedAt
+	if plan.MetaAPI.IsUnknown() {
+		plan.MetaAPI = state.MetaAPI
+	}
 	if plan.PreviousTokenID.IsUnknown() || plan.PreviousRevokeAt.IsUnknown() {
 		plan.PreviousTokenID, plan.PreviousRevokeAt = state.PreviousTokenID, state.PreviousRevokeAt
 	}
@@ -291,43 +394,35 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 }
 
 func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.data.ready("the token was destroyed", &resp.Diagnostics) {
+		return
+	}
 	var state metadataTokenModel
-	ctx, instance, id, pending, ok := r.priorState(ctx, req.State, &state, &resp.Diagnostics)
-	if !ok {
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.pending() {
+		return // Delete never mints, so a lost create is not repeated here
+	}
+	ctx = r.data.mask(ctx, state.Token.ValueString())
+	instance, id := state.Instance.ValueString(), state.TokenID.ValueInt64()
+	if !state.RevokeOnDestroy.ValueBool() && !state.RevokeOnDestroy.IsNull() {
+		resp.Diagnostics.Append(tokenLeftValid(&state))
 		return
 	}
-	if pending != nil {
-		// Whatever revoke_on_destroy says: a token minted by a lost create
-		// has a secret nobody ever saw, so nothing can need it.
-		r.settlePendingCreate(ctx, &state, pending, &resp.Diagnostics)
-		return
-	}
-	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {
-		until := "until it expires at " + state.ExpiresAt.ValueString()
-		if state.ExpiresAt.IsNull() {
-			until = "FOREVER: it never expires, so anyone holding its secret keeps access until someone deletes it in the Xano dashboard"
-		}
-		resp.Diagnostics.AddWarning("Token left valid",
-			fmt.Sprintf("revoke_on_destroy = false: token %q (id %d) on instance %q was removed from Terraform's state but not revoked. It stays valid %s.%s",
-				state.Name.ValueString(), id, instance, until, previousNote(&state)))
-		return
-	}
-	// The previous token goes first: if the token itself then fails to go,
-	// the state still names both, and the next destroy finishes the job.
-	if !state.PreviousTokenID.IsNull() && !state.PreviousTokenID.IsUnknown() {
+	// The previous token goes first, so a failure leaves both in state.
+	if !state.PreviousTokenID.IsNull() {
 		prev := state.PreviousTokenID.ValueInt64()
-		if err := r.data.revokePrevious(ctx, instance, prev); err != nil {
+		if err := r.data.tokens.Revoke(ctx, instance, prev); err != nil {
 			tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke the previous token %d of %q on instance %q", prev, state.Name.ValueString(), instance), err)
 			return
 		}
 	}
-	if err := r.data.revokeToken(ctx, instance, id); err != nil {
+	if err := r.data.tokens.Revoke(ctx, instance, id); err != nil {
 		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("revoke token %d on instance %q", id, instance), err)
 	}
 }
 
-// ImportState accepts "<instance>/<token id>". Read fills in the rest; the
-// secret cannot be recovered, so token stays null.
+// ImportState accepts "<instance>/<token id>"; Read fills in the rest, and
+// the secret stays null since it cannot be recovered.
 func (r *metadataTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	instance, id, err := parseTokenImportID(req.ID)
 	if err != nil {
@@ -335,7 +430,7 @@ func (r *metadataTokenResource) ImportState(ctx context.Context, req resource.Im
 			err.Error()+". Write the instance, a slash and the token's numeric id; the xano_metadata_tokens data source lists the ids.")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tokenResourceID(instance, id))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), fmt.Sprintf("%s/%d", instance, id))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance"), instance)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("revoke_on_destroy"), true)...)

@@ -129,11 +129,11 @@ func benchModels(b *testing.B, gs scopes.Grants) (config, state metadataTokenMod
 	state.MetaAPI = types.StringValue("http://127.0.0.1/api:meta")
 	// State holds the findings the review gives the token under the default
 	// policy, as after the apply, so the next plan has nothing to change.
-	spec, ok, d := tokenPolicySpec(context.Background(), policy.Default(), &state)
+	want, ok, d := state.desired(context.Background(), policy.Default())
 	if !ok || d.HasError() {
 		b.Fatalf("reviewing the benchmark token: known %t, %v", ok, d)
 	}
-	if state.Findings, d = findingsList(context.Background(), policy.ReviewChange(nil, spec, policy.Default())); d.HasError() {
+	if state.Findings, d = findingsList(context.Background(), policy.ReviewChange(nil, want.Spec(), policy.Default())); d.HasError() {
 		b.Fatal(d)
 	}
 	return config, state

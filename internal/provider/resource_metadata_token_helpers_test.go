@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -52,8 +55,8 @@ func TestMetadataTokenParseImportID(t *testing.T) {
 			if instance != tt.wantInstance || id != tt.wantID {
 				t.Errorf("got (%q, %d), want (%q, %d)", instance, id, tt.wantInstance, tt.wantID)
 			}
-			if back := tokenResourceID(instance, id); back != tt.id {
-				t.Errorf("tokenResourceID round trip = %q, want %q", back, tt.id)
+			if back := fmt.Sprintf("%s/%d", instance, id); back != tt.id {
+				t.Errorf("round trip = %q, want %q", back, tt.id)
 			}
 		})
 	}
@@ -79,8 +82,8 @@ func TestMetadataTokenDeriveLifetime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text, never := deriveLifetime(created, tt.expires)
-			if never != tt.wantNever {
+			text, neverValue := deriveLifetime(lifecycle.Times{Created: created, Expires: tt.expires})
+			if never := neverValue.ValueBool(); never != tt.wantNever {
 				t.Fatalf("never = %v, want %v", never, tt.wantNever)
 			}
 			if tt.wantNever {
@@ -115,44 +118,24 @@ func TestMetadataTokenParseTokenTimes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			times, err := parseTokenTimes(&tt.tok)
+			times, err := lifecycle.TimesOf(&tt.tok)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("error = %v, want error %v", err, tt.wantErr)
 			}
 			if err != nil {
 				return
 			}
-			if got := formatTimestamp(times.created); got != tt.wantCreated {
+			if got := formatTimestamp(times.Created); got != tt.wantCreated {
 				t.Errorf("created = %s, want %s", got, tt.wantCreated)
 			}
 			gotExpires := ""
-			if times.expires != nil {
-				gotExpires = formatTimestamp(*times.expires)
+			if times.Expires != nil {
+				gotExpires = formatTimestamp(*times.Expires)
 			}
 			if gotExpires != tt.wantExpires {
 				t.Errorf("expires = %q, want %q", gotExpires, tt.wantExpires)
 			}
 		})
-	}
-}
-
-func TestMetadataTokenDescriptionValue(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		remote string
-		prior  types.String
-		want   types.String
-	}{
-		{"", types.StringNull(), types.StringNull()},
-		{"", types.StringValue(""), types.StringValue("")},
-		{"", types.StringValue("was set"), types.StringValue("")},
-		{"text", types.StringNull(), types.StringValue("text")},
-		{"new", types.StringValue("old"), types.StringValue("new")},
-	}
-	for _, tt := range tests {
-		if got := descriptionValue(tt.remote, tt.prior); !got.Equal(tt.want) {
-			t.Errorf("descriptionValue(%q, %s) = %s, want %s", tt.remote, tt.prior, got, tt.want)
-		}
 	}
 }
 

@@ -2,60 +2,200 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
-	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
-// defaultExpiresIn is the lifetime of a token whose configuration sets
-// neither expires_in nor never_expires, as in Xano's dashboard.
-const defaultExpiresIn = "7d"
+// defaultExpiresIn is Xano's default token lifetime, and minExpiresIn its shortest.
+const (
+	defaultExpiresIn = "7d"
+	minExpiresIn     = time.Hour
+)
 
-// minExpiresIn is the shortest lifetime the API accepts.
-const minExpiresIn = time.Hour
+// Private-state keys of the token resource.
+const (
+	// privateCheckedAt is when Read last checked the token, so the plan made
+	// again at apply time decides as the reviewed plan did.
+	privateCheckedAt = "rotation_checked_at"
+	// privatePreviousExpiresAt is when the previous token expires.
+	privatePreviousExpiresAt = "previous_expires_at"
+	// privateReplacing carries, from the plan of a replacement to the plan
+	// of its create half, the tokens it revokes first, for the token limit.
+	privateReplacing = "replacing"
+	// privateIntent is the mint a plan decided, kept until its create is
+	// answered: present in a state's private data, it is a lost answer.
+	privateIntent = "mint_intent"
+)
 
-// metadataTokenModel maps the xano_metadata_token resource.
+// metadataTokenModel is the resource's data.
 type metadataTokenModel struct {
 	ID                  types.String  `tfsdk:"id"`
 	Instance            types.String  `tfsdk:"instance"`
 	TokenID             types.Int64   `tfsdk:"token_id"`
 	Name                types.String  `tfsdk:"name"`
 	Description         types.String  `tfsdk:"description"`
+	Purpose             types.String  `tfsdk:"purpose"`
 	ExpiresIn           DurationValue `tfsdk:"expires_in"`
 	NeverExpires        types.Bool    `tfsdk:"never_expires"`
 	RotateBefore        DurationValue `tfsdk:"rotate_before"`
+	RotationOverlap     DurationValue `tfsdk:"rotation_overlap"`
 	RevokeOnDestroy     types.Bool    `tfsdk:"revoke_on_destroy"`
 	RiskAcknowledgement types.String  `tfsdk:"risk_acknowledgement"`
 	Scope               types.Set     `tfsdk:"scope"`
 	CreatedAt           types.String  `tfsdk:"created_at"`
 	ExpiresAt           types.String  `tfsdk:"expires_at"`
+	LastUsedAt          types.String  `tfsdk:"last_used_at"`
 	Token               types.String  `tfsdk:"token"`
 	MetaAPI             types.String  `tfsdk:"meta_api"`
-	Findings            types.List    `tfsdk:"findings"`
-	Purpose             types.String  `tfsdk:"purpose"`
-	LastUsedAt          types.String  `tfsdk:"last_used_at"`
-	RotationOverlap     DurationValue `tfsdk:"rotation_overlap"`
 	PreviousTokenID     types.Int64   `tfsdk:"previous_token_id"`
 	PreviousRevokeAt    types.String  `tfsdk:"previous_revoke_at"`
+	Findings            types.List    `tfsdk:"findings"`
 }
 
-// tokenResourceID is the resource id, "<instance>/<token id>".
-func tokenResourceID(instance string, id int64) string {
-	return instance + "/" + strconv.FormatInt(id, 10)
+// desired is the token the model asks for; known is false while a value the
+// review or the request needs is unknown.
+// An unknown description reads as none unless the policy requires one.
+func (m *metadataTokenModel) desired(ctx context.Context, pol policy.Policy) (w lifecycle.Desired, known bool, diags diag.Diagnostics) {
+	grants, known, diags := grantsFromScopeSet(ctx, m.Scope)
+	if !known || diags.HasError() || m.RiskAcknowledgement.IsUnknown() || m.Purpose.IsUnknown() ||
+		(pol.RequireDescription && m.Description.IsUnknown()) {
+		return w, false, diags
+	}
+	lifetime, known, err := tokenLifetime(m.ExpiresIn, m.NeverExpires)
+	rotate, rerr := optionalDuration(m.RotateBefore)
+	overlap, oerr := optionalDuration(m.RotationOverlap)
+	if !known || err != nil || rerr != nil || oerr != nil || m.RotateBefore.IsUnknown() {
+		return w, false, diags
+	}
+	return lifecycle.Desired{
+		Instance:        m.Instance.ValueString(),
+		Name:            m.Name.ValueString(),
+		Description:     m.Description.ValueString(),
+		Purpose:         m.Purpose.ValueString(),
+		Grants:          grants,
+		Lifetime:        lifetime,
+		NeverExpires:    m.NeverExpires.ValueBool(),
+		RotateBefore:    rotate,
+		RotationOverlap: overlap,
+		Acknowledgement: m.RiskAcknowledgement.ValueString(),
+	}, true, diags
 }
 
-// parseTokenImportID splits "<instance>/<token id>". The instance is
-// everything before the last slash, so it may not be empty; the id is a
-// positive integer.
+// minted is the token the state records, with what its private data holds.
+func (m *metadataTokenModel) minted(ctx context.Context, private privateGetter) *lifecycle.Minted {
+	grants, _, _ := grantsFromScopeSet(ctx, m.Scope)
+	lifetime, _, _ := tokenLifetime(m.ExpiresIn, m.NeverExpires)
+	out := &lifecycle.Minted{
+		Instance:     m.Instance.ValueString(),
+		ID:           m.TokenID.ValueInt64(),
+		Name:         m.Name.ValueString(),
+		Description:  m.Description.ValueString(),
+		Purpose:      m.Purpose.ValueString(),
+		Grants:       grants,
+		Lifetime:     lifetime,
+		NeverExpires: m.NeverExpires.ValueBool(),
+		ExpiresAt:    stateTime(m.ExpiresAt),
+		LastUsedAt:   stateTime(m.LastUsedAt),
+		Pending:      intentOf(ctx, private),
+		Findings:     m.findings(ctx),
+	}
+	if t := stateTime(m.CreatedAt); t != nil {
+		out.CreatedAt = *t
+	}
+	if !m.PreviousTokenID.IsNull() && !m.PreviousTokenID.IsUnknown() {
+		out.Previous = &lifecycle.Previous{ID: m.PreviousTokenID.ValueInt64(), ExpiresAt: privateTime(ctx, private, privatePreviousExpiresAt)}
+	}
+	return out
+}
+
+// pending says the state stands for a create whose answer was lost.
+func (m *metadataTokenModel) pending() bool {
+	return m.TokenID.IsNull() && strings.HasSuffix(m.ID.ValueString(), pendingIDSuffix)
+}
+
+// pendingIDSuffix ends the id of a create whose answer was lost.
+const pendingIDSuffix = "/pending"
+
+// record fills the model from a token Xano answered with; times is nil when
+// they could not be read.
+func (m *metadataTokenModel) record(instance string, t *xano.Token, times *lifecycle.Times) diag.Diagnostics {
+	m.ID = types.StringValue(instance + "/" + strconv.FormatInt(t.ID, 10))
+	m.Instance = types.StringValue(instance)
+	m.TokenID = types.Int64Value(t.ID)
+	m.Name = types.StringValue(t.Name)
+	description, purpose := lifecycle.SplitPurpose(t.Description)
+	if description != "" || !m.Description.IsNull() {
+		m.Description = types.StringValue(description)
+	}
+	m.Purpose = optionalString(purpose)
+	m.CreatedAt, m.ExpiresAt, m.LastUsedAt = types.StringNull(), types.StringNull(), types.StringNull()
+	if times != nil {
+		m.CreatedAt = types.StringValue(formatTimestamp(times.Created))
+		m.ExpiresAt = timestampValue(times.Expires)
+		m.LastUsedAt = timestampValue(times.LastUsed)
+	}
+	set, diags := scopeSetFromWire(t.ID, t.Scopes)
+	m.Scope = set
+	return diags
+}
+
+// findings decodes the review the state records.
+func (m *metadataTokenModel) findings(ctx context.Context) []policy.Finding {
+	var fs []findingModel
+	if m.Findings.IsNull() || m.Findings.IsUnknown() || m.Findings.ElementsAs(ctx, &fs, false).HasError() {
+		return nil
+	}
+	return policyFindings(fs)
+}
+
+// tokenLifetime is the lifetime a model asks for: 0 for a token that never
+// expires, the default when expires_in is unset.
+func tokenLifetime(expiresIn DurationValue, neverExpires types.Bool) (d time.Duration, known bool, err error) {
+	if neverExpires.IsUnknown() || expiresIn.IsUnknown() {
+		return 0, false, nil
+	}
+	if neverExpires.ValueBool() {
+		return 0, true, nil
+	}
+	if expiresIn.IsNull() {
+		expiresIn = NewDurationValue(defaultExpiresIn)
+	}
+	d, err = expiresIn.Duration()
+	return d, err == nil, err
+}
+
+// optionalDuration is a duration attribute's value, 0 when null or unknown.
+func optionalDuration(v DurationValue) (time.Duration, error) {
+	if v.IsNull() || v.IsUnknown() {
+		return 0, nil
+	}
+	return v.Duration()
+}
+
+// deriveLifetime is expires_in and never_expires for a token's times.
+func deriveLifetime(t lifecycle.Times) (DurationValue, types.Bool) {
+	d, never := t.Lifetime()
+	if never {
+		return NewDurationNull(), types.BoolValue(true)
+	}
+	return NewDurationValue(duration.Format(d)), types.BoolValue(false)
+}
+
+// tokenImportID parses "<instance>/<token id>".
 func parseTokenImportID(id string) (string, int64, error) {
 	i := strings.LastIndex(id, "/")
 	if i <= 0 || i == len(id)-1 {
@@ -69,153 +209,179 @@ func parseTokenImportID(id string) (string, int64, error) {
 	return instance, n, nil
 }
 
-// tokenTimes are a token's timestamps parsed from the API.
-type tokenTimes struct {
-	created time.Time
-	// expires is nil for a token that never expires.
-	expires *time.Time
-	// lastUsed is nil for a token never used.
-	lastUsed *time.Time
-}
+func formatTimestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// parseTokenTimes parses created_at, expires_at and last_used_at of an API
-// token.
-func parseTokenTimes(t *xano.Token) (tokenTimes, error) {
-	created, err := xano.ParseTime(t.CreatedAt)
-	if err != nil {
-		return tokenTimes{}, fmt.Errorf("created_at of token %d: %w", t.ID, err)
-	}
-	out := tokenTimes{created: created}
-	if t.ExpiresAt != nil && strings.TrimSpace(*t.ExpiresAt) != "" {
-		exp, err := xano.ParseTime(*t.ExpiresAt)
-		if err != nil {
-			return tokenTimes{}, fmt.Errorf("expires_at of token %d: %w", t.ID, err)
-		}
-		out.expires = &exp
-	}
-	if t.LastUsedAt != nil && strings.TrimSpace(*t.LastUsedAt) != "" {
-		used, err := xano.ParseTime(*t.LastUsedAt)
-		if err != nil {
-			return tokenTimes{}, fmt.Errorf("last_used_at of token %d: %w", t.ID, err)
-		}
-		out.lastUsed = &used
-	}
-	return out, nil
-}
-
-// deriveLifetime gives expires_in and never_expires for a token minted at
-// created that expires at expires (nil: never), rounded to whole seconds as
-// the API counts them.
-func deriveLifetime(created time.Time, expires *time.Time) (expiresIn DurationValue, neverExpires bool) {
-	if expires == nil {
-		return NewDurationNull(), true
-	}
-	d := expires.Sub(created).Round(time.Second)
-	if d < 0 {
-		d = 0
-	}
-	return NewDurationValue(duration.Format(d)), false
-}
-
-// formatTimestamp renders an API time for state, in RFC 3339 UTC.
-func formatTimestamp(t time.Time) string {
-	return t.UTC().Format(time.RFC3339)
-}
-
-// descriptionValue maps the API's description to state: the API has no null
-// description, so "" stays null while the prior value was null.
-func descriptionValue(remote string, prior types.String) types.String {
-	if remote == "" && prior.IsNull() {
+func timestampValue(t *time.Time) types.String {
+	if t == nil {
 		return types.StringNull()
 	}
-	return types.StringValue(remote)
+	return types.StringValue(formatTimestamp(*t))
 }
 
-// applyToken copies what the API says about a token into m: ids, name,
-// description and the purpose its marker records, timestamps (null when
-// times is nil, the API's being unreadable) and scopes. The secret, the
-// lifetime text and the Terraform-only settings are the caller's business.
-func (m *metadataTokenModel) applyToken(instance string, t *xano.Token, times *tokenTimes) diag.Diagnostics {
-	var diags diag.Diagnostics
-	m.ID = types.StringValue(tokenResourceID(instance, t.ID))
-	m.Instance = types.StringValue(instance)
-	m.TokenID = types.Int64Value(t.ID)
-	m.Name = types.StringValue(t.Name)
-	description, purpose := splitPurpose(t.Description)
-	m.Description = descriptionValue(description, m.Description)
-	m.Purpose = purposeValue(purpose)
-	m.CreatedAt, m.ExpiresAt, m.LastUsedAt = types.StringNull(), types.StringNull(), types.StringNull()
-	if times != nil {
-		m.CreatedAt = types.StringValue(formatTimestamp(times.created))
-		if times.expires != nil {
-			m.ExpiresAt = types.StringValue(formatTimestamp(*times.expires))
-		}
-		if times.lastUsed != nil {
-			m.LastUsedAt = types.StringValue(formatTimestamp(*times.lastUsed))
-		}
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
 	}
-	grants, err := scopes.FromWire(t.Scopes)
+	return types.StringValue(s)
+}
+
+// stateTime parses a timestamp attribute, nil when null, unknown or unreadable.
+func stateTime(v types.String) *time.Time {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, v.ValueString())
 	if err != nil {
-		diags.Append(unexpectedScopes(t.ID, err))
+		return nil
+	}
+	return &t
+}
+
+// privateGetter and privateSetter are the two sides of private state.
+type (
+	privateGetter interface {
+		GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	}
+	privateSetter interface {
+		SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+	}
+)
+
+// setPrivate stores v as JSON under key; nil removes the key.
+func setPrivate(ctx context.Context, p privateSetter, key string, v any) diag.Diagnostics {
+	if v == nil {
+		return p.SetKey(ctx, key, nil)
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record private state", err.Error()+". This is a bug in the provider; please report it.")
 		return diags
 	}
-	set, d := scopeSetFromGrants(grants)
-	diags.Append(d...)
-	m.Scope = set
-	return diags
+	return p.SetKey(ctx, key, raw)
 }
 
-// reviewFindings sets Findings to the review of the token as the state m
-// describes it, under pol, with its idle finding at now; null when the
-// review cannot run.
-func (m *metadataTokenModel) reviewFindings(ctx context.Context, pol policy.Policy, now time.Time) diag.Diagnostics {
-	spec, ok, diags := tokenPolicySpec(ctx, pol, m)
-	if !ok || diags.HasError() {
-		m.Findings = types.ListNull(findingObjectType)
-		return diags
-	}
-	all := policy.Review(spec, pol)
-	if f, ok := m.idleFinding(pol, now); ok {
-		all = append(all, f)
-	}
-	list, d := findingsList(ctx, all)
-	m.Findings = list
-	return append(diags, d...)
+// getPrivate decodes the JSON under key into v, reporting whether it was there.
+func getPrivate(ctx context.Context, p privateGetter, key string, v any) bool {
+	raw, _ := p.GetKey(ctx, key)
+	return len(raw) > 0 && json.Unmarshal(raw, v) == nil
 }
 
-// tokenLifetime returns the token lifetime expires_in and never_expires ask
-// for: 0 for never, otherwise expires_in or the 7-day default. ok is false
-// while unknown.
-func tokenLifetime(expiresIn DurationValue, neverExpires types.Bool) (d time.Duration, ok bool, err error) {
-	if neverExpires.IsUnknown() || expiresIn.IsUnknown() {
-		return 0, false, nil
+func privateTime(ctx context.Context, p privateGetter, key string) *time.Time {
+	var s string
+	if !getPrivate(ctx, p, key, &s) {
+		return nil
 	}
-	if neverExpires.ValueBool() {
-		return 0, true, nil
-	}
-	text := defaultExpiresIn
-	if !expiresIn.IsNull() {
-		text = expiresIn.ValueString()
-	}
-	d, err = duration.Parse(text)
+	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return 0, false, err
+		return nil
 	}
-	return d, true, nil
+	return &t
 }
 
-// createTokenRequest is the API request minting a token named name with
-// spec's scopes, lifetime and description, for the resource and the
-// ephemeral resource alike. Xano counts the lifetime in seconds, 0 for never.
-func createTokenRequest(name string, spec policy.Spec) (xano.CreateTokenRequest, error) {
-	wire, err := spec.Grants.Wire()
-	if err != nil {
-		return xano.CreateTokenRequest{}, err
+func intentOf(ctx context.Context, p privateGetter) *lifecycle.Intent {
+	var i lifecycle.Intent
+	if !getPrivate(ctx, p, privateIntent, &i) || i.Key == "" {
+		return nil
 	}
-	return xano.CreateTokenRequest{
-		Name:        name,
-		Description: withPurpose(spec.Description, spec.Purpose),
-		ExpiresIn:   int64(spec.Lifetime / time.Second),
-		Scopes:      wire,
-	}, nil
+	return &i
+}
+
+// replacingMarker names the tokens a replacement revokes before it creates.
+type replacingMarker struct {
+	Instance string  `json:"instance"`
+	TokenIDs []int64 `json:"token_ids,omitempty"`
+}
+
+// expiresInDefault plans the 7-day default lifetime when the configuration
+// sets neither expires_in nor never_expires = true.
+type expiresInDefault struct{}
+
+func (expiresInDefault) Description(context.Context) string {
+	return "Defaults to " + defaultExpiresIn + " unless never_expires is true."
+}
+
+func (m expiresInDefault) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (expiresInDefault) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() {
+		return
+	}
+	var never types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("never_expires"), &never)...)
+	switch {
+	case never.IsUnknown():
+		resp.PlanValue = types.StringUnknown()
+	case never.ValueBool():
+		resp.PlanValue = types.StringNull()
+	default:
+		resp.PlanValue = types.StringValue(defaultExpiresIn)
+	}
+}
+
+// keepEquivalentDuration plans the prior text when the configuration writes
+// the same duration differently ("1d" after "24h"), so the rewrite plans no
+// change and forces no replacement.
+type keepEquivalentDuration struct{}
+
+func (keepEquivalentDuration) Description(context.Context) string {
+	return "Durations that denote the same length of time plan no change."
+}
+
+func (m keepEquivalentDuration) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (keepEquivalentDuration) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || resp.PlanValue.IsNull() || resp.PlanValue.IsUnknown() {
+		return
+	}
+	if durationTextEqual(req.StateValue.ValueString(), resp.PlanValue.ValueString()) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// scopePermissionDefaults plans unset permissions as false. A schema default
+// on a set element's attribute changes the element and breaks the lookup of
+// its siblings (terraform-plugin-framework issues #783 and #867), so the
+// planned set is built from the configuration instead.
+type scopePermissionDefaults struct{}
+
+func (scopePermissionDefaults) Description(context.Context) string {
+	return "Permissions a scope block does not set are false."
+}
+
+func (m scopePermissionDefaults) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (scopePermissionDefaults) PlanModifySet(_ context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := make([]attr.Value, 0, len(req.ConfigValue.Elements()))
+	for _, elem := range req.ConfigValue.Elements() {
+		obj, ok := elem.(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			return
+		}
+		attrs := make(map[string]attr.Value, len(scopeAttrTypes))
+		for name, v := range obj.Attributes() {
+			if b, isBool := v.(types.Bool); isBool && b.IsNull() {
+				v = types.BoolValue(false)
+			}
+			attrs[name] = v
+		}
+		planned, diags := types.ObjectValue(scopeAttrTypes, attrs)
+		resp.Diagnostics.Append(diags...)
+		elems = append(elems, planned)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	set, diags := types.SetValue(scopeObjectType, elems)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.PlanValue = set
+	}
 }

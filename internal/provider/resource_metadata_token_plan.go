@@ -2,320 +2,440 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
-// privateKeyCheckedAt is the private-state key where Read records the time of
-// the refresh. The rotation decision uses it, so the plan Terraform makes
-// again at apply time decides as the reviewed plan did, however much time
-// passed in between.
-const privateKeyCheckedAt = "rotation_checked_at"
+// mintedOutputs are the computed attributes a new mint changes.
+var mintedOutputs = []string{"id", "token_id", "token", "created_at", "expires_at", "last_used_at"}
 
-// ModifyPlan fills the instance from the provider, plans a replacement of a
-// token that has expired or entered its rotate_before window, then runs the
-// risk review on what was planned.
-func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
-		return
-	}
-	ctx = r.data.mask(ctx)
-	r.planInstance(ctx, req, resp)
-	if resp.Diagnostics.HasError() || !r.data.readyOnce("the token was planned", &resp.Diagnostics) {
-		return
-	}
-	if req.State.Raw.IsNull() {
-		// A create, or the create half of a replacement, which Terraform
-		// plans again without the prior state: the instance must exist
-		// before anything is minted there.
-		r.planNewInstance(ctx, req, resp)
-		if resp.Diagnostics.HasError() {
-			return
+// planDecision writes a decision into the plan: what a mint leaves unknown,
+// the previous token, the intent of the mint, the token limit and the
+// warnings about rotation and expiry.
+func planDecision(ctx context.Context, data *providerData, prior, plan *metadataTokenModel, in lifecycle.Input, d lifecycle.Decision, sub policy.Subject, resp *resource.ModifyPlanResponse) {
+	diags := &resp.Diagnostics
+	switch d.Action {
+	case lifecycle.Create:
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_token_id"), types.Int64Null())...)
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_revoke_at"), types.StringNull())...)
+		if in.Want.NeverExpires {
+			diags.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
 		}
-	}
-	// The plan is read once, after the instance is filled in; the steps
-	// below change only computed attributes the review does not read.
-	var plan metadataTokenModel
-	var prior *metadataTokenModel
-	resp.Diagnostics.Append(getModel(ctx, resp.Plan, &plan)...)
-	if !req.State.Raw.IsNull() {
-		prior = &metadataTokenModel{}
-		resp.Diagnostics.Append(getModel(ctx, req.State, prior)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if prior == nil {
-		// A token that never expires has no expiry to wait for.
-		if !plan.NeverExpires.IsUnknown() && plan.NeverExpires.ValueBool() {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
+	case lifecycle.Replace:
+		if d.Reason != lifecycle.Changed || prior.pending() {
+			diags.Append(markMinted(ctx, &resp.Plan)...)
+			resp.RequiresReplace.Append(path.Root("expires_at"))
 		}
+	case lifecycle.Resume:
+		diags.Append(markMinted(ctx, &resp.Plan)...)
+	case lifecycle.Rotate:
+		diags.Append(markMinted(ctx, &resp.Plan)...)
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_token_id"), prior.TokenID)...)
+		diags.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_revoke_at"), types.StringUnknown())...)
+	case lifecycle.Nothing:
+		switch {
+		case d.RevokePrevious:
+			diags.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_token_id"), types.Int64Null())...)
+			diags.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_revoke_at"), types.StringNull())...)
+		case d.PreviousRevokeAt != nil:
+			diags.Append(resp.Plan.SetAttribute(ctx, path.Root("previous_revoke_at"), formatTimestamp(*d.PreviousRevokeAt))...)
+		}
+		warnExpiry(data.policy, sub, in, diags)
 	}
-	rotated := false
-	if prior != nil {
-		rotated = r.planRotation(ctx, req.Private, prior, &plan, resp)
+	if prior != nil && (d.Reason == lifecycle.Expired || d.Reason == lifecycle.Due) {
+		diags.Append(rotationWarning(sub, prior, plan, d))
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	if d.Abandoned {
+		diags.Append(lostCreateNotResumed(sub.Name, in.Want.Instance, "change"))
+		diags.Append(resp.Private.SetKey(ctx, privateIntent, nil)...)
 	}
-	// The framework starts this method with RequiresReplace empty, so it
-	// holds only what planInstance and planRotation added.
-	replaced := prior != nil && (len(resp.RequiresReplace) > 0 || tokenReplaced(prior, &plan))
-	if prior != nil && !replaced && !rotated {
-		r.planPrevious(ctx, req.Private, prior, &plan, resp)
+	if d.Action == lifecycle.Create || d.Action == lifecycle.Resume || d.Action == lifecycle.Rotate {
+		planIntent(ctx, data, in.Want, d, resp)
 	}
-	// A rotation in place mints a new secret: the review treats it as the
-	// replacement it stands for.
-	findings, diags := reviewTokenPlan(ctx, r.data, prior, &plan, replaced || rotated)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), findings)...)
-	if !resp.Diagnostics.HasError() {
-		r.planLifecycle(ctx, req, resp, prior, &plan, replaced, rotated)
-	}
+	checkLimit(ctx, data, prior, in.Want.Instance, d, sub, resp)
 }
 
 // planInstance plans the provider's instance when the resource sets none,
-// and a replacement when that moves the token to another instance.
-func (r *metadataTokenResource) planInstance(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var configured, prior types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance"), &configured)...)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("instance"), &prior)...)
-	}
-	if resp.Diagnostics.HasError() || !configured.IsNull() {
-		return
-	}
-	instance := r.data.instance
-	if instance == "" && !prior.IsNull() && !prior.IsUnknown() {
-		instance = prior.ValueString()
-	}
-	if instance == "" {
-		missingInstance(&resp.Diagnostics, "resource")
-		return
-	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance"), instance)...)
-	if !prior.IsNull() && prior.ValueString() != instance {
-		resp.RequiresReplace.Append(path.Root("instance"))
-	}
-}
-
-// planNewInstance checks the planned instance against the account's
-// instances and plans meta_api, when the list is known, as that instance's
-// Metadata API URL.
-func (r *metadataTokenResource) planNewInstance(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+// and checks a new token's instance against the account's instances.
+func (d *providerData) planInstance(ctx context.Context, req resource.ModifyPlanRequest, prior *metadataTokenModel, resp *resource.ModifyPlanResponse) {
 	var configured, planned types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance"), &configured)...)
+	if configured.IsNull() {
+		instance := d.instance
+		if instance == "" && prior != nil {
+			instance = prior.Instance.ValueString()
+		}
+		if instance == "" {
+			missingInstance(&resp.Diagnostics, "resource")
+			return
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance"), instance)...)
+		if prior != nil && prior.Instance.ValueString() != instance {
+			resp.RequiresReplace.Append(path.Root("instance"))
+		}
+	}
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("instance"), &planned)...)
-	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
+	if prior != nil || resp.Diagnostics.HasError() || planned.IsUnknown() || !d.readyOnce("the token was planned", &resp.Diagnostics) {
 		return
 	}
-	found := r.data.checkInstance(ctx, planned.ValueString(), r.data.originOf(!configured.IsNull()), path.Root("instance"), &resp.Diagnostics)
+	found := d.checkInstance(ctx, planned.ValueString(), d.originOf(!configured.IsNull()), path.Root("instance"), &resp.Diagnostics)
 	if found != nil && found.MetaAPI != "" && !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("meta_api"), found.MetaAPI)...)
 	}
 }
 
-// planRotation plans a replacement when the token has expired or is inside
-// its rotate_before window, or, inside the window with a rotation_overlap, an
-// in-place rotation, which it reports. It leaves the plan untouched
-// otherwise, so a steady configuration plans nothing.
-func (r *metadataTokenResource) planRotation(ctx context.Context, private privateGetter, state, plan *metadataTokenModel, resp *resource.ModifyPlanResponse) (inPlace bool) {
-	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
-		return false
+// mintInPlace is an update that mints: a rotation with an overlap, which
+// keeps the old token as the previous one, or the resumption of a lost
+// create. Its intent comes from the plan's private data.
+func (d *providerData) mintInPlace(ctx context.Context, req resource.UpdateRequest, state, plan *metadataTokenModel, resp *resource.UpdateResponse) {
+	instance := state.Instance.ValueString()
+	want, known, diags := plan.desired(ctx, d.policy)
+	resp.Diagnostics.Append(diags...)
+	create, err := want.CreateRequest()
+	intent := intentOf(ctx, req.Private)
+	if !known || err != nil || !intent.For(create) {
+		resp.Diagnostics.AddError("Token not known at apply time", "The token's request is unknown or differs from the "+
+			"plan's when its new token is minted. This is a bug in the provider or Terraform; please report it.")
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		return
 	}
-	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	tok, err := d.tokens.Mint(ctx, instance, create, *intent)
 	if err != nil {
-		return false
-	}
-	var rotateBefore time.Duration
-	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
-		if rotateBefore, err = plan.RotateBefore.Duration(); err != nil {
-			return false
+		tokenAPIError(&resp.Diagnostics, fmt.Sprintf("create the new token of %q on instance %q", want.Name, instance), err)
+		if xano.KindOf(err) != xano.KindOutcomeUnknown {
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateIntent, nil)...)
 		}
-	}
-	due := rotationDue(r.checkedAt(ctx, private), expiresAt, rotateBefore)
-	if due == rotationNotDue {
-		return false
-	}
-	sub := reviewSubject(state.Name, state.Instance, r.data.instance, false)
-	// An expired token has nothing left to keep, and a change of what the
-	// token is minted with replaces it anyway.
-	if due == rotationWindow && !tokenReplaced(state, plan) {
-		overlap, known := rotationOverlapOf(plan.RotationOverlap)
-		if !known {
-			unknownOverlap(&resp.Diagnostics, "the rotation this plan makes")
-			return false
-		}
-		if overlap > 0 {
-			r.planOverlapRotation(ctx, sub, state, plan, resp)
-			return true
-		}
-	}
-	who := fmt.Sprintf("Token %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
-	consequence := " Terraform plans a replacement: a new token with a new secret, after which the old one is revoked " +
-		"(unless revoke_on_destroy = false). Hand the new secret to whatever uses this token after the apply."
-	if due == rotationExpired {
-		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), fmt.Sprintf("%s: expired, replacement planned", sub),
-			fmt.Sprintf("%s expired at %s.%s", who, state.ExpiresAt.ValueString(), consequence))
-	} else {
-		resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), fmt.Sprintf("%s: due for rotation, replacement planned", sub),
-			fmt.Sprintf("%s expires at %s, within its rotate_before window of %s.%s Set rotation_overlap to keep the old "+
-				"token valid for a while after the rotation.",
-				who, state.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(), consequence))
-	}
-	resp.RequiresReplace.Append(path.Root("expires_at"))
-	resp.Diagnostics.Append(markMinted(ctx, &resp.Plan)...)
-	return false
-}
-
-// privateGetter is the read side of a request's private state.
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-// checkedAt returns the time of the last refresh, recorded by Read, or now
-// when there was none (a plan with -refresh=false after a create).
-func (r *metadataTokenResource) checkedAt(ctx context.Context, private privateGetter) time.Time {
-	raw, _ := private.GetKey(ctx, privateKeyCheckedAt)
-	var s string
-	if len(raw) > 0 && json.Unmarshal(raw, &s) == nil {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return t
-		}
-	}
-	return r.data.now()
-}
-
-// expiresInDefault plans the 7-day default lifetime when the configuration
-// sets neither expires_in nor never_expires = true, and no lifetime when it
-// asks for a token that never expires.
-type expiresInDefault struct{}
-
-var _ planmodifier.String = expiresInDefault{}
-
-func (expiresInDefault) Description(context.Context) string {
-	return "Defaults to " + defaultExpiresIn + " unless never_expires is true."
-}
-
-func (m expiresInDefault) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
-
-func (expiresInDefault) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !req.ConfigValue.IsNull() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
-	var never types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("never_expires"), &never)...)
-	switch {
-	case never.IsUnknown():
-		resp.PlanValue = types.StringUnknown()
-	case never.ValueBool():
-		resp.PlanValue = types.StringNull()
-	default:
-		resp.PlanValue = types.StringValue(defaultExpiresIn)
+	ctx = d.mask(ctx, tok.Secret)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateIntent, nil)...)
+	next := *plan
+	next.PreviousTokenID, next.PreviousRevokeAt = types.Int64Null(), types.StringNull()
+	times := d.recordMint(ctx, &next, instance, tok, &resp.Diagnostics)
+	if !state.TokenID.IsNull() {
+		next.PreviousTokenID = state.TokenID
+		rotatedAt := d.now()
+		if times != nil {
+			rotatedAt = times.Created
+		}
+		oldExpiry := stateTime(state.ExpiresAt)
+		if oldExpiry != nil {
+			resp.Diagnostics.Append(setPrivate(ctx, resp.Private, privatePreviousExpiresAt, formatTimestamp(*oldExpiry))...)
+		}
+		next.PreviousRevokeAt = types.StringValue(formatTimestamp(lifecycle.PreviousRevokeAt(rotatedAt, want.RotationOverlap, oldExpiry)))
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
 }
 
-// keepEquivalentDuration is a plan modifier that plans the prior state's text
-// when the configuration writes the same duration differently ("1d" after
-// "24h"), so such a rewrite plans no change and forces no replacement.
-// Terraform accepts a planned value equal to the prior one in place of an
-// equivalent configuration value.
-type keepEquivalentDuration struct{}
-
-var _ planmodifier.String = keepEquivalentDuration{}
-
-func (keepEquivalentDuration) Description(context.Context) string {
-	return "Durations that denote the same length of time plan no change."
-}
-
-func (m keepEquivalentDuration) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (keepEquivalentDuration) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || resp.PlanValue.IsNull() || resp.PlanValue.IsUnknown() {
+// planIntent makes the intent of a mint at plan time: private state carries
+// it to Update, and the provider's intents to Create.
+func planIntent(ctx context.Context, data *providerData, want lifecycle.Desired, d lifecycle.Decision, resp *resource.ModifyPlanResponse) {
+	req, err := want.CreateRequest()
+	if err != nil {
 		return
 	}
-	if durationTextEqual(req.StateValue.ValueString(), resp.PlanValue.ValueString()) {
-		resp.PlanValue = req.StateValue
-	}
-}
-
-// scopePermissionDefaults plans every permission a scope block leaves unset
-// as false. It stands in for schema defaults on the nested attributes: the
-// framework looks set elements up by value, and a default applied to one
-// attribute changes the element's value, so the next attribute's lookup
-// misses its configuration and a configured true was planned as false
-// (terraform-plugin-framework issues #783 and #867). Building the planned set
-// from the configuration avoids the lookup altogether.
-type scopePermissionDefaults struct{}
-
-var _ planmodifier.Set = scopePermissionDefaults{}
-
-func (scopePermissionDefaults) Description(context.Context) string {
-	return "Permissions a scope block does not set are false."
-}
-
-func (m scopePermissionDefaults) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (scopePermissionDefaults) PlanModifySet(_ context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	elems := make([]attr.Value, 0, len(req.ConfigValue.Elements()))
-	for _, elem := range req.ConfigValue.Elements() {
-		obj, ok := elem.(types.Object)
-		if !ok || obj.IsNull() || obj.IsUnknown() {
+	intent := lifecycle.Intent{Key: d.Key, Request: lifecycle.Fingerprint(req)}
+	if d.Key == "" {
+		if intent, err = lifecycle.NewIntent(req); err != nil {
+			resp.Diagnostics.AddError("Cannot plan the token", fmt.Sprintf("No idempotency key could be made for the create: %s.", err))
 			return
 		}
-		attrs := make(map[string]attr.Value, len(scopeAttrTypes))
-		for name, v := range obj.Attributes() {
-			if b, isBool := v.(types.Bool); isBool && b.IsNull() {
-				v = types.BoolValue(false)
-			}
-			attrs[name] = v
+	}
+	data.intents.Put(intent)
+	resp.Diagnostics.Append(setPrivate(ctx, resp.Private, privateIntent, intent)...)
+}
+
+// checkLimit checks Xano's token limit for a plan that creates or rotates a
+// token, and records for a replacement which tokens go before its create.
+func checkLimit(ctx context.Context, data *providerData, prior *metadataTokenModel, instance string, d lifecycle.Decision, sub policy.Subject, resp *resource.ModifyPlanResponse) {
+	var revokedFirst []int64
+	if prior == nil {
+		var m replacingMarker
+		if getPrivate(ctx, resp.Private, privateReplacing, &m) && m.Instance == instance {
+			revokedFirst = m.TokenIDs
 		}
-		planned, diags := types.ObjectValue(scopeAttrTypes, attrs)
-		resp.Diagnostics.Append(diags...)
-		elems = append(elems, planned)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacing, nil)...)
+	} else {
+		// Terraform does not tell the provider of -replace or a tainted
+		// object, only of the create half's plan that follows: every plan of
+		// an existing token says what its destruction revokes.
+		m := replacingMarker{Instance: prior.Instance.ValueString()}
+		if !prior.TokenID.IsNull() && (prior.RevokeOnDestroy.IsNull() || prior.RevokeOnDestroy.ValueBool()) {
+			m.TokenIDs = append(m.TokenIDs, prior.TokenID.ValueInt64())
+			if !prior.PreviousTokenID.IsNull() {
+				m.TokenIDs = append(m.TokenIDs, prior.PreviousTokenID.ValueInt64())
+			}
+		}
+		resp.Diagnostics.Append(setPrivate(ctx, resp.Private, privateReplacing, m)...)
+		if d.Action != lifecycle.Rotate {
+			return
+		}
+		if !prior.PreviousTokenID.IsNull() {
+			revokedFirst = []int64{prior.PreviousTokenID.ValueInt64()}
+		}
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	set, diags := types.SetValue(scopeObjectType, elems)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.PlanValue = set
+	if prior != nil || d.Action == lifecycle.Create {
+		data.checkTokenLimit(ctx, sub, instance, revokedFirst, &resp.Diagnostics)
 	}
 }
 
-// rotationState says why a token must be replaced, if it must.
-type rotationState int
-
-const (
-	rotationNotDue rotationState = iota
-	rotationWindow
-	rotationExpired
-)
-
-// rotationDue decides at now whether a token that expires at expiresAt must be
-// replaced: it has expired, or less than rotateBefore is left.
-func rotationDue(now, expiresAt time.Time, rotateBefore time.Duration) rotationState {
-	switch {
-	case !now.Before(expiresAt):
-		return rotationExpired
-	case rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)):
-		return rotationWindow
+// checkTokenLimit registers a plan that creates a token and reports one
+// that takes the instance past Xano's limit.
+func (d *providerData) checkTokenLimit(ctx context.Context, sub policy.Subject, instance string, revokedFirst []int64, diags *diag.Diagnostics) {
+	if d.limits == nil || d.skipChecks || instance == "" {
+		return
 	}
-	return rotationNotDue
+	v := d.limits.Register(ctx, instance, sub.Name, revokedFirst)
+	switch {
+	case v.Err != nil:
+		diags.Append(tokenLimitCheckError(instance, v.Err))
+	case !v.Over():
+	case len(v.SameName) > 0:
+		diags.Append(overTokenLimitUnlessReplaced(sub.String(), instance, v.Total(), v.Active, v.Creates, v.SameName))
+	default:
+		diags.Append(overTokenLimit(sub.String(), instance, v.Total(), v.Active, v.Creates, v.Freed))
+	}
+}
+
+// markMinted plans every minted output as unknown: the apply mints.
+func markMinted(ctx context.Context, plan *tfsdk.Plan) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, name := range mintedOutputs {
+		a, d := plan.Schema.AttributeAtPath(ctx, path.Root(name))
+		diags.Append(d...)
+		if d.HasError() {
+			continue
+		}
+		typ := a.GetType()
+		unknown, err := typ.ValueFromTerraform(ctx, tftypes.NewValue(typ.TerraformType(ctx), tftypes.UnknownValue))
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Cannot plan a minted value", err.Error()+". This is a bug in the provider; please report it.")
+			continue
+		}
+		diags.Append(plan.SetAttribute(ctx, path.Root(name), unknown)...)
+	}
+	return diags
+}
+
+// rotationWarning says why an existing token is replaced or rotated.
+func rotationWarning(sub policy.Subject, prior, plan *metadataTokenModel, d lifecycle.Decision) diag.Diagnostic {
+	who := fmt.Sprintf("Token %q (id %s)", prior.Name.ValueString(), prior.ID.ValueString())
+	at := path.Root("expires_at")
+	consequence := " Terraform plans a replacement: a new token with a new secret, after which the old one is revoked " +
+		"(unless revoke_on_destroy = false). Hand the new secret to whatever uses this token after the apply."
+	switch {
+	case d.Action == lifecycle.Rotate:
+		replaced := ""
+		if !prior.PreviousTokenID.IsNull() {
+			replaced = fmt.Sprintf(" The token kept by the last rotation (id %d) is revoked first.", prior.PreviousTokenID.ValueInt64())
+		}
+		return diag.NewAttributeWarningDiagnostic(at, fmt.Sprintf("%s: due for rotation, new token planned", sub),
+			fmt.Sprintf("%s expires at %s, within its rotate_before window of %s. Terraform updates it in place: the "+
+				"apply mints a new token with a new secret, and this one (id %d) stays valid for rotation_overlap = %s after "+
+				"the apply (or until it expires, if sooner), so whatever uses it keeps working while it moves to the new "+
+				"secret. The first plan after that revokes it.%s", who, prior.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(),
+				prior.TokenID.ValueInt64(), plan.RotationOverlap.ValueString(), replaced))
+	case d.Reason == lifecycle.Expired:
+		return diag.NewAttributeWarningDiagnostic(at, fmt.Sprintf("%s: expired, replacement planned", sub),
+			fmt.Sprintf("%s expired at %s.%s", who, prior.ExpiresAt.ValueString(), consequence))
+	}
+	return diag.NewAttributeWarningDiagnostic(at, fmt.Sprintf("%s: due for rotation, replacement planned", sub),
+		fmt.Sprintf("%s expires at %s, within its rotate_before window of %s.%s Set rotation_overlap to keep the old "+
+			"token valid for a while after the rotation.", who, prior.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(), consequence))
+}
+
+// warnExpiry warns about a token that will expire within the policy's
+// expiry horizon with no rotate_before to replace it.
+func warnExpiry(pol policy.Policy, sub policy.Subject, in lifecycle.Input, diags *diag.Diagnostics) {
+	p := in.Prior
+	if p == nil || p.ExpiresAt == nil {
+		return
+	}
+	if m := pol.ExpiryNotice(sub, p.ExpiresAt.Sub(p.CreatedAt), *p.ExpiresAt, in.Now, in.Want.RotateBefore > 0); m != nil {
+		diags.AddAttributeWarning(path.Root("expires_at"), m.Summary, m.Detail)
+	}
+}
+
+// recordMint fills m from the answer of a create; an answer whose times
+// cannot be read is an error, and the state still records the token.
+func (d *providerData) recordMint(ctx context.Context, m *metadataTokenModel, instance string, tok *xano.Token, diags *diag.Diagnostics) *lifecycle.Times {
+	m.Token = types.StringValue(tok.Secret)
+	if m.MetaAPI.IsUnknown() {
+		m.MetaAPI = optionalString(d.metaAPIOf(ctx, instance))
+	}
+	times, err := lifecycle.TimesOf(tok)
+	if err != nil {
+		diags.Append(unexpectedToken(fmt.Sprintf("Token %d was created, but its answer cannot be read", tok.ID), err,
+			"Terraform marks it tainted so the next apply replaces it."))
+		diags.Append(m.record(instance, tok, nil)...)
+		return nil
+	}
+	diags.Append(m.record(instance, tok, &times)...)
+	return &times
+}
+
+// refreshFindings reviews an imported token as found, so a configuration
+// that matches it plans no change, and otherwise renews the idle finding.
+func (d *providerData) refreshFindings(ctx context.Context, m *metadataTokenModel, imported bool, now time.Time) diag.Diagnostics {
+	minted := m.minted(ctx, emptyPrivate{})
+	if imported {
+		return m.setFindings(ctx, minted.Review(d.policy, now))
+	}
+	var fs []policy.Finding
+	for _, f := range minted.Findings {
+		if f.Rule != policy.RuleIdle {
+			fs = append(fs, f)
+		}
+	}
+	if f, ok := policy.IdleFinding(minted.Usage(), d.policy, now); ok {
+		fs = append(fs, f)
+	}
+	return m.setFindings(ctx, fs)
+}
+
+// setFindings records findings in the model.
+func (m *metadataTokenModel) setFindings(ctx context.Context, fs []policy.Finding) diag.Diagnostics {
+	list, diags := findingsList(ctx, fs)
+	m.Findings = list
+	return diags
+}
+
+// emptyPrivate is private state with nothing in it.
+type emptyPrivate struct{}
+
+func (emptyPrivate) GetKey(context.Context, string) ([]byte, diag.Diagnostics) { return nil, nil }
+
+// keepPending saves the planned token of a create whose answer was lost:
+// unknown values become null, and the id says the create is pending.
+func keepPending(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, instance string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	raw, err := tftypes.Transform(plan.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		diags.AddError("Cannot record the pending create", fmt.Sprintf("The planned token could not be saved: %s. "+
+			"List the instance's tokens with the xano_metadata_tokens data source and revoke any you do not recognise.", err))
+		return diags
+	}
+	state.Raw = raw
+	diags.Append(state.SetAttribute(ctx, path.Root("id"), instance+pendingIDSuffix)...)
+	diags.Append(state.SetAttribute(ctx, path.Root("instance"), instance)...)
+	return diags
+}
+
+// pendingCreateNote replaces the outcome note for a create kept as pending.
+const pendingCreateNote = "The API may have minted the token before the failure. Terraform keeps the resource as tainted, " +
+	"with no token id, and remembers the create's Idempotency-Key: the next terraform apply repeats the create with it " +
+	"and records the token the API minted, if any, instead of minting a second one. Nothing else needs to be done."
+
+// lostCreateNotResumed warns that a create whose answer was lost will not be
+// repeated, so a token it may have minted stays unmanaged.
+func lostCreateNotResumed(name, instance, why string) diag.Diagnostic {
+	cause := "This plan destroys the resource, and a destroy never mints, so the create is not repeated to find out."
+	if why == "change" {
+		cause = "The token's configuration changed since, so the create cannot be repeated with its Idempotency-Key."
+	}
+	return diag.NewWarningDiagnostic(fmt.Sprintf("Token %q: lost create not resumed", name),
+		fmt.Sprintf("An earlier create of token %q on instance %q lost its answer, so the API may have minted a token "+
+			"nobody holds the secret of. %s List the instance's tokens (the xano_metadata_tokens data source) and revoke "+
+			"any named %q that Terraform does not manage.", name, instance, cause, name))
+}
+
+// tokenGoneWarning says a refresh found the token revoked outside Terraform.
+func tokenGoneWarning(state *metadataTokenModel) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Token revoked outside Terraform",
+		fmt.Sprintf("Token %q (id %d) no longer exists on instance %q. Possible causes: someone deleted it in the Xano dashboard, "+
+			"another tool or configuration revoked it, or the server lost its data (an emulator that was restarted, for example). "+
+			"Terraform removed it from state; it will be created again, with a new secret.%s", state.Name.ValueString(),
+			state.TokenID.ValueInt64(), state.Instance.ValueString(), previousNote(state)))
+}
+
+// tokenLeftValid says a destroy with revoke_on_destroy = false left the token valid.
+func tokenLeftValid(state *metadataTokenModel) diag.Diagnostic {
+	until := "until it expires at " + state.ExpiresAt.ValueString()
+	if state.ExpiresAt.IsNull() {
+		until = "FOREVER: it never expires, so anyone holding its secret keeps access until someone deletes it in the Xano dashboard"
+	}
+	return diag.NewWarningDiagnostic("Token left valid",
+		fmt.Sprintf("revoke_on_destroy = false: token %q (id %d) on instance %q was removed from Terraform's state but not revoked. It stays valid %s.%s",
+			state.Name.ValueString(), state.TokenID.ValueInt64(), state.Instance.ValueString(), until, previousNote(state)))
+}
+
+// previousNote completes a warning about a token gone from state while its
+// previous token, if any, is still valid.
+func previousNote(state *metadataTokenModel) string {
+	if state.PreviousTokenID.IsNull() || state.PreviousTokenID.IsUnknown() {
+		return ""
+	}
+	until := "until it expires"
+	if !state.PreviousRevokeAt.IsNull() {
+		until = "until it expires; Terraform would have revoked it at " + state.PreviousRevokeAt.ValueString()
+	}
+	return fmt.Sprintf(" The token it replaced in its last rotation (id %d), kept by rotation_overlap, was not revoked "+
+		"and stays valid %s: revoke it in the Xano dashboard if nothing uses it.", state.PreviousTokenID.ValueInt64(), until)
+}
+
+// validateLifetime checks what single attributes cannot: never_expires
+// against expires_in and rotate_before, whole seconds, rotate_before
+// against the lifetime, and rotation_overlap against rotate_before.
+func validateLifetime(cfg *metadataTokenModel, diags *diag.Diagnostics) {
+	never := !cfg.NeverExpires.IsUnknown() && cfg.NeverExpires.ValueBool()
+	known := func(v DurationValue) bool { return !v.IsNull() && !v.IsUnknown() }
+	if never && known(cfg.ExpiresIn) {
+		diags.AddAttributeError(path.Root("expires_in"), "Conflicting lifetime",
+			"expires_in sets a lifetime but never_expires = true asks for a token that never expires. Remove one of them.")
+	}
+	if d, err := cfg.ExpiresIn.Duration(); known(cfg.ExpiresIn) && err == nil && d%time.Second != 0 {
+		diags.AddAttributeError(path.Root("expires_in"), "Lifetime not in whole seconds",
+			fmt.Sprintf("expires_in = %q is not a whole number of seconds, and Xano counts token lifetimes in seconds. Use, e.g., %q.",
+				cfg.ExpiresIn.ValueString(), duration.Format(d.Round(time.Second))))
+	}
+	if overlap, err := cfg.RotationOverlap.Duration(); known(cfg.RotationOverlap) && err == nil && overlap > 0 {
+		at := path.Root("rotation_overlap")
+		if cfg.RotateBefore.IsNull() {
+			diags.AddAttributeError(at, "rotation_overlap needs rotate_before",
+				fmt.Sprintf("rotation_overlap = %q keeps the old token valid after a rotation, but without rotate_before the "+
+					"token is rotated only once it has expired, when there is nothing left to keep. Set rotate_before, at least "+
+					"as long as rotation_overlap, or remove rotation_overlap.", cfg.RotationOverlap.ValueString()))
+		} else if rotate, err := cfg.RotateBefore.Duration(); known(cfg.RotateBefore) && err == nil && overlap > rotate {
+			diags.AddAttributeError(at, "rotation_overlap is longer than rotate_before",
+				fmt.Sprintf("rotation_overlap = %q is longer than rotate_before = %q: the rotation happens at most %s before the "+
+					"old token expires, so it cannot stay valid for longer. Use a rotation_overlap of at most %s, or a longer "+
+					"rotate_before.", cfg.RotationOverlap.ValueString(), cfg.RotateBefore.ValueString(),
+					cfg.RotateBefore.ValueString(), cfg.RotateBefore.ValueString()))
+		}
+	}
+	if !known(cfg.RotateBefore) {
+		return
+	}
+	if never {
+		diags.AddAttributeError(path.Root("rotate_before"), "rotate_before needs an expiry",
+			"rotate_before plans a replacement before the token expires, but never_expires = true means it never does. "+
+				"Remove rotate_before, or set expires_in instead of never_expires.")
+		return
+	}
+	rotate, err := cfg.RotateBefore.Duration()
+	lifetime, ok, lerr := tokenLifetime(cfg.ExpiresIn, cfg.NeverExpires)
+	if err == nil && ok && lerr == nil && rotate >= lifetime {
+		diags.AddAttributeError(path.Root("rotate_before"), "rotate_before is not shorter than the lifetime",
+			fmt.Sprintf("rotate_before = %q is not shorter than the token's lifetime of %s, so every plan would replace the token. "+
+				"Use a rotate_before shorter than expires_in, e.g. a quarter of it (%s).",
+				cfg.RotateBefore.ValueString(), duration.Format(lifetime), duration.Format((lifetime/4).Round(time.Hour))))
+	}
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -30,32 +29,6 @@ func TestMetadataTokenKeepEquivalentDuration(t *testing.T) {
 				planmodifier.StringRequest{StateValue: tt.state, PlanValue: tt.plan, ConfigValue: tt.plan}, resp)
 			if !resp.PlanValue.Equal(tt.want) {
 				t.Errorf("planned %s, want %s", resp.PlanValue, tt.want)
-			}
-		})
-	}
-}
-
-func TestMetadataTokenRotationDue(t *testing.T) {
-	t.Parallel()
-	expires := time.Date(2026, 12, 22, 11, 31, 20, 0, time.UTC)
-	tests := []struct {
-		name   string
-		now    time.Time
-		rotate time.Duration
-		want   rotationState
-	}{
-		{"well before", expires.Add(-30 * 24 * time.Hour), 7 * 24 * time.Hour, rotationNotDue},
-		{"just before the window", expires.Add(-7*24*time.Hour - time.Second), 7 * 24 * time.Hour, rotationNotDue},
-		{"window opens", expires.Add(-7 * 24 * time.Hour), 7 * 24 * time.Hour, rotationWindow},
-		{"inside the window", expires.Add(-time.Hour), 7 * 24 * time.Hour, rotationWindow},
-		{"no window configured", expires.Add(-time.Hour), 0, rotationNotDue},
-		{"expiry instant", expires, 0, rotationExpired},
-		{"expired with window", expires.Add(time.Hour), 7 * 24 * time.Hour, rotationExpired},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := rotationDue(tt.now, expires, tt.rotate); got != tt.want {
-				t.Errorf("rotationDue = %v, want %v", got, tt.want)
 			}
 		})
 	}

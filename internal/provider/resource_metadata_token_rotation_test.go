@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
+
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -370,7 +372,7 @@ func TestPreviousRevokeAt(t *testing.T) {
 		{"no overlap", 0, at(time.Hour), rotated},
 	}
 	for _, tt := range tests {
-		if got := previousRevokeAt(rotated, tt.overlap, tt.expires); !got.Equal(tt.want) {
+		if got := lifecycle.PreviousRevokeAt(rotated, tt.overlap, tt.expires); !got.Equal(tt.want) {
 			t.Errorf("%s: previousRevokeAt = %s, want %s", tt.name, got, tt.want)
 		}
 	}

@@ -80,13 +80,6 @@ func TestMetadataTokenRefreshIdle(t *testing.T) {
 			pol:      month,
 			want:     []string{"grant: can read API endpoints"},
 		},
-		{
-			name:     "findings not known yet are left alone",
-			created:  ago(40 * day),
-			lastUsed: types.StringNull(),
-			expires:  types.StringNull(),
-			pol:      month,
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,14 +92,8 @@ func TestMetadataTokenRefreshIdle(t *testing.T) {
 				}
 				m.Findings = list
 			}
-			if diags := m.refreshIdle(ctx, tt.pol, now); diags.HasError() {
+			if diags := (&providerData{policy: tt.pol}).refreshFindings(ctx, &m, false, now); diags.HasError() {
 				t.Fatal(diags)
-			}
-			if tt.findings == nil {
-				if !m.Findings.IsNull() {
-					t.Fatalf("findings = %s, want them left null", m.Findings)
-				}
-				return
 			}
 			var fs []findingModel
 			if diags := m.Findings.ElementsAs(ctx, &fs, false); diags.HasError() {
@@ -118,14 +105,6 @@ func TestMetadataTokenRefreshIdle(t *testing.T) {
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("findings:\n got %q\nwant %q", got, tt.want)
-			}
-			// The plan takes the idle finding the refresh left in state.
-			f, ok := stateIdleFinding(ctx, &m)
-			if wantIdle := slices.ContainsFunc(fs, func(f findingModel) bool { return f.Rule == policy.RuleIdle }); ok != wantIdle {
-				t.Fatalf("stateIdleFinding = %v, want %v", ok, wantIdle)
-			}
-			if ok && (f.Severity != scopes.SeverityHigh || f.Summary != fs[len(fs)-1].Summary) {
-				t.Errorf("stateIdleFinding = %+v, want the state's", f)
 			}
 		})
 	}

@@ -533,8 +533,8 @@ func TestRiskReviewEnforcedDetail(t *testing.T) {
 	}
 }
 
-// TestRiskReviewFunction covers riskReview directly, as the ephemeral
-// resource calls it: prev nil, warn true.
+// TestRiskReviewFunction covers a review turned into diagnostics, as the
+// ephemeral resource makes it: prev nil, the warning only when asked.
 func TestRiskReviewFunction(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -576,7 +576,11 @@ func TestRiskReviewFunction(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, d := range riskReview(ctx, tc.pol, sub, tc.prev, tc.next, tc.warn) {
+			rep := policy.Assess(sub, policy.ReviewChange(tc.prev, tc.next, tc.pol), tc.next, tc.pol)
+			if !tc.warn {
+				rep.Warning = nil
+			}
+			for _, d := range reportDiagnostics(ctx, rep) {
 				p := ""
 				if wp, ok := d.(diag.DiagnosticWithPath); ok {
 					p = wp.Path().String()
@@ -608,67 +612,67 @@ func TestReviewSubject(t *testing.T) {
 		{"name unknown", types.StringUnknown(), types.StringValue("main"), false, `Token "(name known after apply)"`, "main"},
 	}
 	for _, tc := range tests {
-		got := reviewSubject(tc.tokenName, tc.instance, "main", tc.ephemeral)
+		got := (&providerData{instance: "main"}).subject(tc.tokenName, tc.instance, tc.ephemeral)
 		if got.String() != tc.want || got.Instance != tc.wantInst {
 			t.Errorf("%s: subject = %q on %q, want %q on %q", tc.name, got, got.Instance, tc.want, tc.wantInst)
 		}
 	}
 }
 
-// TestPolicySpec checks the conversion of attributes into a spec, and that
-// unknown values the review needs skip it.
-func TestPolicySpec(t *testing.T) {
+// TestDesiredToken checks the conversion of attributes into the desired
+// token, and that unknown values the review needs skip it.
+func TestDesiredToken(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	scopeSet, d := scopeSetFromGrants(scopes.Grants{{Scope: "workspace_files", Read: true}})
 	if d.HasError() {
 		t.Fatal(d)
 	}
-	unknownSet := types.SetUnknown(scopeObjectType)
-	base := specValues{
-		Scope:           scopeSet,
-		ExpiresIn:       NewDurationNull(),
-		NeverExpires:    types.BoolNull(),
-		Description:     types.StringValue("d"),
-		Acknowledgement: types.StringNull(),
+	base := metadataTokenModel{
+		Scope:               scopeSet,
+		ExpiresIn:           NewDurationNull(),
+		NeverExpires:        types.BoolNull(),
+		Description:         types.StringValue("d"),
+		RiskAcknowledgement: types.StringNull(),
 	}
-	with := func(f func(*specValues)) specValues { v := base; f(&v); return v }
+	with := func(f func(*metadataTokenModel)) metadataTokenModel { v := base; f(&v); return v }
+	files := scopes.Grants{{Scope: "workspace_files", Read: true}}
+	week := 7 * 24 * time.Hour
 	requireDesc := policy.Policy{RequireDescription: true}
 	tests := []struct {
 		name   string
 		pol    policy.Policy
-		in     specValues
+		in     metadataTokenModel
 		want   policy.Spec
 		wantOK bool
 	}{
-		{"default lifetime", policy.Default(), base,
-			policy.Spec{Grants: scopes.Grants{{Scope: "workspace_files", Read: true}}, Lifetime: 7 * 24 * time.Hour, Description: "d"}, true},
-		{"expires_in", policy.Default(), with(func(v *specValues) { v.ExpiresIn = NewDurationValue("2w") }),
-			policy.Spec{Grants: scopes.Grants{{Scope: "workspace_files", Read: true}}, Lifetime: 14 * 24 * time.Hour, Description: "d"}, true},
-		{"never expires", policy.Default(), with(func(v *specValues) { v.NeverExpires = types.BoolValue(true) }),
-			policy.Spec{Grants: scopes.Grants{{Scope: "workspace_files", Read: true}}, NeverExpires: true, Description: "d"}, true},
-		{"acknowledgement", policy.Default(), with(func(v *specValues) { v.Acknowledgement = types.StringValue("ok") }),
-			policy.Spec{Grants: scopes.Grants{{Scope: "workspace_files", Read: true}}, Lifetime: 7 * 24 * time.Hour, Description: "d", Acknowledgement: "ok"}, true},
-		{"unknown scopes", policy.Default(), with(func(v *specValues) { v.Scope = unknownSet }), policy.Spec{}, false},
-		{"unknown lifetime", policy.Default(), with(func(v *specValues) { v.ExpiresIn = NewDurationUnknown() }), policy.Spec{}, false},
-		{"unknown never_expires", policy.Default(), with(func(v *specValues) { v.NeverExpires = types.BoolUnknown() }), policy.Spec{}, false},
-		{"unknown acknowledgement", policy.Default(), with(func(v *specValues) { v.Acknowledgement = types.StringUnknown() }), policy.Spec{}, false},
-		{"unknown description, not required", policy.Default(), with(func(v *specValues) { v.Description = types.StringUnknown() }),
-			policy.Spec{Grants: scopes.Grants{{Scope: "workspace_files", Read: true}}, Lifetime: 7 * 24 * time.Hour}, true},
-		{"unknown description, required", requireDesc, with(func(v *specValues) { v.Description = types.StringUnknown() }), policy.Spec{}, false},
+		{"default lifetime", policy.Default(), base, policy.Spec{Grants: files, Lifetime: week, Description: "d"}, true},
+		{"expires_in", policy.Default(), with(func(v *metadataTokenModel) { v.ExpiresIn = NewDurationValue("2w") }),
+			policy.Spec{Grants: files, Lifetime: 2 * week, Description: "d"}, true},
+		{"never expires", policy.Default(), with(func(v *metadataTokenModel) { v.NeverExpires = types.BoolValue(true) }),
+			policy.Spec{Grants: files, NeverExpires: true, Description: "d"}, true},
+		{"acknowledgement", policy.Default(), with(func(v *metadataTokenModel) { v.RiskAcknowledgement = types.StringValue("ok") }),
+			policy.Spec{Grants: files, Lifetime: week, Description: "d", Acknowledgement: "ok"}, true},
+		{"unknown scopes", policy.Default(), with(func(v *metadataTokenModel) { v.Scope = types.SetUnknown(scopeObjectType) }), policy.Spec{}, false},
+		{"unknown lifetime", policy.Default(), with(func(v *metadataTokenModel) { v.ExpiresIn = NewDurationUnknown() }), policy.Spec{}, false},
+		{"unknown never_expires", policy.Default(), with(func(v *metadataTokenModel) { v.NeverExpires = types.BoolUnknown() }), policy.Spec{}, false},
+		{"unknown acknowledgement", policy.Default(), with(func(v *metadataTokenModel) { v.RiskAcknowledgement = types.StringUnknown() }), policy.Spec{}, false},
+		{"unknown description, not required", policy.Default(), with(func(v *metadataTokenModel) { v.Description = types.StringUnknown() }),
+			policy.Spec{Grants: files, Lifetime: week}, true},
+		{"unknown description, required", requireDesc, with(func(v *metadataTokenModel) { v.Description = types.StringUnknown() }), policy.Spec{}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok, d := policySpec(ctx, tc.pol, tc.in)
+			got, ok, d := tc.in.desired(ctx, tc.pol)
 			if d.HasError() {
 				t.Fatal(d)
 			}
 			if ok != tc.wantOK {
 				t.Fatalf("ok = %v, want %v", ok, tc.wantOK)
 			}
-			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-				t.Errorf("spec:\n got %+v\nwant %+v", got, tc.want)
+			if ok && fmt.Sprint(got.Spec()) != fmt.Sprint(tc.want) {
+				t.Errorf("spec:\n got %+v\nwant %+v", got.Spec(), tc.want)
 			}
 		})
 	}

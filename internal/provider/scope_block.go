@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
@@ -91,7 +92,7 @@ func (validScopes) ValidateSet(ctx context.Context, req validator.SetRequest, re
 		}
 		elemPath := req.Path.AtSetValue(elem)
 		var m scopeModel
-		if d := decodeObject(obj, &m); d.HasError() {
+		if d := obj.As(ctx, &m, basetypes.ObjectAsOptions{}); d.HasError() {
 			resp.Diagnostics.Append(d...)
 			continue
 		}
@@ -151,7 +152,7 @@ func grantsFromScopeSet(ctx context.Context, set types.Set) (gs scopes.Grants, o
 			return nil, false, diags
 		}
 		var b scopeModel
-		diags.Append(decodeObject(obj, &b)...)
+		diags.Append(obj.As(ctx, &b, basetypes.ObjectAsOptions{})...)
 		if diags.HasError() {
 			return nil, false, diags
 		}
@@ -193,4 +194,15 @@ func scopeSetFromGrants(gs scopes.Grants) (types.Set, diag.Diagnostics) {
 	set, d := types.SetValue(scopeObjectType, elems)
 	diags.Append(d...)
 	return set, diags
+}
+
+// scopeSetFromWire is the scope set of a token's wire scopes.
+func scopeSetFromWire(id int64, wire map[string][]string) (types.Set, diag.Diagnostics) {
+	grants, err := scopes.FromWire(wire)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.Append(unexpectedScopes(id, err))
+		return types.SetNull(scopeObjectType), diags
+	}
+	return scopeSetFromGrants(grants)
 }

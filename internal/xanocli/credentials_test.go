@@ -1,4 +1,4 @@
-package provider
+package xanocli
 
 import (
 	"errors"
@@ -16,7 +16,7 @@ func TestParseCredentials(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
-		want    *credentialsFile
+		want    *File
 		wantErr string
 	}{
 		{
@@ -33,7 +33,7 @@ profiles:
   prod:
     access_token: " tok-prod "
 `,
-			want: &credentialsFile{Default: "staging", Profiles: map[string]credentialsProfile{
+			want: &File{Default: "staging", Profiles: map[string]Profile{
 				"staging": {AccessToken: "tok-staging", InstanceOrigin: "https://x1.xano.io", AccountOrigin: "https://app.xano.com", Instance: "x1", Workspace: "12", Branch: "v1"},
 				"prod":    {AccessToken: "tok-prod"},
 			}},
@@ -49,7 +49,7 @@ profiles:
     favourite_colour: blue
     nested: {a: [1, 2]}
 `,
-			want: &credentialsFile{Default: "default", Profiles: map[string]credentialsProfile{"default": {AccessToken: "tok"}}},
+			want: &File{Default: "default", Profiles: map[string]Profile{"default": {AccessToken: "tok"}}},
 		},
 		{
 			name: "anchors and aliases",
@@ -58,14 +58,14 @@ profiles:
 profiles:
   a: *base
 `,
-			want: &credentialsFile{Profiles: map[string]credentialsProfile{"a": {InstanceOrigin: "https://x2.xano.io"}}},
+			want: &File{Profiles: map[string]Profile{"a": {InstanceOrigin: "https://x2.xano.io"}}},
 		},
-		{name: "empty file", in: "", want: &credentialsFile{Profiles: map[string]credentialsProfile{}}},
-		{name: "only a comment", in: "# nothing yet\n", want: &credentialsFile{Profiles: map[string]credentialsProfile{}}},
-		{name: "null document", in: "~\n", want: &credentialsFile{Profiles: map[string]credentialsProfile{}}},
-		{name: "missing profiles key", in: "default: prod\n", want: &credentialsFile{Default: "prod", Profiles: map[string]credentialsProfile{}}},
-		{name: "empty profiles", in: "profiles:\n", want: &credentialsFile{Profiles: map[string]credentialsProfile{}}},
-		{name: "empty profile", in: "profiles:\n  a:\n", want: &credentialsFile{Profiles: map[string]credentialsProfile{"a": {}}}},
+		{name: "empty file", in: "", want: &File{Profiles: map[string]Profile{}}},
+		{name: "only a comment", in: "# nothing yet\n", want: &File{Profiles: map[string]Profile{}}},
+		{name: "null document", in: "~\n", want: &File{Profiles: map[string]Profile{}}},
+		{name: "missing profiles key", in: "default: prod\n", want: &File{Default: "prod", Profiles: map[string]Profile{}}},
+		{name: "empty profiles", in: "profiles:\n", want: &File{Profiles: map[string]Profile{}}},
+		{name: "empty profile", in: "profiles:\n  a:\n", want: &File{Profiles: map[string]Profile{"a": {}}}},
 		{
 			name:    "malformed YAML",
 			in:      "profiles:\n  a:\n    access_token: tok-secret\n   bad indent: [\n",
@@ -81,10 +81,10 @@ profiles:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := parseCredentials([]byte(tt.in))
+			got, err := Parse([]byte(tt.in))
 			if tt.wantErr != "" {
 				if err == nil {
-					t.Fatalf("parseCredentials() = %+v, want error containing %q", got, tt.wantErr)
+					t.Fatalf("Parse() = %+v, want error containing %q", got, tt.wantErr)
 				}
 				if !strings.Contains(err.Error(), tt.wantErr) {
 					t.Errorf("error %q does not contain %q", err, tt.wantErr)
@@ -95,10 +95,10 @@ profiles:
 				return
 			}
 			if err != nil {
-				t.Fatalf("parseCredentials() error: %v", err)
+				t.Fatalf("Parse() error: %v", err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("parseCredentials() = %+v, want %+v", got, tt.want)
+				t.Errorf("Parse() = %+v, want %+v", got, tt.want)
 			}
 		})
 	}
@@ -108,7 +108,7 @@ func TestParseCredentialsHidesQuotedValues(t *testing.T) {
 	t.Parallel()
 	// The YAML library quotes the offending text in some syntax errors; the
 	// token on the broken line must not reach the message.
-	_, err := parseCredentials([]byte("profiles:\n  a:\n    access_token: \"tok-secret\n"))
+	_, err := Parse([]byte("profiles:\n  a:\n    access_token: \"tok-secret\n"))
 	if err == nil {
 		t.Fatal("want an error for an unterminated string")
 	}
@@ -123,7 +123,7 @@ func TestLoadCredentials(t *testing.T) {
 
 	t.Run("missing file", func(t *testing.T) {
 		t.Parallel()
-		_, err := loadCredentials(filepath.Join(dir, "nope.yaml"))
+		_, err := Load(filepath.Join(dir, "nope.yaml"))
 		if !errors.Is(err, fs.ErrNotExist) {
 			t.Fatalf("error %v does not wrap fs.ErrNotExist", err)
 		}
@@ -134,11 +134,11 @@ func TestLoadCredentials(t *testing.T) {
 		if err := os.WriteFile(p, []byte("profiles:\n  a:\n    access_token: t\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		f, err := loadCredentials(p)
+		f, err := Load(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := f.profile("a"); got.AccessToken != "t" {
+		if got, _ := f.Profile("a"); got.AccessToken != "t" {
 			t.Errorf("access token = %q, want t", got.AccessToken)
 		}
 	})
@@ -148,7 +148,7 @@ func TestLoadCredentials(t *testing.T) {
 		if err := os.WriteFile(p, []byte("profiles: [\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		_, err := loadCredentials(p)
+		_, err := Load(p)
 		if err == nil || !strings.Contains(err.Error(), p) {
 			t.Fatalf("error %v does not name %s", err, p)
 		}
@@ -163,14 +163,15 @@ func TestCredentialsPath(t *testing.T) {
 		home string
 		want string
 	}{
-		{name: "XANO_CONFIG names the file", env: map[string]string{envConfig: "/etc/xano.yaml"}, home: "/home/u", want: "/etc/xano.yaml"},
+		{name: "XANO_CONFIG names the file", env: map[string]string{"XANO_CONFIG": "/etc/xano.yaml"}, home: "/home/u", want: "/etc/xano.yaml"},
 		{name: "home directory", home: "/home/u", want: filepath.Join("/home/u", ".xano", "credentials.yaml")},
 		{name: "no home", want: ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := credentialsPath(fakeEnv(tt.env, tt.home)); got != tt.want {
+			env := fakeEnv(tt.env, tt.home)
+			if got := Path(env.getenv, env.homeDir); got != tt.want {
 				t.Errorf("credentialsPath() = %q, want %q", got, tt.want)
 			}
 		})
@@ -186,7 +187,7 @@ func TestMetaBaseURL(t *testing.T) {
 		"https://x1.xano.io/api:meta":  "https://x1.xano.io/api:meta",
 		" https://x1.xano.io/api:meta": "https://x1.xano.io/api:meta",
 	} {
-		if got := (credentialsProfile{InstanceOrigin: in}).metaBaseURL(); got != want {
+		if got := (Profile{InstanceOrigin: in}).MetaBaseURL(); got != want {
 			t.Errorf("metaBaseURL(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -204,7 +205,7 @@ func FuzzParseCredentials(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := parseCredentials(data)
+		got, err := Parse(data)
 		if err != nil {
 			if got != nil {
 				t.Fatalf("parseCredentials returned %+v with error %v", got, err)
@@ -226,8 +227,8 @@ func FuzzParseCredentials(f *testing.F) {
 }
 
 // fakeEnv is an environment with the given variables and home directory.
-func fakeEnv(vars map[string]string, home string) environment {
-	return environment{
+func fakeEnv(vars map[string]string, home string) testEnv {
+	return testEnv{
 		getenv: func(k string) string { return vars[k] },
 		homeDir: func() (string, error) {
 			if home == "" {
@@ -236,4 +237,9 @@ func fakeEnv(vars map[string]string, home string) environment {
 			return home, nil
 		},
 	}
+}
+
+type testEnv struct {
+	getenv  func(string) string
+	homeDir func() (string, error)
 }

@@ -1,4 +1,4 @@
-package provider
+package lifecycle
 
 import "testing"
 
@@ -20,9 +20,9 @@ func TestSplitPurpose(t *testing.T) {
 		{"deploy job " + lease, "deploy job " + lease, ""},
 		{lease, lease, ""},
 	} {
-		rest, purpose := splitPurpose(tt.in)
+		rest, purpose := SplitPurpose(tt.in)
 		if rest != tt.rest || purpose != tt.purpose {
-			t.Errorf("splitPurpose(%q) = %q, %q; want %q, %q", tt.in, rest, purpose, tt.rest, tt.purpose)
+			t.Errorf("SplitPurpose(%q) = %q, %q; want %q, %q", tt.in, rest, purpose, tt.rest, tt.purpose)
 		}
 	}
 }

@@ -1,4 +1,7 @@
-package provider
+// Package xanocli reads the credentials file Xano's own CLI writes
+// (~/.xano/credentials.yaml), so a developer logged in with the CLI needs no
+// extra provider configuration.
+package xanocli
 
 import (
 	"errors"
@@ -12,33 +15,21 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Environment variables and the file that Xano's own CLI uses, so a
-// developer logged in with the CLI needs no extra provider configuration.
-const (
-	envBaseURL     = "XANO_BASE_URL"
-	envAccessToken = "XANO_ACCESS_TOKEN"
-	envInstance    = "XANO_INSTANCE"
-	envProfile     = "XANO_PROFILE"
-	envConfig      = "XANO_CONFIG"
 
-	// defaultCredentialsPath is how diagnostics name the file; the real path
-	// is resolved against the user's home directory.
-	defaultCredentialsPath = "~/.xano/credentials.yaml"
-	defaultProfileName     = "default"
-	metaAPIPath            = "/api:meta"
-)
+// MetaAPIPath is the path of the Metadata API under an origin.
+const MetaAPIPath = "/api:meta"
 
-// credentialsFile is the part of the Xano CLI's credentials.yaml the provider
+// File is the part of the Xano CLI's credentials.yaml the provider
 // understands. Unknown keys are ignored so newer CLI versions keep working.
-type credentialsFile struct {
+type File struct {
 	// Default names the profile used when none is chosen.
 	Default string
 	// Profiles maps a profile name to its settings.
-	Profiles map[string]credentialsProfile
+	Profiles map[string]Profile
 }
 
-// credentialsProfile is one profile of the credentials file.
-type credentialsProfile struct {
+// Profile is one profile of the credentials file.
+type Profile struct {
 	AccessToken    string
 	InstanceOrigin string
 	AccountOrigin  string
@@ -48,14 +39,14 @@ type credentialsProfile struct {
 }
 
 // profile returns the named profile.
-func (f *credentialsFile) profile(name string) (credentialsProfile, bool) {
+func (f *File) Profile(name string) (Profile, bool) {
 	p, ok := f.Profiles[name]
 	return p, ok
 }
 
 // profileNames returns the profile names in alphabetical order, for errors
 // that list what is available.
-func (f *credentialsFile) profileNames() []string {
+func (f *File) ProfileNames() []string {
 	names := make([]string, 0, len(f.Profiles))
 	for n := range f.Profiles {
 		names = append(names, n)
@@ -66,33 +57,33 @@ func (f *credentialsFile) profileNames() []string {
 
 // metaBaseURL returns the Metadata API base URL of the profile's instance, or
 // "" when the profile names no instance origin.
-func (p credentialsProfile) metaBaseURL() string {
+func (p Profile) MetaBaseURL() string {
 	origin := strings.TrimRight(strings.TrimSpace(p.InstanceOrigin), "/")
 	if origin == "" {
 		return ""
 	}
-	if strings.HasSuffix(origin, metaAPIPath) {
+	if strings.HasSuffix(origin, MetaAPIPath) {
 		return origin
 	}
-	return origin + metaAPIPath
+	return origin + MetaAPIPath
 }
 
-// credentialsPath returns the credentials file to read: XANO_CONFIG when set,
+// Path returns the credentials file to read: XANO_CONFIG when set,
 // else ~/.xano/credentials.yaml. It returns "" when neither can be worked out.
-func credentialsPath(env environment) string {
-	if p := strings.TrimSpace(env.getenv(envConfig)); p != "" {
+func Path(getenv func(string) string, homeDir func() (string, error)) string {
+	if p := strings.TrimSpace(getenv("XANO_CONFIG")); p != "" {
 		return p
 	}
-	home, err := env.homeDir()
+	home, err := homeDir()
 	if err != nil || home == "" {
 		return ""
 	}
 	return filepath.Join(home, ".xano", "credentials.yaml")
 }
 
-// loadCredentials reads and parses the credentials file at path. A missing
+// Load reads and parses the credentials file at path. A missing
 // file is an error wrapping fs.ErrNotExist, so callers can tell it apart.
-func loadCredentials(path string) (*credentialsFile, error) {
+func Load(path string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		var pe *os.PathError
@@ -102,7 +93,7 @@ func loadCredentials(path string) (*credentialsFile, error) {
 		}
 		return nil, fmt.Errorf("cannot read %s: %w", path, err)
 	}
-	f, err := parseCredentials(data)
+	f, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -113,16 +104,16 @@ func loadCredentials(path string) (*credentialsFile, error) {
 // into its error text; they are removed so a token never reaches a message.
 var quoted = regexp.MustCompile("`[^`]*`|'[^']*'|\"[^\"]*\"")
 
-// parseCredentials parses a credentials file. An empty file, or one without
+// Parse parses a credentials file. An empty file, or one without
 // profiles, is valid and holds no profile. Errors name lines and keys, never
 // values, since the values are secrets.
-func parseCredentials(data []byte) (*credentialsFile, error) {
+func Parse(data []byte) (*File, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		msg := quoted.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "(value hidden)")
 		return nil, fmt.Errorf("not valid YAML (%s); fix the file or log in again with Xano's CLI", msg)
 	}
-	out := &credentialsFile{Profiles: map[string]credentialsProfile{}}
+	out := &File{Profiles: map[string]Profile{}}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return out, nil
 	}
@@ -151,7 +142,7 @@ func parseCredentials(data []byte) (*credentialsFile, error) {
 	return out, nil
 }
 
-func parseProfiles(n *yaml.Node, into map[string]credentialsProfile) error {
+func parseProfiles(n *yaml.Node, into map[string]Profile) error {
 	if isNull(n) {
 		return nil
 	}
@@ -176,8 +167,8 @@ func parseProfiles(n *yaml.Node, into map[string]credentialsProfile) error {
 	return nil
 }
 
-func parseProfile(name string, n *yaml.Node) (credentialsProfile, error) {
-	var p credentialsProfile
+func parseProfile(name string, n *yaml.Node) (Profile, error) {
+	var p Profile
 	if isNull(n) {
 		return p, nil
 	}

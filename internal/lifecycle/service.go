@@ -1,0 +1,65 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+// Service mints, reads and revokes tokens for the resource and the ephemeral
+// resource alike, with one idempotency scheme and one meaning of "gone".
+type Service struct {
+	Client *xano.Client
+	// Ledger, when set, learns of every token the service revokes.
+	Ledger *Ledger
+}
+
+// Mint carries out intent: it creates req on instance with the intent's
+// key, so a repeat after a lost answer returns the token already minted.
+// When the server remembers the key but can no longer return its token (it
+// restarted), it revokes that token and mints again with a new key, so
+// nothing is left behind and the secret is known.
+func (s *Service) Mint(ctx context.Context, instance string, req xano.CreateTokenRequest, intent Intent) (*xano.Token, error) {
+	tok, err := s.Client.CreateTokenWithKey(ctx, instance, req, intent.Key)
+	id, conflict := xano.ConflictTokenID(err)
+	if !conflict {
+		return tok, err
+	}
+	if rerr := s.Revoke(ctx, instance, id); rerr != nil {
+		return nil, errors.Join(err, rerr)
+	}
+	fresh, ierr := NewIntent(req)
+	if ierr != nil {
+		return nil, ierr
+	}
+	return s.Client.CreateTokenWithKey(ctx, instance, req, fresh.Key)
+}
+
+// Read returns a token; gone is true only when the API proves it no longer
+// exists (Xano's not-found code and an instance list without it), since a
+// proxy or a wrong base_url also answers 404, and dropping a live token from
+// state would mint a duplicate.
+func (s *Service) Read(ctx context.Context, instance string, id int64) (tok *xano.Token, gone bool, err error) {
+	tok, err = s.Client.GetToken(ctx, instance, id)
+	if err == nil {
+		return tok, false, nil
+	}
+	gone, err = s.Client.ConfirmTokenGone(ctx, instance, id, err)
+	return nil, gone, err
+}
+
+// Revoke revokes a token; one already gone, by the same proof as Read,
+// counts as revoked.
+func (s *Service) Revoke(ctx context.Context, instance string, id int64) error {
+	err := s.Client.RevokeToken(ctx, instance, id)
+	if err == nil {
+		s.Ledger.NoteRevoked(instance, id)
+	}
+	return err
+}
+
+// List lists an instance's tokens, secrets excluded.
+func (s *Service) List(ctx context.Context, instance string) ([]xano.Token, error) {
+	return s.Client.ListTokens(ctx, instance)
+}
