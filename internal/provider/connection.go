@@ -2,31 +2,19 @@ package provider
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xanocli"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
-)
-
-// Environment variables and the file that Xano's own CLI uses, so a
-// developer logged in with the CLI needs no extra provider configuration.
-const (
-	envBaseURL     = "XANO_BASE_URL"
-	envAccessToken = "XANO_ACCESS_TOKEN"
-	envInstance    = "XANO_INSTANCE"
-	envProfile     = "XANO_PROFILE"
-	envConfig      = "XANO_CONFIG"
-
-	// defaultCredentialsPath is how diagnostics name the file; the real path
-	// is resolved against the user's home directory.
-	defaultCredentialsPath = "~/.xano/credentials.yaml"
-	defaultProfileName     = "default"
 )
 
 // connectionInput holds the connection arguments of the provider block, ""
@@ -195,4 +183,195 @@ func quoteAll(ss []string) []string {
 		out[i] = fmt.Sprintf("%q", s)
 	}
 	return out
+}
+
+// environment is where the provider reads environment variables and the home
+// directory; tests substitute it so they need not touch the process state.
+type environment struct {
+	getenv  func(string) string
+	homeDir func() (string, error)
+}
+
+func osEnvironment() environment {
+	return environment{getenv: os.Getenv, homeDir: os.UserHomeDir}
+}
+
+// credentialsCheckError is the error of the credentials check (GET /auth/me
+// at Configure), on the setting to fix, saying where its value came from.
+func credentialsCheckError(conn connection, err error) diag.Diagnostic {
+	tokenFrom := "The access token comes from " + settingOrigin("access_token", conn.accessTokenSource, conn.credentialsFile) + "."
+	urlFrom := fmt.Sprintf("base_url is %s, from %s.", conn.baseURL, settingOrigin("base_url", conn.baseURLSource, conn.credentialsFile))
+	const lead = "The provider checks the access token when it is configured, and the check failed."
+
+	var apiErr *xano.APIError
+	var decodeErr *xano.DecodeError
+	switch {
+	case xano.KindOf(err) == xano.KindUnauthorized:
+		return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Xano rejected the access token", withAnswer(err,
+			lead,
+			tokenFrom+" Replace it there with a valid Metadata API token: this one is wrong, expired or revoked, "+
+				"or belongs to an account that "+conn.baseURL+" does not serve.",
+			urlFrom, skipHint))
+	case xano.KindOf(err) == xano.KindForbidden:
+		return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Xano refused the access token", withAnswer(err,
+			lead,
+			tokenFrom+" The token is valid but may not read its account (GET /auth/me): replace it there with a "+
+				"Metadata API token of an account that manages the instances.",
+			urlFrom, skipHint))
+	case xano.KindOf(err) == xano.KindNotFound, errors.As(err, &decodeErr):
+		return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "No Xano Metadata API at base_url", withAnswer(err,
+			lead,
+			urlFrom+" GET /auth/me is served by every Xano Metadata API, so this URL is not one. Set base_url to "+
+				"the Metadata API root, "+xano.DefaultBaseURL+" for Xano's account API.",
+			skipHint))
+	case errors.As(err, &apiErr):
+		return diag.NewErrorDiagnostic("Cannot check the Xano access token", withAnswer(err,
+			lead,
+			"Try again later; if this persists, check base_url. "+urlFrom,
+			skipHint))
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "Cannot reach the Xano API", withAnswer(err,
+		lead,
+		urlFrom+" Check that it is the Metadata API root, such as "+xano.DefaultBaseURL+
+			", and that this machine can reach it.",
+		skipHint))
+}
+
+// settingOrigin names, in a diagnostic, where the value of a provider
+// setting came from, so the user knows where to fix it. source is
+// "argument", an environment variable's name, "profile <name>" or
+// "default"; credentialsFile is the file a profile was read from.
+func settingOrigin(attr, source, credentialsFile string) string {
+	switch {
+	case source == "argument":
+		return "the " + attr + " argument of the provider block"
+	case strings.HasPrefix(source, "XANO_"):
+		return "the " + source + " environment variable"
+	case strings.HasPrefix(source, "profile "):
+		file := credentialsFile
+		if file == "" {
+			file = defaultCredentialsPath
+		}
+		return fmt.Sprintf("profile %q of the Xano CLI credentials file %s", strings.TrimPrefix(source, "profile "), file)
+	case source == "default":
+		return "the provider's default"
+	}
+	return "the provider configuration"
+}
+
+// configAdvice is what to do about a configuration the client refuses.
+func configAdvice(err error) string {
+	var ce *xano.ConfigError
+	if !errors.As(err, &ce) {
+		return ""
+	}
+	switch ce.Problem {
+	case xano.ProblemBaseURLEmpty:
+		return fmt.Sprintf("Set base_url or %s (for Xano: %s).", envBaseURL, xano.DefaultBaseURL)
+	case xano.ProblemBaseURLNotAbsolute:
+		return "Use the Metadata API root of your instance, such as " + xano.DefaultBaseURL + "."
+	case xano.ProblemBaseURLCredentials:
+		return "Remove them and pass the token as access_token instead."
+	case xano.ProblemBaseURLQuery:
+		return "Remove it."
+	case xano.ProblemTokenEmpty:
+		return fmt.Sprintf("Set access_token or %s.", envAccessToken)
+	case xano.ProblemTokenControl:
+		return "Copy it again without surrounding whitespace."
+	}
+	return ""
+}
+
+// withConfigAdvice is a refused configuration's facts, then its advice.
+func withConfigAdvice(err error) string {
+	return strings.TrimSpace(strings.TrimSuffix(err.Error(), ".") + ". " + configAdvice(err))
+}
+
+// invalidBaseURL is the error for a base URL that xano.ParseBaseURL refuses.
+// origin says where it came from (settingOrigin), "" for the provider
+// argument at validate time, where the attribute path says it.
+func invalidBaseURL(origin string, err error) diag.Diagnostic {
+	detail := withConfigAdvice(err)
+	if origin != "" {
+		detail = "From " + origin + ": " + detail
+	} else {
+		detail = strings.ToUpper(detail[:1]) + detail[1:]
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "Invalid Xano base URL", detail)
+}
+
+// clientError is the error for a client configuration xano.New refuses.
+func clientError(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot create the Xano API client",
+		"The provider configuration was rejected: "+withConfigAdvice(err))
+}
+
+// profileWithoutFile is the error for a profile chosen when no credentials
+// file can be located.
+func profileWithoutFile(profile setting) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("profile"), "Xano CLI profile not found", fmt.Sprintf(
+		"Profile %q was chosen (%s), but no credentials file could be located: there is no home "+
+			"directory and %s is not set. Set %s to the path of the file written by Xano's CLI.",
+		profile.value, settingOrigin("profile", profile.source, ""), envConfig, envConfig))
+}
+
+// profileFileMissing is the error for a profile chosen when the credentials
+// file does not exist.
+func profileFileMissing(profile setting, file string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("profile"), "Xano CLI profile not found", fmt.Sprintf(
+		"Profile %q was chosen (%s), but the credentials file %s does not exist. Log in with "+
+			"Xano's CLI to create it, point %s at the file, or remove the profile setting.",
+		profile.value, settingOrigin("profile", profile.source, ""), file, envConfig))
+}
+
+// credentialsUnreadable is the error for a credentials file that exists but
+// cannot be read or parsed.
+func credentialsUnreadable(file string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Cannot read the Xano CLI credentials file", fmt.Sprintf(
+		"The provider read %s because no access token was set otherwise, and failed: %s. "+
+			"Fix or remove the file, or set the access_token argument or the %s environment variable.",
+		file, strings.TrimSuffix(err.Error(), "."), envAccessToken))
+}
+
+// profileNotFound is the error for a profile, chosen or named by the file's
+// default key, that the file does not hold. available lists what it holds.
+func profileNotFound(profile setting, name, file, available string) diag.Diagnostic {
+	where := settingOrigin("profile", profile.source, "")
+	if profile.value == "" {
+		where = "named by the file's default key"
+	}
+	detail := fmt.Sprintf(
+		"Profile %q (%s) is not in %s; %s. Choose one of them with the profile argument or %s, "+
+			"or log in with Xano's CLI to create the profile.",
+		name, where, file, available, envProfile)
+	if profile.value == "" {
+		return diag.NewErrorDiagnostic("Xano CLI profile not found", detail)
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("profile"), "Xano CLI profile not found", detail)
+}
+
+// missingTokenError is the error reported, where the API is needed, when no
+// access token was found; note says what the credentials file gave.
+func missingTokenError(note string) diag.Diagnostic {
+	detail := "The provider needs a Xano Metadata API access token and found none. Set one of:\n" +
+		"  - the access_token argument of the provider block,\n" +
+		"  - the " + envAccessToken + " environment variable,\n" +
+		"  - a profile in " + defaultCredentialsPath + ", as written by Xano's CLI when you log in " +
+		"(" + envConfig + " names another file; the profile argument or " + envProfile + " picks the profile).\n" +
+		"Create a token in the Xano dashboard under Settings, Metadata API."
+	if note != "" {
+		detail += "\n\n" + note
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Missing Xano access token", detail)
+}
+
+// checkCredentials calls GET /auth/me once, when the provider is configured
+// with an access token, so that a wrong token or an unreachable base_url
+// fails the plan once, on the provider block, instead of every resource
+// failing later. The error names the setting to fix and where its value came
+// from.
+func checkCredentials(ctx context.Context, client *xano.Client, conn connection, diags *diag.Diagnostics) {
+	if _, err := client.Me(ctx); err != nil {
+		diags.Append(credentialsCheckError(conn, err))
+	}
 }

@@ -63,17 +63,17 @@ func (d *instanceDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	name := model.Name.ValueString()
-	res, err := d.data.instances.lookup(ctx, name, true)
+	res, err := d.data.instances.Lookup(ctx, name, true)
 	if err == nil {
-		err = res.skipped
+		err = res.Skipped
 	}
 	switch {
 	case err != nil:
 		instancesAPIError(&resp.Diagnostics, fmt.Sprintf("read instance %q", name), err)
-	case res.notFound:
+	case res.NotFound:
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Xano instance not found",
-			instanceNotFoundDetail(name, "the data source's name", "name", res.list))
-	case res.found != nil:
-		resp.Diagnostics.Append(resp.State.Set(ctx, newInstanceModel(*res.found))...)
+			instanceNotFoundDetail(name, "the data source's name", "name", res.List))
+	case res.Found != nil:
+		resp.Diagnostics.Append(resp.State.Set(ctx, newInstanceModel(*res.Found))...)
 	}
 }

@@ -106,7 +106,7 @@ func (d *instancesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	ctx = d.data.mask(ctx)
-	list, skipped, err := d.data.instances.all(ctx)
+	list, skipped, err := d.data.instances.All(ctx)
 	if err == nil {
 		err = skipped
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
@@ -243,4 +244,69 @@ func findingDataSourceAttributes() map[string]schema.Attribute {
 		out[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
 	return out
+}
+
+// expiresWithinAttribute is the audit's expiry filter: the question the
+// plan's expiry warning asks of each managed token, asked of every token of
+// the instance.
+func expiresWithinAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "List only the tokens that will expire within this duration from now, such as `\"7d\"`: " +
+			"those still valid whose `expires_at` comes before then. Expired tokens and tokens that never expire are " +
+			"left out. A `check` block over the result fails a scheduled plan's check while any token of the instance " +
+			"is about to expire; see the example. Unset, every token is listed.",
+		CustomType: DurationType{},
+		Optional:   true,
+		Validators: []validator.String{durationAtLeast{min: time.Second, why: "A window of zero lists nothing."}},
+	}
+}
+
+// expiringWithin keeps the tokens that are valid at now and expire no later
+// than within from now.
+func expiringWithin(tokens []tokenAuditModel, within time.Duration, now time.Time) []tokenAuditModel {
+	out := make([]tokenAuditModel, 0, len(tokens))
+	horizon := now.Add(within)
+	for _, t := range tokens {
+		if t.Expired || t.ExpiresAt.IsNull() {
+			continue
+		}
+		exp, err := time.Parse(time.RFC3339, t.ExpiresAt.ValueString())
+		if err != nil || exp.After(horizon) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// managedTokenIDs reads the audit's managed_token_ids: nil when the argument
+// is not set, so no token is judged managed or not.
+func managedTokenIDs(ctx context.Context, set types.Set) (map[int64]bool, diag.Diagnostics) {
+	if set.IsNull() || set.IsUnknown() {
+		return nil, nil
+	}
+	var ids []int64
+	diags := set.ElementsAs(ctx, &ids, false)
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, diags
+}
+
+// markManaged sets managed when the audit was given managed_token_ids
+// (managed is then not nil), and adds the unmanaged finding to a token
+// Terraform does not manage. An ephemeral token of this provider counts as
+// managed: the run that opened it revokes it, or the next one once its lease
+// has passed.
+func (a *tokenAuditModel) markManaged(managed map[int64]bool, t *xano.Token) {
+	if managed == nil {
+		return
+	}
+	_, ephemeral := lifecycle.LeaseOf(*t)
+	is := managed[t.ID] || ephemeral
+	a.Managed = types.BoolValue(is)
+	if !is {
+		a.Findings = append(a.Findings, findingModels([]policy.Finding{policy.UnmanagedFinding()})...)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -12,6 +11,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
+)
+
+// Environment variables and the file that Xano's own CLI uses, so a
+// developer logged in with the CLI needs no extra provider configuration.
+const (
+	envBaseURL     = "XANO_BASE_URL"
+	envAccessToken = "XANO_ACCESS_TOKEN"
+	envInstance    = "XANO_INSTANCE"
+	envProfile     = "XANO_PROFILE"
+	envConfig      = "XANO_CONFIG"
+
+	// defaultCredentialsPath is how diagnostics name the file; the real path
+	// is resolved against the user's home directory.
+	defaultCredentialsPath = "~/.xano/credentials.yaml"
+	defaultProfileName     = "default"
 )
 
 // Every sentence a Terraform user reads about the API, the connection and
@@ -64,7 +78,7 @@ func apiAdvice(err error) string {
 		return "The API did not answer within request_timeout; check base_url and the network, or raise request_timeout."
 	case errors.As(err, &transportErr):
 		return "Check base_url and the network, then try again."
-	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
+	case xano.KindOf(err) == xano.KindServerError && errors.As(err, &apiErr):
 		return "The Xano API or a proxy in front of it failed; try again later, and check base_url if it persists."
 	}
 	return ""
@@ -131,7 +145,7 @@ func tokenAPIErrorNote(diags *diag.Diagnostics, action string, err error, note s
 // token is kept.
 func isPlainNotFound(err error) bool {
 	var apiErr *xano.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && err == error(apiErr)
+	return errors.As(err, &apiErr) && err == error(apiErr) && xano.KindOf(err) == xano.KindNotFound
 }
 
 // instancesAPIError reports a failed read of the master Metadata API's
@@ -139,11 +153,11 @@ func isPlainNotFound(err error) bool {
 func instancesAPIError(diags *diag.Diagnostics, action string, err error) {
 	var apiErr *xano.APIError
 	switch {
-	case errors.As(err, &apiErr) && err == error(apiErr) && apiErr.StatusCode == http.StatusForbidden:
+	case errors.As(err, &apiErr) && err == error(apiErr) && xano.KindOf(err) == xano.KindForbidden:
 		diags.AddError("The access token may not list instances", withAnswer(err, fmt.Sprintf(
 			"Could not %s: the Metadata API answered 403. Use an access token of the account, not one limited to "+
 				"an instance.", action)))
-	case errors.As(err, &apiErr) && err == error(apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Path == xano.PathInstances:
+	case errors.As(err, &apiErr) && err == error(apiErr) && xano.KindOf(err) == xano.KindNotFound && apiErr.Path == xano.PathInstances:
 		diags.AddError("No instance list at base_url", withAnswer(err, fmt.Sprintf(
 			"Could not %s: the API at base_url has no GET /instance, which Xano's account Metadata API (%s) serves. "+
 				"base_url may be an instance's own Metadata API, as a Xano CLI profile's instance_origin gives: set "+
@@ -166,47 +180,6 @@ func unexpectedToken(lead string, err error, consequence string) diag.Diagnostic
 func unexpectedScopes(id int64, err error) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("scope"), "Unexpected scopes from the Xano API",
 		fmt.Sprintf("Token %d: %s. %s", id, strings.TrimSuffix(err.Error(), "."), catalogAdvice))
-}
-
-// credentialsCheckError is the error of the credentials check (GET /auth/me
-// at Configure), on the setting to fix, saying where its value came from.
-func credentialsCheckError(conn connection, err error) diag.Diagnostic {
-	tokenFrom := "The access token comes from " + settingOrigin("access_token", conn.accessTokenSource, conn.credentialsFile) + "."
-	urlFrom := fmt.Sprintf("base_url is %s, from %s.", conn.baseURL, settingOrigin("base_url", conn.baseURLSource, conn.credentialsFile))
-	const lead = "The provider checks the access token when it is configured, and the check failed."
-
-	var apiErr *xano.APIError
-	var decodeErr *xano.DecodeError
-	switch {
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
-		return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Xano rejected the access token", withAnswer(err,
-			lead,
-			tokenFrom+" Replace it there with a valid Metadata API token: this one is wrong, expired or revoked, "+
-				"or belongs to an account that "+conn.baseURL+" does not serve.",
-			urlFrom, skipHint))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
-		return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Xano refused the access token", withAnswer(err,
-			lead,
-			tokenFrom+" The token is valid but may not read its account (GET /auth/me): replace it there with a "+
-				"Metadata API token of an account that manages the instances.",
-			urlFrom, skipHint))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound, errors.As(err, &decodeErr):
-		return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "No Xano Metadata API at base_url", withAnswer(err,
-			lead,
-			urlFrom+" GET /auth/me is served by every Xano Metadata API, so this URL is not one. Set base_url to "+
-				"the Metadata API root, "+xano.DefaultBaseURL+" for Xano's account API.",
-			skipHint))
-	case errors.As(err, &apiErr):
-		return diag.NewErrorDiagnostic("Cannot check the Xano access token", withAnswer(err,
-			lead,
-			"Try again later; if this persists, check base_url. "+urlFrom,
-			skipHint))
-	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "Cannot reach the Xano API", withAnswer(err,
-		lead,
-		urlFrom+" Check that it is the Metadata API root, such as "+xano.DefaultBaseURL+
-			", and that this machine can reach it.",
-		skipHint))
 }
 
 // instanceCheckError is the error of the plan-time instance check when the
@@ -315,140 +288,12 @@ func missingInstance(diags *diag.Diagnostics, kind string) {
 			"or instance in the provider block (or the %s environment variable).", kind, kind, envInstance))
 }
 
-// settingOrigin names, in a diagnostic, where the value of a provider
-// setting came from, so the user knows where to fix it. source is
-// "argument", an environment variable's name, "profile <name>" or
-// "default"; credentialsFile is the file a profile was read from.
-func settingOrigin(attr, source, credentialsFile string) string {
-	switch {
-	case source == "argument":
-		return "the " + attr + " argument of the provider block"
-	case strings.HasPrefix(source, "XANO_"):
-		return "the " + source + " environment variable"
-	case strings.HasPrefix(source, "profile "):
-		file := credentialsFile
-		if file == "" {
-			file = defaultCredentialsPath
-		}
-		return fmt.Sprintf("profile %q of the Xano CLI credentials file %s", strings.TrimPrefix(source, "profile "), file)
-	case source == "default":
-		return "the provider's default"
-	}
-	return "the provider configuration"
-}
-
-// configAdvice is what to do about a configuration the client refuses.
-func configAdvice(err error) string {
-	var ce *xano.ConfigError
-	if !errors.As(err, &ce) {
-		return ""
-	}
-	switch ce.Problem {
-	case xano.ProblemBaseURLEmpty:
-		return fmt.Sprintf("Set base_url or %s (for Xano: %s).", envBaseURL, xano.DefaultBaseURL)
-	case xano.ProblemBaseURLNotAbsolute:
-		return "Use the Metadata API root of your instance, such as " + xano.DefaultBaseURL + "."
-	case xano.ProblemBaseURLCredentials:
-		return "Remove them and pass the token as access_token instead."
-	case xano.ProblemBaseURLQuery:
-		return "Remove it."
-	case xano.ProblemTokenEmpty:
-		return fmt.Sprintf("Set access_token or %s.", envAccessToken)
-	case xano.ProblemTokenControl:
-		return "Copy it again without surrounding whitespace."
-	}
-	return ""
-}
-
-// withConfigAdvice is a refused configuration's facts, then its advice.
-func withConfigAdvice(err error) string {
-	return strings.TrimSpace(strings.TrimSuffix(err.Error(), ".") + ". " + configAdvice(err))
-}
-
-// invalidBaseURL is the error for a base URL that xano.ParseBaseURL refuses.
-// origin says where it came from (settingOrigin), "" for the provider
-// argument at validate time, where the attribute path says it.
-func invalidBaseURL(origin string, err error) diag.Diagnostic {
-	detail := withConfigAdvice(err)
-	if origin != "" {
-		detail = "From " + origin + ": " + detail
-	} else {
-		detail = strings.ToUpper(detail[:1]) + detail[1:]
-	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "Invalid Xano base URL", detail)
-}
-
-// clientError is the error for a client configuration xano.New refuses.
-func clientError(err error) diag.Diagnostic {
-	return diag.NewErrorDiagnostic("Cannot create the Xano API client",
-		"The provider configuration was rejected: "+withConfigAdvice(err))
-}
-
 // addUnknownError is the error for a provider setting unknown at plan time.
 func addUnknownError(diags *diag.Diagnostics, p path.Path, summary, hint string) {
 	diags.AddAttributeError(p, summary, fmt.Sprintf(
 		"The provider cannot create the Xano API client because %s is unknown until apply. "+
 			"Set it to a value known at plan time, such as a literal or a variable%s, "+
 			"or remove it to use the default.", p, hint))
-}
-
-// profileWithoutFile is the error for a profile chosen when no credentials
-// file can be located.
-func profileWithoutFile(profile setting) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("profile"), "Xano CLI profile not found", fmt.Sprintf(
-		"Profile %q was chosen (%s), but no credentials file could be located: there is no home "+
-			"directory and %s is not set. Set %s to the path of the file written by Xano's CLI.",
-		profile.value, settingOrigin("profile", profile.source, ""), envConfig, envConfig))
-}
-
-// profileFileMissing is the error for a profile chosen when the credentials
-// file does not exist.
-func profileFileMissing(profile setting, file string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("profile"), "Xano CLI profile not found", fmt.Sprintf(
-		"Profile %q was chosen (%s), but the credentials file %s does not exist. Log in with "+
-			"Xano's CLI to create it, point %s at the file, or remove the profile setting.",
-		profile.value, settingOrigin("profile", profile.source, ""), file, envConfig))
-}
-
-// credentialsUnreadable is the error for a credentials file that exists but
-// cannot be read or parsed.
-func credentialsUnreadable(file string, err error) diag.Diagnostic {
-	return diag.NewErrorDiagnostic("Cannot read the Xano CLI credentials file", fmt.Sprintf(
-		"The provider read %s because no access token was set otherwise, and failed: %s. "+
-			"Fix or remove the file, or set the access_token argument or the %s environment variable.",
-		file, strings.TrimSuffix(err.Error(), "."), envAccessToken))
-}
-
-// profileNotFound is the error for a profile, chosen or named by the file's
-// default key, that the file does not hold. available lists what it holds.
-func profileNotFound(profile setting, name, file, available string) diag.Diagnostic {
-	where := settingOrigin("profile", profile.source, "")
-	if profile.value == "" {
-		where = "named by the file's default key"
-	}
-	detail := fmt.Sprintf(
-		"Profile %q (%s) is not in %s; %s. Choose one of them with the profile argument or %s, "+
-			"or log in with Xano's CLI to create the profile.",
-		name, where, file, available, envProfile)
-	if profile.value == "" {
-		return diag.NewErrorDiagnostic("Xano CLI profile not found", detail)
-	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("profile"), "Xano CLI profile not found", detail)
-}
-
-// missingTokenError is the error reported, where the API is needed, when no
-// access token was found; note says what the credentials file gave.
-func missingTokenError(note string) diag.Diagnostic {
-	detail := "The provider needs a Xano Metadata API access token and found none. Set one of:\n" +
-		"  - the access_token argument of the provider block,\n" +
-		"  - the " + envAccessToken + " environment variable,\n" +
-		"  - a profile in " + defaultCredentialsPath + ", as written by Xano's CLI when you log in " +
-		"(" + envConfig + " names another file; the profile argument or " + envProfile + " picks the profile).\n" +
-		"Create a token in the Xano dashboard under Settings, Metadata API."
-	if note != "" {
-		detail += "\n\n" + note
-	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Missing Xano access token", detail)
 }
 
 // capitalize starts a diagnostic detail with a capital letter, as the error
@@ -459,4 +304,11 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// instanceOrigin says where an instance name came from, for diagnostics.
+type instanceOrigin struct {
+	// fromProvider is set when the name is the provider's default instance.
+	fromProvider bool
+	text         string
 }

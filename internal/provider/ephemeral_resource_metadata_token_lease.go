@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -20,6 +18,9 @@ import (
 // instance revokes it as abandoned (a killed process cannot clean up).
 
 const (
+	// mintedSuffixBytes random bytes, hex-encoded after a dash, make every
+	// minted name unique, so concurrent runs never collide.
+	mintedSuffixBytes = 4
 	// ephemeralDefaultLease outlasts a typical run by far: a token whose
 	// lease has passed may be revoked by another run while still in use.
 	ephemeralDefaultLease = "1h"
@@ -61,48 +62,6 @@ var processOpenTokens = &lifecycle.OpenTokens{}
 // ShutdownTimeout. The errors name token ids, never secrets.
 func Shutdown(ctx context.Context) error {
 	return processOpenTokens.RevokeAll(ctx)
-}
-
-// revokeAbandoned revokes the instance's ephemeral tokens whose lease has
-// passed, so that tokens left behind by killed runs do not fill the
-// instance. It is best effort: a failure is logged, and the mint goes on.
-func (r *metadataTokenEphemeral) revokeAbandoned(ctx context.Context, instance, prefix string, now time.Time) {
-	tokens, err := r.data.client.ListTokens(ctx, instance)
-	if err != nil {
-		tflog.Warn(ctx, "Could not list the instance's tokens to revoke abandoned ephemeral tokens", map[string]any{
-			"instance": instance, "error": err.Error(),
-		})
-		return
-	}
-	open := func(id int64) bool { return r.data.open.Has(r.data.tokens, instance, id) }
-	for _, t := range abandoned(tokens, prefix, now, open) {
-		until, _ := lifecycle.LeaseOf(t)
-		fields := map[string]any{"instance": instance, "token_id": t.ID, "name": t.Name, "lease_until": until.Format(time.RFC3339)}
-		if err := r.data.tokens.Revoke(ctx, instance, t.ID); err != nil {
-			fields["error"] = err.Error()
-			tflog.Warn(ctx, "Could not revoke an abandoned ephemeral token", fields)
-			continue
-		}
-		tflog.Info(ctx, "Revoked an abandoned ephemeral token whose lease had passed", fields)
-	}
-}
-
-// leaseUntil is when a token minted at now with the configured lease counts
-// as abandoned: now plus the lease, but never after the token expires.
-func (m *metadataTokenEphemeralModel) leaseUntil(now time.Time) (time.Time, error) {
-	lease := m.Lease
-	if lease.IsNull() {
-		lease = NewDurationValue(ephemeralDefaultLease)
-	}
-	d, err := lease.Duration()
-	if err != nil {
-		return time.Time{}, err
-	}
-	lifetime, err := m.expiresIn().Duration()
-	if err != nil {
-		return time.Time{}, err
-	}
-	return now.Add(min(d, lifetime)).Truncate(time.Second), nil
 }
 
 // leaseDescription documents the lease attribute.

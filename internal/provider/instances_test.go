@@ -62,7 +62,7 @@ func newInstanceTestData(t *testing.T, api *instanceAPI) *providerData {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &providerData{client: client, instances: newInstanceDirectory(client), instanceSource: envInstance}
+	return &providerData{client: client, instances: xano.NewDirectory(client), instanceSource: envInstance}
 }
 
 func TestInstanceDirectoryReadsTheListOnce(t *testing.T) {
@@ -74,8 +74,8 @@ func TestInstanceDirectoryReadsTheListOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := d.instances.lookup(t.Context(), "x1a2-b3c4-d5e6", false)
-			if err != nil || res.found == nil || res.found.MetaAPI != "https://x1a2-b3c4-d5e6.example/api:meta" {
+			res, err := d.instances.Lookup(t.Context(), "x1a2-b3c4-d5e6", false)
+			if err != nil || res.Found == nil || res.Found.MetaAPI != "https://x1a2-b3c4-d5e6.example/api:meta" {
 				t.Errorf("lookup = %+v, %v", res, err)
 			}
 		}()
@@ -90,11 +90,11 @@ func TestInstanceDirectoryRetriesAPassingFailure(t *testing.T) {
 	t.Parallel()
 	api := &instanceAPI{list: []int{http.StatusInternalServerError}}
 	d := newInstanceTestData(t, api)
-	if _, err := d.instances.lookup(t.Context(), "x1a2-b3c4-d5e6", false); err == nil {
+	if _, err := d.instances.Lookup(t.Context(), "x1a2-b3c4-d5e6", false); err == nil {
 		t.Fatal("the first lookup met a 500 and reported no error")
 	}
-	res, err := d.instances.lookup(t.Context(), "x1a2-b3c4-d5e6", false)
-	if err != nil || res.found == nil {
+	res, err := d.instances.Lookup(t.Context(), "x1a2-b3c4-d5e6", false)
+	if err != nil || res.Found == nil {
 		t.Fatalf("the second lookup = %+v, %v; want the instance", res, err)
 	}
 	if n := api.listCalls.Load(); n != 2 {
@@ -104,10 +104,10 @@ func TestInstanceDirectoryRetriesAPassingFailure(t *testing.T) {
 	d2 := newInstanceTestData(t, &instanceAPI{})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := d2.instances.lookup(ctx, "x1a2-b3c4-d5e6", false); err == nil {
+	if _, err := d2.instances.Lookup(ctx, "x1a2-b3c4-d5e6", false); err == nil {
 		t.Fatal("a cancelled lookup reported no error")
 	}
-	if res, err := d2.instances.lookup(t.Context(), "x1a2-b3c4-d5e6", false); err != nil || res.found == nil {
+	if res, err := d2.instances.Lookup(t.Context(), "x1a2-b3c4-d5e6", false); err != nil || res.Found == nil {
 		t.Fatalf("after a cancelled lookup: %+v, %v", res, err)
 	}
 }

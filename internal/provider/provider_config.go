@@ -123,3 +123,31 @@ func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnos
 	}
 	return pol
 }
+
+// maxMaxRetries bounds max_retries. Defaults come from xano and policy, as
+// provider schemas cannot carry them: Configure applies them and the schema
+// descriptions quote them.
+const maxMaxRetries = 10
+
+// xanoProviderModel maps the provider block.
+type xanoProviderModel struct {
+	BaseURL        types.String  `tfsdk:"base_url"`
+	AccessToken    types.String  `tfsdk:"access_token"`
+	Instance       types.String  `tfsdk:"instance"`
+	Profile        types.String  `tfsdk:"profile"`
+	MaxRetries     types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout DurationValue `tfsdk:"request_timeout"`
+	SkipCheck      types.Bool    `tfsdk:"skip_credentials_validation"`
+	Policy         types.Object  `tfsdk:"policy"`
+}
+
+// providerPolicyModel maps the policy block.
+type providerPolicyModel struct {
+	WarnAt             types.String  `tfsdk:"warn_at"`
+	Deny               types.List    `tfsdk:"deny"`
+	MaxLifetime        DurationValue `tfsdk:"max_lifetime"`
+	RequireDescription types.Bool    `tfsdk:"require_description"`
+	Enforce            types.Bool    `tfsdk:"enforce"`
+	MaxIdle            DurationValue `tfsdk:"max_idle"`
+	ExpiryWarning      DurationValue `tfsdk:"expiry_warning"`
+}

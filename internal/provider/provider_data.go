@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
@@ -32,7 +35,11 @@ type providerData struct {
 	credentialsFile string
 	// instances is the account's instance list, read at most once per
 	// provider process; nil without a client.
-	instances *instanceDirectory
+	instances *xano.Directory
+	// instanceListErrorSaid and instanceMissingSaid keep plan-time errors
+	// about the list and the provider's own instance to one per process.
+	instanceListErrorSaid atomic.Bool
+	instanceMissingSaid   sync.Map
 	// limits is the plan-time ledger of the token limit, and tokens the
 	// token service; nil without a client.
 	limits *lifecycle.Ledger
@@ -124,4 +131,62 @@ func (d *providerData) instanceOr(configured types.String) string {
 		return s
 	}
 	return d.instance
+}
+
+// originOf returns the origin of the instance a resource, data source or
+// ephemeral resource uses: its own argument when configured, the provider's
+// setting otherwise.
+func (d *providerData) originOf(configured bool) instanceOrigin {
+	if configured {
+		return instanceOrigin{text: "set in this block"}
+	}
+	return instanceOrigin{fromProvider: true, text: "from " + settingOrigin("instance", d.instanceSource, d.credentialsFile)}
+}
+
+// checkInstance is the plan-time instance check: it fails the plan, on
+// attr, when the account has no instance called name, with a did-you-mean
+// over names and display names. It returns the instance when it is known,
+// nil otherwise. It makes no request under skip_credentials_validation or
+// without a client, and says nothing when the list is forbidden. An error
+// about the provider's own instance, or about reading the list, is said once
+// per process, since one error fails the whole plan.
+func (d *providerData) checkInstance(ctx context.Context, name string, origin instanceOrigin, attr path.Path, diags *diag.Diagnostics) *xano.Instance {
+	if d == nil || d.skipChecks || d.instances == nil || name == "" {
+		return nil
+	}
+	res, err := d.instances.Lookup(ctx, name, false)
+	if err != nil {
+		if d.instanceListErrorSaid.CompareAndSwap(false, true) {
+			diags.Append(instanceCheckError(attr, name, origin, err))
+		}
+		return nil
+	}
+	if res.NotFound {
+		if origin.fromProvider {
+			if _, said := d.instanceMissingSaid.LoadOrStore(name, true); said {
+				return nil
+			}
+		}
+		diags.AddAttributeError(attr, "Xano instance not found", instanceNotFoundDetail(name, origin.text, "instance", res.List))
+	}
+	return res.Found
+}
+
+// metaAPIOf returns the Metadata API URL of instance for a computed
+// meta_api: "" when it cannot be known (no client, the list is forbidden, or
+// the lookup failed, which is logged and otherwise ignored, since meta_api
+// is information and not a check).
+func (d *providerData) metaAPIOf(ctx context.Context, instance string) string {
+	if d == nil || d.instances == nil || instance == "" {
+		return ""
+	}
+	res, err := d.instances.Lookup(ctx, instance, false)
+	if err != nil {
+		tflog.Debug(ctx, "Cannot read the instance's Metadata API URL", map[string]any{"instance": instance, "error": err.Error()})
+		return ""
+	}
+	if res.Found == nil {
+		return ""
+	}
+	return res.Found.MetaAPI
 }

@@ -435,3 +435,11 @@ func (r *metadataTokenResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("revoke_on_destroy"), true)...)
 }
+
+// metaAPIDescription documents meta_api on the resource and the ephemeral
+// resource alike.
+const metaAPIDescription = "Base URL of the instance's own Metadata API, where the token is used, such as " +
+	"`https://x1234-4567-8901.n7.xano.com/api:meta`: Xano's `meta_api` for the instance (see the `xano_instance` " +
+	"data source). Minted tokens are used there, not at the account API that `base_url` names, so an integration " +
+	"gets the URL and the token from one resource. Known at plan time when the account's instance list can be read; " +
+	"null when it cannot (the access token may not list instances, or `base_url` is an instance's own Metadata API)."
