@@ -65,7 +65,7 @@ func (p ProbeEndpoint) Request(workspaceID int64) string {
 // Sources of the probe endpoints. Xano's instance API reference is built
 // from the same OpenAPI document each instance serves at meta_swagger.
 const (
-	srcInstanceAPI = "https://docs.xano.com/xano-features/metadata-api/instance_api/"
+	srcInstanceAPI  = "https://docs.xano.com/xano-features/metadata-api/instance_api/"
 	srcDeveloperMCP = "github.com/xano-inc/xano-developer-mcp, api_docs/"
 )
 

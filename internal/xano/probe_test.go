@@ -106,8 +106,8 @@ func TestProbeClassifies(t *testing.T) {
 			unknown: map[string]string{"workspace_live_data_source": "x-data-source"},
 		},
 		{
-			name:   "content refused without workspace_id",
-			status: map[string]int{"/workspace": 403},
+			name:    "content refused without workspace_id",
+			status:  map[string]int{"/workspace": 403},
 			refused: []string{"workspace_content"},
 			unknown: func() map[string]string {
 				m := map[string]string{"workspace_live_data_source": "follow-up request"}
