@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -114,5 +116,59 @@ func TestE2ETokenProbeSecretsNeverLeak(t *testing.T) {
 	}
 	if !strings.Contains(string(raw), `"sensitive_attributes"`) || !strings.Contains(string(raw), `"value": "token"`) {
 		t.Errorf("the state does not mark the probed token sensitive:\n%s", raw)
+	}
+}
+
+// TestE2ETokenProbeGuideExamples applies the guide's examples as written,
+// with the real terraform CLI: two hand-made integration tokens, one with
+// the database beyond its recipe, and a minted token whose check passes.
+func TestE2ETokenProbeGuideExamples(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	admin, err := xano.New(xano.Config{BaseURL: e.BaseURL, AccessToken: e.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := map[string]string{}
+	for name, wire := range map[string]map[string][]string{
+		"weweb":   {"workspace:api": {"read"}, "instance:workspace": {"read"}},
+		"grafana": {"workspace:api": {"read"}, "instance:workspace": {"read"}, "workspace:requesthistory": {"read"}, "workspace:database": {"read"}},
+	} {
+		tok, err := admin.CreateToken(context.Background(), "x1234-4567-8901", xano.CreateTokenRequest{Name: name, ExpiresIn: 86400, Scopes: wire})
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets[name] = tok.Secret
+	}
+	var hcl strings.Builder
+	for _, f := range []string{"hand-made.tf", "check.tf"} {
+		raw, err := os.ReadFile(filepath.Join("..", "..", "examples", "guides", "token-probe", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hcl.Write(raw)
+	}
+	e.Write(acctest.E2EConfig(acctest.Provider{}, hcl.String()))
+	tokens, err := json.Marshal(secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TF_VAR_integration_tokens": string(tokens)}
+	apply := e.MustRunEnv(env, "apply", "-auto-approve", "-input=false")
+	if strings.Contains(apply.Out, "Check block assertion failed") {
+		t.Errorf("the minted token's check failed:\n%s", apply.Out)
+	}
+	out := e.MustRunEnv(env, "output", "-json", "integration_findings")
+	var findings map[string][]string
+	if err := json.Unmarshal([]byte(out.Stdout), &findings); err != nil {
+		t.Fatalf("output %q: %v", out.Stdout, err)
+	}
+	want := map[string][]string{"weweb": {}, "grafana": {"excess workspace_database (critical)"}}
+	if !reflect.DeepEqual(findings, want) {
+		t.Errorf("integration_findings = %v, want %v", findings, want)
+	}
+	// The check probed the minted token: its reads reached the emulator.
+	if n := e.Emu.Count("GET", emulator.PathInstanceMetaAPI+"/workspace/{id}/request_history"); n < 3 {
+		t.Errorf("%d probes of request history, want the two integrations' and the check's", n)
 	}
 }

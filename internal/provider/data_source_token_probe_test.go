@@ -312,3 +312,4 @@ func TestAccTokenProbeExample(t *testing.T) {
 		}},
 	})
 }
+
