@@ -312,4 +312,3 @@ func TestAccTokenProbeExample(t *testing.T) {
 		}},
 	})
 }
-
