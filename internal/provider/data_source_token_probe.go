@@ -131,7 +131,7 @@ func (d *tokenProbeDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 					"`missing` (severity `low`: it breaks the integration, it exposes nothing) for each expected " +
 					"scope refused. Empty when the token reads exactly what is expected; null without `expect`.",
 				Computed:     true,
-				NestedObject: schema.NestedAttributeObject{Attributes: findingDataSourceAttributes()},
+				NestedObject: schema.NestedAttributeObject{Attributes: probeFindingAttributes()},
 			},
 		},
 	}
@@ -249,6 +249,17 @@ func (d *tokenProbeDataSource) probe(ctx context.Context, metaAPI, token string,
 		return d.data.client.ProbeToken(ctx, metaAPI, token, workspaceID)
 	}
 	return xano.Probe(ctx, xano.Config{BaseURL: metaAPI, AccessToken: token, MaxRetries: xano.DefaultMaxRetries, Logger: tflogLogger{}}, workspaceID)
+}
+
+// probeFindingAttributes is the schema of one finding, whose rules are the
+// probe's own.
+func probeFindingAttributes() map[string]schema.Attribute {
+	attrs := findingDataSourceAttributes()
+	attrs["rule"] = schema.StringAttribute{
+		MarkdownDescription: "`excess`: the token reads the scope and is not expected to; `missing`: it is expected to read the scope and may not.",
+		Computed:            true,
+	}
+	return attrs
 }
 
 // probeError reports a probe that ended without a verdict. The client's
