@@ -167,6 +167,7 @@ func (p *xanoProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewMetadataTokensDataSource,
 		NewInstancesDataSource,
 		NewInstanceDataSource,
+		NewTokenProbeDataSource,
 	}
 }
 
