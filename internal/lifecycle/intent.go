@@ -77,3 +77,15 @@ func (p *Intents) Take(req xano.CreateTokenRequest) (Intent, error) {
 	p.mu.Unlock()
 	return NewIntent(req)
 }
+
+// Waiting returns an intent left for req without taking it: a lost create
+// that the create planned now resumes.
+func (p *Intents) Waiting(req xano.CreateTokenRequest) (Intent, bool) {
+	fp := Fingerprint(req)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if keys := p.m[fp]; len(keys) > 0 {
+		return Intent{Key: keys[0], Request: fp}, true
+	}
+	return Intent{}, false
+}

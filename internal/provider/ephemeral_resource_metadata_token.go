@@ -35,9 +35,6 @@ const (
 	// configuration sets none: the shortest Xano accepts, since Close
 	// revokes the token anyway and the expiry only matters if it cannot.
 	ephemeralDefaultExpiresIn = "1h"
-	// maxTokenNameLen is the longest token name the API accepts, in
-	// characters.
-	maxTokenNameLen = 100
 	// privateKeyMinted is the private-data key where Open records what Close
 	// must revoke.
 	privateKeyMinted = "minted_token"

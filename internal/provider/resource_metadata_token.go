@@ -54,8 +54,9 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 		return schema.BoolAttribute{MarkdownDescription: scopePermissionDescription(p), Optional: true, Computed: true}
 	}
 	id := computed("`<instance>/<token id>`, the import id. After a create that failed with an unknown outcome (the API " +
-		"may have minted the token, but no answer came back), `<instance>/pending` on a tainted resource with no `token_id`: " +
-		"the next apply repeats that create with the same Idempotency-Key and records the token it minted, if any.")
+		"may have minted the token, but no answer came back), `<instance>/pending-<Idempotency-Key>` on a tainted resource " +
+		"with no `token_id`: the create that replaces it in the next apply repeats the request with that key and records " +
+		"the token it minted, if any.")
 	createdAt := computed("When the token was minted, in RFC 3339.")
 	expiresAt := computed("When the token expires, in RFC 3339; null for a token that never expires.")
 	token := computed("The token's secret, known only after Terraform creates the token; Xano shows it once. " +
@@ -215,7 +216,7 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 	}
 	if req.Plan.Raw.IsNull() {
-		if prior != nil && prior.pending() {
+		if prior != nil && prior.pending(ctx) != nil {
 			resp.Diagnostics.Append(lostCreateNotResumed(prior.Name.ValueString(), prior.Instance.ValueString(), "destroy"))
 		}
 		return
@@ -288,8 +289,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 		// The API may have minted the token: keep the object, tainted, with
 		// the intent, so the next apply resumes the create with its key.
 		tokenAPIErrorNote(&resp.Diagnostics, action, err, pendingCreateNote)
-		resp.Diagnostics.Append(keepPending(ctx, req.Plan, &resp.State, instance)...)
-		resp.Diagnostics.Append(setPrivate(ctx, resp.Private, privateIntent, intent)...)
+		resp.Diagnostics.Append(keepPending(ctx, req.Plan, &resp.State, instance, intent)...)
 		return
 	}
 	ctx = r.data.mask(ctx, tok.Secret)
@@ -304,7 +304,7 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	var state metadataTokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || state.pending() {
+	if resp.Diagnostics.HasError() || state.pending(ctx) != nil {
 		return // a lost create is resumed by an apply, never by a refresh
 	}
 	ctx = r.data.mask(ctx, state.Token.ValueString())
@@ -399,8 +399,14 @@ func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	var state metadataTokenModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || state.pending() {
-		return // Delete never mints, so a lost create is not repeated here
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if p := state.pending(ctx); p != nil {
+		// Delete never mints: it leaves the lost create's intent to the
+		// create that replaces this object in the same apply, if any.
+		r.data.intents.Put(*p)
+		return
 	}
 	ctx = r.data.mask(ctx, state.Token.ValueString())
 	instance, id := state.Instance.ValueString(), state.TokenID.ValueInt64()
@@ -435,11 +441,3 @@ func (r *metadataTokenResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("revoke_on_destroy"), true)...)
 }
-
-// metaAPIDescription documents meta_api on the resource and the ephemeral
-// resource alike.
-const metaAPIDescription = "Base URL of the instance's own Metadata API, where the token is used, such as " +
-	"`https://x1234-4567-8901.n7.xano.com/api:meta`: Xano's `meta_api` for the instance (see the `xano_instance` " +
-	"data source). Minted tokens are used there, not at the account API that `base_url` names, so an integration " +
-	"gets the URL and the token from one resource. Known at plan time when the account's instance list can be read; " +
-	"null when it cannot (the access token may not list instances, or `base_url` is an instance's own Metadata API)."

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,10 +21,12 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
-// defaultExpiresIn is Xano's default token lifetime, and minExpiresIn its shortest.
+// defaultExpiresIn is Xano's default token lifetime, minExpiresIn its
+// shortest, and maxTokenNameLen the longest name it accepts, in characters.
 const (
 	defaultExpiresIn = "7d"
 	minExpiresIn     = time.Hour
+	maxTokenNameLen  = 100
 )
 
 // Private-state keys of the token resource.
@@ -36,8 +39,9 @@ const (
 	// privateReplacing carries, from the plan of a replacement to the plan
 	// of its create half, the tokens it revokes first, for the token limit.
 	privateReplacing = "replacing"
-	// privateIntent is the mint a plan decided, kept until its create is
-	// answered: present in a state's private data, it is a lost answer.
+	// privateIntent is the mint a plan decided for an Update (a rotation),
+	// kept until its create is answered: in a state's private data, it is a
+	// rotation whose answer was lost.
 	privateIntent = "mint_intent"
 )
 
@@ -110,7 +114,7 @@ func (m *metadataTokenModel) minted(ctx context.Context, private privateGetter) 
 		NeverExpires: m.NeverExpires.ValueBool(),
 		ExpiresAt:    stateTime(m.ExpiresAt),
 		LastUsedAt:   stateTime(m.LastUsedAt),
-		Pending:      intentOf(ctx, private),
+		Pending:      cmp.Or(m.pending(ctx), intentOf(ctx, private)),
 		Findings:     m.findings(ctx),
 	}
 	if t := stateTime(m.CreatedAt); t != nil {
@@ -122,13 +126,26 @@ func (m *metadataTokenModel) minted(ctx context.Context, private privateGetter) 
 	return out
 }
 
-// pending says the state stands for a create whose answer was lost.
-func (m *metadataTokenModel) pending() bool {
-	return m.TokenID.IsNull() && strings.HasSuffix(m.ID.ValueString(), pendingIDSuffix)
+// pending is the intent of a create whose answer was lost, nil when the
+// state is a token. It lives in the id: Terraform hands a tainted object's
+// private state to no later call, so its values are all that reach the
+// Delete and the create that replace it. The request is rebuilt from the
+// saved attributes, which are the ones it was made from.
+func (m *metadataTokenModel) pending(ctx context.Context) *lifecycle.Intent {
+	_, key, ok := strings.Cut(m.ID.ValueString(), pendingIDInfix)
+	if !m.TokenID.IsNull() || !ok || key == "" {
+		return nil
+	}
+	want, known, _ := m.desired(ctx, policy.Policy{})
+	req, err := want.CreateRequest()
+	if !known || err != nil {
+		return &lifecycle.Intent{Key: key}
+	}
+	return &lifecycle.Intent{Key: key, Request: lifecycle.Fingerprint(req)}
 }
 
-// pendingIDSuffix ends the id of a create whose answer was lost.
-const pendingIDSuffix = "/pending"
+// pendingIDInfix marks the id of a create whose answer was lost.
+const pendingIDInfix = "/pending-"
 
 // record fills the model from a token Xano answered with; times is nil when
 // they could not be read.
@@ -385,3 +402,11 @@ func (scopePermissionDefaults) PlanModifySet(_ context.Context, req planmodifier
 		resp.PlanValue = set
 	}
 }
+
+// metaAPIDescription documents meta_api on the resource and the ephemeral
+// resource alike.
+const metaAPIDescription = "Base URL of the instance's own Metadata API, where the token is used, such as " +
+	"`https://x1234-4567-8901.n7.xano.com/api:meta`: Xano's `meta_api` for the instance (see the `xano_instance` " +
+	"data source). Minted tokens are used there, not at the account API that `base_url` names, so an integration " +
+	"gets the URL and the token from one resource. Known at plan time when the account's instance list can be read; " +
+	"null when it cannot (the access token may not list instances, or `base_url` is an instance's own Metadata API)."

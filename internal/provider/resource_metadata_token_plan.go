@@ -34,7 +34,7 @@ func planDecision(ctx context.Context, data *providerData, prior, plan *metadata
 			diags.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
 		}
 	case lifecycle.Replace:
-		if d.Reason != lifecycle.Changed || prior.pending() {
+		if d.Reason != lifecycle.Changed || prior.pending(ctx) != nil {
 			diags.Append(markMinted(ctx, &resp.Plan)...)
 			resp.RequiresReplace.Append(path.Root("expires_at"))
 		}
@@ -147,8 +147,10 @@ func planIntent(ctx context.Context, data *providerData, want lifecycle.Desired,
 	if err != nil {
 		return
 	}
-	intent := lifecycle.Intent{Key: d.Key, Request: lifecycle.Fingerprint(req)}
-	if d.Key == "" {
+	intent, waiting := data.intents.Waiting(req)
+	if d.Key != "" {
+		intent = lifecycle.Intent{Key: d.Key, Request: lifecycle.Fingerprint(req)}
+	} else if !waiting {
 		if intent, err = lifecycle.NewIntent(req); err != nil {
 			resp.Diagnostics.AddError("Cannot plan the token", fmt.Sprintf("No idempotency key could be made for the create: %s.", err))
 			return
@@ -319,8 +321,8 @@ type emptyPrivate struct{}
 func (emptyPrivate) GetKey(context.Context, string) ([]byte, diag.Diagnostics) { return nil, nil }
 
 // keepPending saves the planned token of a create whose answer was lost:
-// unknown values become null, and the id says the create is pending.
-func keepPending(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, instance string) diag.Diagnostics {
+// unknown values become null, and the id holds the create's key.
+func keepPending(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, instance string, intent lifecycle.Intent) diag.Diagnostics {
 	var diags diag.Diagnostics
 	raw, err := tftypes.Transform(plan.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
 		if !v.IsKnown() {
@@ -334,15 +336,16 @@ func keepPending(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, insta
 		return diags
 	}
 	state.Raw = raw
-	diags.Append(state.SetAttribute(ctx, path.Root("id"), instance+pendingIDSuffix)...)
+	diags.Append(state.SetAttribute(ctx, path.Root("id"), instance+pendingIDInfix+intent.Key)...)
 	diags.Append(state.SetAttribute(ctx, path.Root("instance"), instance)...)
 	return diags
 }
 
 // pendingCreateNote replaces the outcome note for a create kept as pending.
 const pendingCreateNote = "The API may have minted the token before the failure. Terraform keeps the resource as tainted, " +
-	"with no token id, and remembers the create's Idempotency-Key: the next terraform apply repeats the create with it " +
-	"and records the token the API minted, if any, instead of minting a second one. Nothing else needs to be done."
+	"with no token id and the create's Idempotency-Key in its id: the next terraform apply, which replaces it, repeats " +
+	"the create with that key and records the token the API minted, if any, instead of minting a second one. Nothing " +
+	"else needs to be done."
 
 // lostCreateNotResumed warns that a create whose answer was lost will not be
 // repeated, so a token it may have minted stays unmanaged.
