@@ -28,6 +28,16 @@ import (
 // DefaultAdminToken is the admin token used when none is configured.
 const DefaultAdminToken = "emulator-admin-token"
 
+// Error codes of the API contract that Xano's documented set, in package
+// xano, does not name.
+const (
+	// CodeBadRequest answers a method a route does not serve (405).
+	CodeBadRequest = "ERROR_CODE_BAD_REQUEST"
+	// CodeConflict answers a create retried with an Idempotency-Key whose
+	// token was minted before a restart, so its secret is gone (409).
+	CodeConflict = "ERROR_CODE_CONFLICT"
+)
+
 // Options configures an Emulator.
 type Options struct {
 	// AdminTokens are the bearer tokens accepted for token management; when
@@ -545,6 +555,12 @@ func codeFor(status int) string {
 		return xano.CodeNotFound
 	case http.StatusTooManyRequests:
 		return xano.CodeTooManyRequests
+	case http.StatusMethodNotAllowed:
+		// The client sent a request this route never serves: its error, not
+		// the server's, and not worth a retry.
+		return CodeBadRequest
+	case http.StatusConflict:
+		return CodeConflict
 	}
 	return xano.CodeFatal
 }

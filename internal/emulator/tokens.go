@@ -396,7 +396,63 @@ func stringField(m map[string]json.RawMessage, key string) (val string, present 
 	if err := json.Unmarshal(raw, &val); err != nil {
 		return "", false, fmt.Sprintf("%s must be a string.", key)
 	}
+	// The decoder turns invalid UTF-8 and lone surrogates into U+FFFD, so
+	// the raw text is checked: a name must come back as it was sent.
+	if !validJSONText(raw) {
+		return "", false, fmt.Sprintf("%s must be valid UTF-8 text: it has a byte sequence or a \\u escape that is not a character. Send the text encoded as UTF-8.", key)
+	}
 	return val, true, ""
+}
+
+// validJSONText reports whether a JSON string literal, already known to
+// decode, is valid UTF-8 whose \u escapes all name characters: a high
+// surrogate must be followed by a low one, and a low one preceded by a high.
+func validJSONText(raw json.RawMessage) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	s := strings.TrimSpace(string(raw))
+	pendingHigh := false
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			if pendingHigh {
+				return false
+			}
+			continue
+		}
+		i++
+		if i >= len(s) || s[i] != 'u' {
+			if pendingHigh {
+				return false
+			}
+			continue
+		}
+		if i+4 >= len(s) {
+			return false
+		}
+		v, err := strconv.ParseUint(s[i+1:i+5], 16, 16)
+		if err != nil {
+			return false
+		}
+		i += 4
+		switch {
+		case v >= 0xD800 && v < 0xDC00:
+			if pendingHigh {
+				return false
+			}
+			pendingHigh = true
+		case v >= 0xDC00 && v < 0xE000:
+			if !pendingHigh {
+				return false
+			}
+			pendingHigh = false
+		default:
+			if pendingHigh {
+				return false
+			}
+		}
+	}
+	return !pendingHigh
 }
 
 func isNull(raw json.RawMessage) bool { return strings.TrimSpace(string(raw)) == "null" }
