@@ -55,6 +55,9 @@ type Options struct {
 	Seed int64
 	// Latency is added to every request.
 	Latency time.Duration
+	// LatencyJitter adds to Latency a uniform random delay from 0 to
+	// LatencyJitter, drawn for each request from a source seeded by Seed.
+	LatencyJitter time.Duration
 	// StateFile, when set, is where Open loads the tokens from and writes
 	// every change to, so that they survive a restart. New refuses it.
 	StateFile string
@@ -74,9 +77,13 @@ type Emulator struct {
 	// without measuring time.
 	sleep func(ctx context.Context, d time.Duration)
 
-	mu        sync.Mutex
-	clock     func() time.Time
-	latency   time.Duration
+	mu      sync.Mutex
+	clock   func() time.Time
+	latency time.Duration
+	jitter  time.Duration
+	// jitterRNG is apart from rng so that turning jitter on does not change
+	// which requests the seeded faults hit.
+	jitterRNG *rand.Rand
 	bucket    bucket
 	faultRate float64
 	rng       *rand.Rand
@@ -129,6 +136,10 @@ func (o Options) check() error {
 		return fmt.Errorf("Options.FaultRate is %v; use a fraction from 0 to 1", o.FaultRate)
 	case o.Latency < 0:
 		return fmt.Errorf("Options.Latency is %v; use 0 or more", o.Latency)
+	case o.LatencyJitter < 0:
+		return fmt.Errorf("Options.LatencyJitter is %v; use 0 or more", o.LatencyJitter)
+	case o.LatencyJitter > math.MaxInt64-o.Latency:
+		return fmt.Errorf("Options.Latency %v plus Options.LatencyJitter %v overflows a time.Duration; use shorter delays", o.Latency, o.LatencyJitter)
 	}
 	return nil
 }
@@ -141,6 +152,8 @@ func newEmulator(opts Options) *Emulator {
 		sleep:     sleepCtx,
 		clock:     opts.Clock,
 		latency:   opts.Latency,
+		jitter:    opts.LatencyJitter,
+		jitterRNG: rand.New(rand.NewPCG(uint64(opts.Seed), 0x717e)),
 		faultRate: opts.FaultRate,
 		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed)),
 		store:     newStore(),
@@ -208,11 +221,36 @@ func (e *Emulator) DropNext(n int, afterCommit bool) {
 	}
 }
 
-// SetLatency sets the delay added to every request.
+// SetLatency sets the delay added to every request. It panics on a negative
+// delay, or one that overflows with the jitter, as Open refuses them.
 func (e *Emulator) SetLatency(d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := (Options{Latency: d, LatencyJitter: e.jitter}).check(); err != nil {
+		panic("emulator.SetLatency: " + err.Error())
+	}
 	e.latency = d
+}
+
+// SetLatencyJitter sets the bound of the uniform random delay added to the
+// latency of every request; 0 turns it off. It panics on a negative bound,
+// or one that overflows with the latency, as Open refuses them.
+func (e *Emulator) SetLatencyJitter(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := (Options{Latency: e.latency, LatencyJitter: d}).check(); err != nil {
+		panic("emulator.SetLatencyJitter: " + err.Error())
+	}
+	e.jitter = d
+}
+
+// delay draws the wait before one answer: the latency plus a uniform draw
+// from 0 to the jitter, both ends included. The caller holds e.mu.
+func (e *Emulator) delay() time.Duration {
+	if e.jitter <= 0 {
+		return e.latency
+	}
+	return e.latency + time.Duration(e.jitterRNG.Uint64N(uint64(e.jitter)+1))
 }
 
 // SetRateLimit sets the rate in requests per second (0 turns it off) and
@@ -293,12 +331,15 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveStats(w, r, rt)
 		return
 	}
+	// The body is read before the wait, so that the server's body read
+	// timeout bounds the client's sending and not the injected latency.
+	body, bodyErr := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
 	e.mu.Lock()
-	latency := e.latency
+	latency := e.delay()
 	e.mu.Unlock()
 	e.sleep(r.Context(), latency)
 
-	rep, drop := e.handle(r, rt)
+	rep, drop := e.handle(r, rt, body, bodyErr)
 	if drop {
 		e.count(r.Method, rt.pattern, 0)
 		dropConnection(w)
@@ -310,9 +351,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handle decides the answer to r. The boolean reports that the connection
 // must be closed instead of answering (the change, if any, is committed).
-func (e *Emulator) handle(r *http.Request, rt route) (reply, bool) {
-	body, bodyErr := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
-
+func (e *Emulator) handle(r *http.Request, rt route, body []byte, bodyErr error) (reply, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if wait, ok := e.bucket.take(); !ok {
