@@ -92,14 +92,11 @@ type Emulator struct {
 	store     store
 	instances instanceRegistry
 	idem      map[idemKey]idemEntry
+	idemOrder []idemAge
 	stats     map[statKey]int
 
-	// statePath is Options.StateFile once loaded; saved is the content last
-	// written there, so that only changes are written.
-	statePath string
-	saved     []byte
-	// lock holds the state file's lock until Close.
-	lock io.Closer
+	// state is the open state file, nil without one or after Close.
+	state *stateStore
 }
 
 // injectedFailure is one request answered by FailNext.
@@ -390,7 +387,14 @@ func (e *Emulator) handle(r *http.Request, rt route, body []byte, bodyErr error)
 	if bodyErr != nil {
 		return errorReply(http.StatusBadRequest, "The request body is larger than 1 MiB or could not be read; send a small JSON object."), afterCommit
 	}
-	return e.persist(e.dispatch(r, rt, body)), afterCommit
+	rep := e.dispatch(r, rt, body)
+	if rt.scope != "" {
+		// A read by a minted token sets the token's last use.
+		if rec := e.store.bySecret(bearer(r)); rec != nil {
+			e.touch(rec.id)
+		}
+	}
+	return e.persist(rep), afterCommit
 }
 
 type fault int
