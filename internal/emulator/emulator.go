@@ -28,6 +28,16 @@ import (
 // DefaultAdminToken is the admin token used when none is configured.
 const DefaultAdminToken = "emulator-admin-token"
 
+// Error codes of the API contract that Xano's documented set, in package
+// xano, does not name.
+const (
+	// CodeBadRequest answers a method a route does not serve (405).
+	CodeBadRequest = "ERROR_CODE_BAD_REQUEST"
+	// CodeConflict answers a create retried with an Idempotency-Key whose
+	// token was minted before a restart, so its secret is gone (409).
+	CodeConflict = "ERROR_CODE_CONFLICT"
+)
+
 // Options configures an Emulator.
 type Options struct {
 	// AdminTokens are the bearer tokens accepted for token management; when
@@ -45,6 +55,9 @@ type Options struct {
 	Seed int64
 	// Latency is added to every request.
 	Latency time.Duration
+	// LatencyJitter adds to Latency a uniform random delay from 0 to
+	// LatencyJitter, drawn for each request from a source seeded by Seed.
+	LatencyJitter time.Duration
 	// StateFile, when set, is where Open loads the tokens from and writes
 	// every change to, so that they survive a restart. New refuses it.
 	StateFile string
@@ -64,9 +77,13 @@ type Emulator struct {
 	// without measuring time.
 	sleep func(ctx context.Context, d time.Duration)
 
-	mu        sync.Mutex
-	clock     func() time.Time
-	latency   time.Duration
+	mu      sync.Mutex
+	clock   func() time.Time
+	latency time.Duration
+	jitter  time.Duration
+	// jitterRNG is apart from rng so that turning jitter on does not change
+	// which requests the seeded faults hit.
+	jitterRNG *rand.Rand
 	bucket    bucket
 	faultRate float64
 	rng       *rand.Rand
@@ -75,14 +92,11 @@ type Emulator struct {
 	store     store
 	instances instanceRegistry
 	idem      map[idemKey]idemEntry
+	idemOrder []idemAge
 	stats     map[statKey]int
 
-	// statePath is Options.StateFile once loaded; saved is the content last
-	// written there, so that only changes are written.
-	statePath string
-	saved     []byte
-	// lock holds the state file's lock until Close.
-	lock io.Closer
+	// state is the open state file, nil without one or after Close.
+	state *stateStore
 }
 
 // injectedFailure is one request answered by FailNext.
@@ -119,6 +133,10 @@ func (o Options) check() error {
 		return fmt.Errorf("Options.FaultRate is %v; use a fraction from 0 to 1", o.FaultRate)
 	case o.Latency < 0:
 		return fmt.Errorf("Options.Latency is %v; use 0 or more", o.Latency)
+	case o.LatencyJitter < 0:
+		return fmt.Errorf("Options.LatencyJitter is %v; use 0 or more", o.LatencyJitter)
+	case o.LatencyJitter > math.MaxInt64-o.Latency:
+		return fmt.Errorf("Options.Latency %v plus Options.LatencyJitter %v overflows a time.Duration; use shorter delays", o.Latency, o.LatencyJitter)
 	}
 	return nil
 }
@@ -131,6 +149,8 @@ func newEmulator(opts Options) *Emulator {
 		sleep:     sleepCtx,
 		clock:     opts.Clock,
 		latency:   opts.Latency,
+		jitter:    opts.LatencyJitter,
+		jitterRNG: rand.New(rand.NewPCG(uint64(opts.Seed), 0x717e)),
 		faultRate: opts.FaultRate,
 		rng:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed)),
 		store:     newStore(),
@@ -198,11 +218,36 @@ func (e *Emulator) DropNext(n int, afterCommit bool) {
 	}
 }
 
-// SetLatency sets the delay added to every request.
+// SetLatency sets the delay added to every request. It panics on a negative
+// delay, or one that overflows with the jitter, as Open refuses them.
 func (e *Emulator) SetLatency(d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if err := (Options{Latency: d, LatencyJitter: e.jitter}).check(); err != nil {
+		panic("emulator.SetLatency: " + err.Error())
+	}
 	e.latency = d
+}
+
+// SetLatencyJitter sets the bound of the uniform random delay added to the
+// latency of every request; 0 turns it off. It panics on a negative bound,
+// or one that overflows with the latency, as Open refuses them.
+func (e *Emulator) SetLatencyJitter(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := (Options{Latency: e.latency, LatencyJitter: d}).check(); err != nil {
+		panic("emulator.SetLatencyJitter: " + err.Error())
+	}
+	e.jitter = d
+}
+
+// delay draws the wait before one answer: the latency plus a uniform draw
+// from 0 to the jitter, both ends included. The caller holds e.mu.
+func (e *Emulator) delay() time.Duration {
+	if e.jitter <= 0 {
+		return e.latency
+	}
+	return e.latency + time.Duration(e.jitterRNG.Uint64N(uint64(e.jitter)+1))
 }
 
 // SetRateLimit sets the rate in requests per second (0 turns it off) and
@@ -283,12 +328,15 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveStats(w, r, rt)
 		return
 	}
+	// The body is read before the wait, so that the server's body read
+	// timeout bounds the client's sending and not the injected latency.
+	body, bodyErr := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
 	e.mu.Lock()
-	latency := e.latency
+	latency := e.delay()
 	e.mu.Unlock()
 	e.sleep(r.Context(), latency)
 
-	rep, drop := e.handle(r, rt)
+	rep, drop := e.handle(r, rt, body, bodyErr)
 	if drop {
 		e.count(r.Method, rt.pattern, 0)
 		dropConnection(w)
@@ -300,9 +348,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handle decides the answer to r. The boolean reports that the connection
 // must be closed instead of answering (the change, if any, is committed).
-func (e *Emulator) handle(r *http.Request, rt route) (reply, bool) {
-	body, bodyErr := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
-
+func (e *Emulator) handle(r *http.Request, rt route, body []byte, bodyErr error) (reply, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if wait, ok := e.bucket.take(); !ok {
@@ -341,7 +387,14 @@ func (e *Emulator) handle(r *http.Request, rt route) (reply, bool) {
 	if bodyErr != nil {
 		return errorReply(http.StatusBadRequest, "The request body is larger than 1 MiB or could not be read; send a small JSON object."), afterCommit
 	}
-	return e.persist(e.dispatch(r, rt, body)), afterCommit
+	rep := e.dispatch(r, rt, body)
+	if rt.scope != "" {
+		// A read by a minted token sets the token's last use.
+		if rec := e.store.bySecret(bearer(r)); rec != nil {
+			e.touch(rec.id)
+		}
+	}
+	return e.persist(rep), afterCommit
 }
 
 type fault int
@@ -545,6 +598,12 @@ func codeFor(status int) string {
 		return xano.CodeNotFound
 	case http.StatusTooManyRequests:
 		return xano.CodeTooManyRequests
+	case http.StatusMethodNotAllowed:
+		// The client sent a request this route never serves: its error, not
+		// the server's, and not worth a retry.
+		return CodeBadRequest
+	case http.StatusConflict:
+		return CodeConflict
 	}
 	return xano.CodeFatal
 }

@@ -282,6 +282,69 @@ func TestLatency(t *testing.T) {
 	}
 }
 
+// TestLatencyJitter: each answer waits the latency plus a uniform draw up
+// to the jitter, reproducible from the seed, and the draws leave the seeded
+// faults where they were.
+func TestLatencyJitter(t *testing.T) {
+	t.Parallel()
+	const latency, jitter = 100 * time.Millisecond, 50 * time.Millisecond
+	run := func(opts Options, setJitter time.Duration) (waits []time.Duration, statuses []int) {
+		e := New(opts)
+		var mu sync.Mutex
+		e.sleep = func(_ context.Context, d time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			waits = append(waits, d)
+		}
+		srv := httptest.NewServer(e)
+		defer srv.Close()
+		hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+		c := &client{t: t, base: srv.URL + "/api:meta", token: DefaultAdminToken, hc: hc}
+		for i := range 40 {
+			// One instance each, so that the token limit plays no part.
+			r, err := c.try(http.MethodPost, fmt.Sprintf("/instance/i%d/token", i), createBody("n", 0, readAPI))
+			if err != nil {
+				r.status = 0
+			}
+			statuses = append(statuses, r.status)
+		}
+		e.SetLatencyJitter(setJitter)
+		c.do(http.MethodGet, "/auth/me", nil)
+		mu.Lock()
+		defer mu.Unlock()
+		return waits, statuses
+	}
+	waits, faults := run(Options{Latency: latency, LatencyJitter: jitter, FaultRate: 0.5, Seed: 7}, 0)
+	distinct := map[time.Duration]bool{}
+	for _, w := range waits[:len(waits)-1] {
+		if w < latency || w > latency+jitter {
+			t.Fatalf("wait %v outside [%v, %v]", w, latency, latency+jitter)
+		}
+		distinct[w] = true
+	}
+	if len(distinct) < len(waits)/2 {
+		t.Errorf("only %d distinct waits in %d: %v", len(distinct), len(waits), waits)
+	}
+	if last := waits[len(waits)-1]; last != latency {
+		t.Errorf("after SetLatencyJitter(0) the wait is %v, want %v", last, latency)
+	}
+	again, _ := run(Options{Latency: latency, LatencyJitter: jitter, FaultRate: 0.5, Seed: 7}, 0)
+	if fmt.Sprint(again) != fmt.Sprint(waits) {
+		t.Errorf("the same seed drew other waits:\n%v\n%v", again, waits)
+	}
+	_, steady := run(Options{Latency: latency, FaultRate: 0.5, Seed: 7}, 0)
+	if fmt.Sprint(steady) != fmt.Sprint(faults) {
+		t.Errorf("jitter changed the seeded faults:\n%v\n%v", steady, faults)
+	}
+	// Jitter alone is a delay from 0 to the bound.
+	only, _ := run(Options{LatencyJitter: jitter, Seed: 1}, jitter)
+	for _, w := range only {
+		if w < 0 || w > jitter {
+			t.Fatalf("jitter alone waited %v", w)
+		}
+	}
+}
+
 func TestSleepStopsWithTheRequest(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -363,6 +426,8 @@ func TestOptionsOutOfRange(t *testing.T) {
 		{"NaN fault rate", Options{FaultRate: math.NaN()}, "FaultRate"},
 		{"fault rate above 1", Options{FaultRate: 1.5}, "FaultRate"},
 		{"negative latency", Options{Latency: -time.Second}, "Latency"},
+		{"negative jitter", Options{LatencyJitter: -time.Nanosecond}, "LatencyJitter"},
+		{"latency and jitter overflowing", Options{Latency: time.Duration(math.MaxInt64 - 5), LatencyJitter: 6}, "overflows"},
 	} {
 		if _, err := Open(tt.opts); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Open error %v, want one naming %s", tt.name, err, tt.want)
@@ -380,10 +445,18 @@ func TestOptionsOutOfRange(t *testing.T) {
 		t.Errorf("valid options refused: %v", err)
 	}
 	e := New(Options{})
-	defer func() {
-		if r := recover(); r == nil {
-			t.Error("SetRateLimit(NaN) did not panic")
-		}
-	}()
-	e.SetRateLimit(math.NaN())
+	for name, set := range map[string]func(){
+		"SetRateLimit(NaN)":      func() { e.SetRateLimit(math.NaN()) },
+		"SetLatency(-1s)":        func() { e.SetLatency(-time.Second) },
+		"SetLatencyJitter(-1ns)": func() { e.SetLatencyJitter(-1) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil {
+					t.Errorf("%s did not panic", name)
+				}
+			}()
+			set()
+		}()
+	}
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -148,5 +149,21 @@ func expectError(t testing.TB, r response, status int, code string, contains ...
 		if !strings.Contains(b.Message, s) {
 			t.Errorf("message %q does not mention %q", b.Message, s)
 		}
+	}
+}
+
+// expectConflict checks the 409 of a key whose token was minted before a
+// restart: the agreed body, with the token's id to revoke.
+func expectConflict(t testing.TB, r response, tokenID int64) {
+	t.Helper()
+	expectError(t, r, http.StatusConflict, CodeConflict, "before the emulator restarted", fmt.Sprintf("Revoke token %d", tokenID))
+	var body struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		TokenID *int64 `json:"token_id"`
+	}
+	r.decode(t, &body)
+	if body.TokenID == nil || *body.TokenID != tokenID {
+		t.Errorf("token_id in %s, want %d", r.body, tokenID)
 	}
 }

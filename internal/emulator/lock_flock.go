@@ -4,27 +4,32 @@ package emulator
 
 import (
 	"errors"
-	"fmt"
-	"io"
+	"io/fs"
 	"os"
 	"syscall"
 )
 
-// lockStateFile takes an exclusive lock on path's lock file, path + ".lock",
-// so that two emulators never share a state file and overwrite each other's
-// tokens. The kernel releases the lock when the process ends, however it
-// ends, so a crash leaves nothing to clean up.
-func lockStateFile(path string) (io.Closer, error) {
-	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("cannot lock state file %s: %w", path, err)
-	}
+// errLocked reports a state file another emulator holds.
+var errLocked = errors.New("locked by another process")
+
+// lockFile takes an exclusive lock on the open state file itself, so that
+// two emulators never share it, whichever name or link they opened it by.
+// The kernel releases the lock when the file is closed or the process ends,
+// however it ends, so a crash leaves nothing to clean up.
+func lockFile(f *os.File) error {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("state file %s is in use by another xano-emulator (it holds %s.lock); stop that one, or give this one another --state-file", path, path)
+			return errLocked
 		}
-		return nil, fmt.Errorf("cannot lock state file %s: %w", path, err)
+		return err
 	}
-	return f, nil
+	return nil
+}
+
+// linkCount returns the number of hard links of a file.
+func linkCount(fi fs.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Nlink)
+	}
+	return 1
 }

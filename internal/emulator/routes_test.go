@@ -115,3 +115,27 @@ func TestScopeGuardedReads(t *testing.T) {
 	clock.Advance(time.Hour)
 	expectError(t, c.as(monitor.Secret).do(http.MethodGet, "/workspace/1/table", nil), http.StatusUnauthorized, xano.CodeUnauthorized, "expired")
 }
+
+// TestMethodNotAllowed: a method a route does not serve is the client's
+// error, with a client error code and the Allow header, never ERROR_FATAL.
+func TestMethodNotAllowed(t *testing.T) {
+	t.Parallel()
+	_, c, _ := newTestEmulator(t, Options{})
+	for _, tt := range []struct {
+		method, path, allow string
+	}{
+		{http.MethodPost, "/auth/me", "GET"},
+		{http.MethodPut, "/instance/i/token/1", "GET, POST, DELETE"},
+		{http.MethodPatch, "/instance/i/token", "GET, POST"},
+		{http.MethodDelete, "/workspace", "GET"},
+		{http.MethodPost, PathStats, "GET"},
+	} {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			r := c.do(tt.method, tt.path, nil)
+			expectError(t, r, http.StatusMethodNotAllowed, CodeBadRequest, tt.method, "not allowed")
+			if got := r.header.Get("Allow"); got != tt.allow {
+				t.Errorf("Allow %q, want %q", got, tt.allow)
+			}
+		})
+	}
+}

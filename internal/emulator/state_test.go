@@ -63,12 +63,16 @@ func TestStateFileLock(t *testing.T) {
 		t.Fatalf("Open after Close: %v", err)
 	}
 	defer second.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(first)
 	defer srv.Close()
 	c := &client{t: t, base: srv.URL + "/api:meta", token: DefaultAdminToken, hc: srv.Client()}
 	c.mustCreate("main", createBody("after-close", 0, readAPI))
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Fatalf("a change after Close was written to the state file (%v)", err)
+	if after, err := os.ReadFile(path); err != nil || !bytes.Equal(after, before) {
+		t.Fatalf("a change after Close was written to the state file:\n%s\nbefore:\n%s", after, before)
 	}
 }
 
@@ -148,8 +152,7 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	})
 	t.Run("idempotency keys are remembered", func(t *testing.T) {
 		body := createBody("kept", 86400, map[string][]string{"workspace:requesthistory": {"read"}})
-		expectError(t, c.do(http.MethodPost, "/instance/main/token", body, xano.HeaderIdempotency, "key-1"),
-			http.StatusBadRequest, xano.CodeInputError, "before the emulator restarted", fmt.Sprint(kept.ID))
+		expectConflict(t, c.do(http.MethodPost, "/instance/main/token", body, xano.HeaderIdempotency, "key-1"), kept.ID)
 		expectError(t, c.do(http.MethodPost, "/instance/main/token", createBody("changed", 3600, readAPI), xano.HeaderIdempotency, "key-1"),
 			http.StatusBadRequest, xano.CodeInputError, "different request body")
 		if n := len(c.do(http.MethodGet, "/instance/main/token", nil).body); n != len(before.body) {
@@ -158,12 +161,14 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	})
 }
 
+// TestStateFileMissingStartsEmpty: Open creates a missing file with an empty
+// state, since the lock is on the file itself.
 func TestStateFileMissingStartsEmpty(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
 	c, _ := serveState(t, path, acctest.NewClock(acctest.Epoch))
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Fatalf("Open created the file before any change: %v", err)
+	if data, err := os.ReadFile(path); err != nil || string(data) != `{"version":2,"next_id":0,"tokens":[],"idempotency":[]}`+"\n" {
+		t.Fatalf("Open did not create an empty state file: %q, %v", data, err)
 	}
 	var page xano.TokenPage
 	c.do(http.MethodGet, "/instance/main/token", nil).decode(t, &page)
@@ -199,7 +204,7 @@ func TestStateFileRefused(t *testing.T) {
 		{"not JSON", "{\"version\": 1, \"tok", "invalid JSON"},
 		{"empty", "", "invalid JSON"},
 		{"truncated", valid("=>")[:40], "invalid JSON"},
-		{"another version", valid(`"version":1=>"version":2`), "version 2"},
+		{"another version", valid(`"version":1=>"version":3`), "version 3"},
 		{"unknown field", valid(`"next_id"=>"extra":1,"next_id"`), "extra"},
 		{"trailing data", valid("=>") + "{}", "trailing data"},
 		{"id beyond next_id", valid(`"next_id":1=>"next_id":0`), "next_id"},

@@ -74,11 +74,12 @@ func (r *record) wire() xano.Token {
 type store struct {
 	nextID     int64
 	byInstance map[string][]*record
+	byID       map[int64]*record
 	secrets    map[[32]byte]*record
 }
 
 func newStore() store {
-	return store{byInstance: map[string][]*record{}, secrets: map[[32]byte]*record{}}
+	return store{byInstance: map[string][]*record{}, byID: map[int64]*record{}, secrets: map[[32]byte]*record{}}
 }
 
 func (s *store) list(instance string) []*record { return s.byInstance[instance] }
@@ -134,11 +135,13 @@ func (s *store) mint(instance string, spec createSpec, now time.Time) (*record, 
 // restored state file alike.
 func (s *store) add(r *record) {
 	s.byInstance[r.instance] = append(s.byInstance[r.instance], r)
+	s.byID[r.id] = r
 	s.secrets[r.secretHash] = r
 }
 
 func (s *store) remove(r *record) {
 	s.byInstance[r.instance] = slices.DeleteFunc(s.byInstance[r.instance], func(x *record) bool { return x == r })
+	delete(s.byID, r.id)
 	delete(s.secrets, r.secretHash)
 }
 
@@ -157,6 +160,42 @@ type idemEntry struct {
 	digest  [32]byte
 	rep     reply
 	tokenID int64
+	created time.Time
+}
+
+// idemAge is a key in the order the keys were recorded, for pruning.
+type idemAge struct {
+	key     idemKey
+	created time.Time
+}
+
+func idemExpired(en idemEntry, now time.Time) bool {
+	return now.Sub(en.created) >= idempotencyTTL
+}
+
+// putIdem records a key's answer. The caller holds e.mu.
+func (e *Emulator) putIdem(k idemKey, en idemEntry) {
+	e.idem[k] = en
+	e.idemOrder = append(e.idemOrder, idemAge{k, en.created})
+}
+
+// pruneIdem forgets the keys recorded idempotencyTTL or more ago, oldest
+// first, so that the work is proportional to the keys that expire. The
+// caller holds e.mu.
+func (e *Emulator) pruneIdem(now time.Time) {
+	for len(e.idemOrder) > 0 {
+		a := e.idemOrder[0]
+		en, ok := e.idem[a.key]
+		if ok && en.created.Equal(a.created) {
+			if !idemExpired(en, now) {
+				return
+			}
+			delete(e.idem, a.key)
+			e.journalIdem(opDeleteIdem, a.key, en)
+		}
+		e.idemOrder[0] = idemAge{}
+		e.idemOrder = e.idemOrder[1:]
+	}
 }
 
 // bodyDigest identifies a request body by its JSON value, so whitespace and
@@ -174,6 +213,8 @@ func bodyDigest(body []byte) [32]byte {
 // create answers POST /instance/{instance}/token. The caller holds e.mu.
 func (e *Emulator) create(r *http.Request, instance string, admin int, body []byte) reply {
 	key := r.Header.Get(xano.HeaderIdempotency)
+	now := e.clock()
+	e.pruneIdem(now)
 	var ik idemKey
 	var digest [32]byte
 	if key != "" {
@@ -181,12 +222,16 @@ func (e *Emulator) create(r *http.Request, instance string, admin int, body []by
 			return errorReply(http.StatusBadRequest, fmt.Sprintf("%s must be at most %d characters; send a shorter unique key.", xano.HeaderIdempotency, maxIdempotency))
 		}
 		ik, digest = idemKey{instance, admin, key}, bodyDigest(body)
-		if prev, ok := e.idem[ik]; ok {
+		if prev, ok := e.idem[ik]; ok && idemExpired(prev, now) {
+			// Out of order: the clock went back since an older key.
+			delete(e.idem, ik)
+			e.journalIdem(opDeleteIdem, ik, prev)
+		} else if ok {
 			if prev.digest != digest {
 				return errorReply(http.StatusBadRequest, fmt.Sprintf("%s was already used with a different request body; use a new key for a new token.", xano.HeaderIdempotency))
 			}
 			if prev.rep.status == 0 {
-				return errorReply(http.StatusBadRequest, fmt.Sprintf("%s %q created token %d before the emulator restarted, and its secret was shown only once: the state file keeps no secret. Use a new key, and delete token %d if nothing holds its secret.", xano.HeaderIdempotency, key, prev.tokenID, prev.tokenID))
+				return lostAnswer(key, prev.tokenID)
 			}
 			rep := prev.rep
 			rep.header = rep.header.Clone()
@@ -198,7 +243,6 @@ func (e *Emulator) create(r *http.Request, instance string, admin int, body []by
 	if msg != "" {
 		return errorReply(http.StatusBadRequest, msg)
 	}
-	now := e.clock()
 	active := 0
 	for _, t := range e.store.list(instance) {
 		if !t.expired(now) {
@@ -209,13 +253,38 @@ func (e *Emulator) create(r *http.Request, instance string, admin int, body []by
 		return errorReply(http.StatusBadRequest, xano.LimitMessage)
 	}
 	rec, secret := e.store.mint(instance, spec, now)
+	e.touch(rec.id)
 	tok := rec.wire()
 	tok.Secret = secret
 	rep := jsonReply(http.StatusOK, tok)
 	if key != "" {
-		e.idem[ik] = idemEntry{digest: digest, rep: rep, tokenID: rec.id}
+		en := idemEntry{digest: digest, rep: rep, tokenID: rec.id, created: now}
+		e.putIdem(ik, en)
+		e.journalIdem(opPutIdem, ik, en)
 	}
 	return rep
+}
+
+// ConflictBody is the answer to a create retried with an Idempotency-Key
+// whose first answer cannot be repeated: the key minted token TokenID before
+// the emulator restarted, and the secret was never kept. The client revokes
+// that token and creates again with a new key.
+type ConflictBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	TokenID int64  `json:"token_id"`
+}
+
+// lostAnswer is the 409 for a key restored from the state file. The token
+// may have been revoked since; its id is given all the same, and revoking it
+// then answers 404, which the client treats as done.
+func lostAnswer(key string, tokenID int64) reply {
+	return jsonReply(http.StatusConflict, ConflictBody{
+		Code: CodeConflict,
+		Message: fmt.Sprintf("%s %q created token %d before the emulator restarted, and its secret was shown only once: the state file keeps no secret, so the answer cannot be repeated. "+
+			"Revoke token %d and create the token again with a new key.", xano.HeaderIdempotency, key, tokenID, tokenID),
+		TokenID: tokenID,
+	})
 }
 
 // list answers GET /instance/{instance}/token?page=N&per_page=M.
@@ -302,6 +371,7 @@ func (e *Emulator) update(instance, id string, body []byte) reply {
 	if msg != "" {
 		return errorReply(http.StatusBadRequest, msg)
 	}
+	e.touch(rec.id)
 	if hasName {
 		rec.name = name
 	}
@@ -318,6 +388,7 @@ func (e *Emulator) remove(instance, id string) reply {
 		return notFound(instance, id)
 	}
 	e.store.remove(rec)
+	e.touch(rec.id)
 	return jsonReply(http.StatusOK, struct{}{})
 }
 
@@ -396,7 +467,63 @@ func stringField(m map[string]json.RawMessage, key string) (val string, present 
 	if err := json.Unmarshal(raw, &val); err != nil {
 		return "", false, fmt.Sprintf("%s must be a string.", key)
 	}
+	// The decoder turns invalid UTF-8 and lone surrogates into U+FFFD, so
+	// the raw text is checked: a name must come back as it was sent.
+	if !validJSONText(raw) {
+		return "", false, fmt.Sprintf("%s must be valid UTF-8 text: it has a byte sequence or a \\u escape that is not a character. Send the text encoded as UTF-8.", key)
+	}
 	return val, true, ""
+}
+
+// validJSONText reports whether a JSON string literal, already known to
+// decode, is valid UTF-8 whose \u escapes all name characters: a high
+// surrogate must be followed by a low one, and a low one preceded by a high.
+func validJSONText(raw json.RawMessage) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	s := strings.TrimSpace(string(raw))
+	pendingHigh := false
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			if pendingHigh {
+				return false
+			}
+			continue
+		}
+		i++
+		if i >= len(s) || s[i] != 'u' {
+			if pendingHigh {
+				return false
+			}
+			continue
+		}
+		if i+4 >= len(s) {
+			return false
+		}
+		v, err := strconv.ParseUint(s[i+1:i+5], 16, 16)
+		if err != nil {
+			return false
+		}
+		i += 4
+		switch {
+		case v >= 0xD800 && v < 0xDC00:
+			if pendingHigh {
+				return false
+			}
+			pendingHigh = true
+		case v >= 0xDC00 && v < 0xE000:
+			if !pendingHigh {
+				return false
+			}
+			pendingHigh = false
+		default:
+			if pendingHigh {
+				return false
+			}
+		}
+	}
+	return !pendingHigh
 }
 
 func isNull(raw json.RawMessage) bool { return strings.TrimSpace(string(raw)) == "null" }

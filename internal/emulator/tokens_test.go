@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -56,6 +57,16 @@ func TestCreateValidation(t *testing.T) {
 		{"unknown permission", `{"name":"n","expires_in":3600,"scopes":{"workspace:api":["write"]}}`, false, `"write"`},
 		{"upper-case permission", `{"name":"n","expires_in":3600,"scopes":{"workspace:api":["READ"]}}`, false, `"READ"`},
 		{"permission twice", `{"name":"n","expires_in":3600,"scopes":{"workspace:api":["read","read"]}}`, false, "twice"},
+		{"name with an escaped surrogate pair", `{"name":"smile \ud83d\ude00","expires_in":0,"scopes":{"workspace:api":["read"]}}`, true, ""},
+		{"name with a replacement character sent as such", `{"name":"\ufffd and �","expires_in":0,"scopes":{"workspace:api":["read"]}}`, true, ""},
+		{"name with an escaped backslash before u", `{"name":"a\\ud800","expires_in":0,"scopes":{"workspace:api":["read"]}}`, true, ""},
+		{"name with invalid UTF-8", "{\"name\":\"a\xffb\",\"expires_in\":0,\"scopes\":{\"workspace:api\":[\"read\"]}}", false, "name must be valid UTF-8"},
+		{"name with a truncated UTF-8 sequence", "{\"name\":\"caf\xc3\",\"expires_in\":0,\"scopes\":{\"workspace:api\":[\"read\"]}}", false, "name must be valid UTF-8"},
+		{"description with invalid UTF-8", "{\"name\":\"n\",\"description\":\"\xc0\xaf\",\"expires_in\":0,\"scopes\":{\"workspace:api\":[\"read\"]}}", false, "description must be valid UTF-8"},
+		{"name with a lone high surrogate", `{"name":"a\ud800b","expires_in":0,"scopes":{"workspace:api":["read"]}}`, false, "name must be valid UTF-8"},
+		{"name ending in a high surrogate", `{"name":"a\ud800","expires_in":0,"scopes":{"workspace:api":["read"]}}`, false, "name must be valid UTF-8"},
+		{"name with a lone low surrogate", `{"name":"\udc00","expires_in":0,"scopes":{"workspace:api":["read"]}}`, false, "name must be valid UTF-8"},
+		{"name with two high surrogates", `{"name":"\ud83d\ud83d","expires_in":0,"scopes":{"workspace:api":["read"]}}`, false, "name must be valid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,6 +78,9 @@ func TestCreateValidation(t *testing.T) {
 				// Keep the instance under the active-token limit.
 				var tok xano.Token
 				r.decode(t, &tok)
+				if strings.ContainsRune(tok.Name, utf8.RuneError) != strings.Contains(tt.name, "replacement") {
+					t.Errorf("name echoed as %q", tok.Name)
+				}
 				c.do(http.MethodDelete, fmt.Sprintf("/instance/v/token/%d", tok.ID), nil)
 				return
 			}
@@ -123,6 +137,8 @@ func TestUpdate(t *testing.T) {
 		{"long name", fmt.Sprintf(`{"name":%q}`, strings.Repeat("n", 101)), "name"},
 		{"name not a string", `{"name":true}`, "name"},
 		{"not an object", `"rename"`, "JSON object"},
+		{"name with invalid UTF-8", "{\"name\":\"\xfe\"}", "name must be valid UTF-8"},
+		{"description with a lone surrogate", `{"description":"\udfff"}`, "description must be valid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

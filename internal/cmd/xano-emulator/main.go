@@ -91,16 +91,45 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-// options are the flags shared by serve and run.
+// options are the flags shared by serve and run, and the server's timeouts,
+// which tests shorten.
 type options struct {
-	fs         *flag.FlagSet
-	addr       string
-	adminToken string
-	rateLimit  float64
-	faultRate  float64
-	seed       int64
-	stateFile  string
-	instances  instanceFlag
+	fs            *flag.FlagSet
+	addr          string
+	adminToken    string
+	rateLimit     float64
+	faultRate     float64
+	seed          int64
+	latency       durationFlag
+	latencyJitter durationFlag
+	stateFile     string
+	instances     instanceFlag
+	timeouts      timeouts
+}
+
+// timeouts bound how long a client may take to send a request, so that slow
+// or stalled clients cannot hold connections open: the headers, then the
+// whole request, body included. idle bounds a kept-alive connection between
+// requests, longer than Go's clients keep theirs (90 s), so that the client
+// closes first.
+type timeouts struct {
+	readHeader, read, idle time.Duration
+}
+
+var defaultTimeouts = timeouts{readHeader: 5 * time.Second, read: 10 * time.Second, idle: 2 * time.Minute}
+
+// durationFlag is a time.Duration flag whose parse error shows the form.
+type durationFlag time.Duration
+
+func (d *durationFlag) String() string { return time.Duration(*d).String() }
+
+func (d *durationFlag) Set(v string) error {
+	parsed, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("write a duration from 0 to %v with its unit, such as 100ms or 1.5s", maxLatency)
+	}
+	*d = durationFlag(parsed)
+	return nil
 }
 
 // instanceFlag collects the repeatable --instance flag.
@@ -128,6 +157,10 @@ func (f *instanceFlag) Set(v string) error {
 	return nil
 }
 
+// maxLatency bounds --latency and --latency-jitter: a longer wait is no
+// longer latency but a hung server, which clients time out on.
+const maxLatency = 10 * time.Minute
+
 // maxRateLimit bounds --rate-limit: the bucket holds ceil(rate) requests, so
 // the rate must be finite, and a million per second is already no limit.
 const maxRateLimit = 1e6
@@ -139,7 +172,7 @@ const (
 )
 
 func newFlags(name, defaultAddr string, out io.Writer) *options {
-	o := &options{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	o := &options{fs: flag.NewFlagSet(name, flag.ContinueOnError), timeouts: defaultTimeouts}
 	o.fs.SetOutput(out)
 	o.fs.Usage = func() {
 		fmt.Fprint(out, usage)
@@ -149,9 +182,11 @@ func newFlags(name, defaultAddr string, out io.Writer) *options {
 	o.fs.StringVar(&o.adminToken, "admin-token", "", "admin bearer `token` (default $"+envAdminToken+", else a random token; serve prints it)")
 	o.fs.Float64Var(&o.rateLimit, "rate-limit", 0, "`rate` in requests per second, with an equal burst; 0 means unlimited")
 	o.fs.Float64Var(&o.faultRate, "fault-rate", 0, "`fraction` (0 to 1) of token creates, updates and deletes that fail: half with a 500, half by dropping the connection after committing")
-	o.fs.Int64Var(&o.seed, "seed", 0, "`seed` of the fault choices, for reproducible runs")
-	o.fs.StringVar(&o.stateFile, "state-file", "", "JSON `file` that keeps tokens (with hashes of their secrets, never the secrets), ids and idempotency keys across restarts; "+
-		"a missing file starts empty, an unreadable or corrupt one stops the command and is left as it is (default: memory only)")
+	o.fs.Int64Var(&o.seed, "seed", 0, "`seed` of the fault choices and the latency jitter, for reproducible runs")
+	o.fs.Var(&o.latency, "latency", "delay every answer by `duration`, such as 100ms, as a network would (0 to 10m)")
+	o.fs.Var(&o.latencyJitter, "latency-jitter", "add to each answer's delay a uniform random wait from 0 to `duration`, such as 20ms, drawn for each answer; also works without --latency (0 to 10m)")
+	o.fs.StringVar(&o.stateFile, "state-file", "", "`file` that keeps tokens (with hashes of their secrets, never the secrets), ids and the last 24 h of idempotency keys across restarts; "+
+		"a missing file is created empty, an unreadable or corrupt one stops the command and is left as it is; one emulator at a time may use it, whatever link it is named by (default: memory only)")
 	o.fs.Var(&o.instances, "instance", "declare an instance of the account as `NAME` or NAME=Display Name; repeatable. "+
 		"With declared instances any other instance name is not found (404); without, an instance exists from its first use")
 	return o
@@ -174,6 +209,10 @@ func (o *options) parse(args []string, stderr io.Writer) ([]string, int, bool) {
 		problem = fmt.Sprintf("--rate-limit must be a number of requests per second from 0 (unlimited) to %g; got %g.", float64(maxRateLimit), o.rateLimit)
 	case !(o.faultRate >= 0 && o.faultRate <= 1):
 		problem = fmt.Sprintf("--fault-rate must be a fraction from 0 to 1; got %g.", o.faultRate)
+	case !(o.latency >= 0 && time.Duration(o.latency) <= maxLatency):
+		problem = fmt.Sprintf("--latency must be a duration from 0 to %v, such as 100ms; got %v.", maxLatency, time.Duration(o.latency))
+	case !(o.latencyJitter >= 0 && time.Duration(o.latencyJitter) <= maxLatency):
+		problem = fmt.Sprintf("--latency-jitter must be a duration from 0 to %v, such as 20ms; got %v.", maxLatency, time.Duration(o.latencyJitter))
 	default:
 		if err := checkLoopback(o.addr); err != nil {
 			problem = err.Error()
@@ -221,12 +260,14 @@ func (o *options) start(token string) (*http.Server, net.Listener, <-chan error,
 	// Load the state first: a refused file must stop the command before
 	// anything listens.
 	emu, err := emulator.Open(emulator.Options{
-		AdminTokens: []string{token},
-		RateLimit:   o.rateLimit,
-		FaultRate:   o.faultRate,
-		Seed:        o.seed,
-		StateFile:   o.stateFile,
-		Instances:   o.instances,
+		AdminTokens:   []string{token},
+		RateLimit:     o.rateLimit,
+		FaultRate:     o.faultRate,
+		Seed:          o.seed,
+		Latency:       time.Duration(o.latency),
+		LatencyJitter: time.Duration(o.latencyJitter),
+		StateFile:     o.stateFile,
+		Instances:     o.instances,
 	})
 	if err != nil {
 		return nil, nil, nil, err
@@ -235,7 +276,12 @@ func (o *options) start(token string) (*http.Server, net.Listener, <-chan error,
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("cannot listen on %s: %w; pick another --addr", o.addr, err)
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           emu,
+		ReadHeaderTimeout: o.timeouts.readHeader,
+		ReadTimeout:       o.timeouts.read,
+		IdleTimeout:       o.timeouts.idle,
+	}
 	errs := make(chan error, 1)
 	go func() { errs <- srv.Serve(ln) }()
 	return srv, ln, errs, nil

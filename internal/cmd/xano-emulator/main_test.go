@@ -293,6 +293,15 @@ func TestRefusedArguments(t *testing.T) {
 		{[]string{"serve", "--fault-rate", "NaN"}, "--fault-rate must be a fraction from 0 to 1; got NaN"},
 		{[]string{"serve", "--fault-rate", "+Inf"}, "--fault-rate"},
 		{[]string{"serve", "--fault-rate", "-0.1"}, "--fault-rate"},
+		{[]string{"serve", "--latency", "-1s"}, "--latency must be a duration from 0 to 10m0s, such as 100ms; got -1s."},
+		{[]string{"serve", "--latency", "11m"}, "--latency must be a duration from 0 to 10m0s"},
+		{[]string{"serve", "--latency", "NaN"}, `invalid value "NaN" for flag -latency: write a duration from 0 to 10m0s with its unit`},
+		{[]string{"serve", "--latency", "100"}, "write a duration from 0 to 10m0s with its unit"},
+		{[]string{"serve", "--latency", "fast"}, "write a duration"},
+		{[]string{"serve", "--latency", "9999999999h"}, "write a duration from 0 to 10m0s"},
+		{[]string{"serve", "--latency-jitter", "-5ms"}, "--latency-jitter must be a duration from 0 to 10m0s, such as 20ms; got -5ms."},
+		{[]string{"serve", "--latency-jitter", "1h"}, "--latency-jitter must be"},
+		{[]string{"run", "--latency-jitter", "NaN", "--", "true"}, `invalid value "NaN" for flag -latency-jitter`},
 		{[]string{"serve", "--bogus"}, "bogus"},
 		{[]string{"serve", "--instance", "=Display"}, "has no name"},
 		{[]string{"serve", "--instance", "a", "--instance", "a=Again"}, "declared twice"},
@@ -464,7 +473,7 @@ func TestVersionAndHelp(t *testing.T) {
 		if code := exitCode(t, err); code != 0 {
 			t.Errorf("%v: exit %d", args, code)
 		}
-		for _, want := range []string{"serve", "run [flags] -- COMMAND", "-addr", "-fault-rate", "-state-file", "Each run starts empty"} {
+		for _, want := range []string{"serve", "run [flags] -- COMMAND", "-addr", "-fault-rate", "-latency duration", "-latency-jitter duration", "-state-file", "Each run starts empty"} {
 			if !strings.Contains(string(out), want) {
 				t.Errorf("%v: help lacks %q", args, want)
 			}
@@ -605,5 +614,84 @@ func TestRunStateFileKeepsTokensBetweenRuns(t *testing.T) {
 		if err != nil || string(out) != tt.want {
 			t.Errorf("run %v: %q, %v; want %s", tt.args, out, err, tt.want)
 		}
+	}
+}
+
+// TestServeLatency: --latency delays every answer by at least its value,
+// whatever the jitter draws; only the lower bound is certain, so only it is
+// checked.
+func TestServeLatency(t *testing.T) {
+	t.Parallel()
+	const latency = 300 * time.Millisecond
+	_, base, _ := startServe(t, nil, "--admin-token", "tok", "--latency", latency.String(), "--latency-jitter", "50ms", "--seed", "4")
+	for range 3 {
+		start := time.Now()
+		if status, _ := getMe(t, base, "tok"); status != http.StatusOK {
+			t.Fatalf("/auth/me: %d", status)
+		}
+		if took := time.Since(start); took < latency {
+			t.Fatalf("an answer took %v with --latency %v", took, latency)
+		}
+	}
+}
+
+// TestServerCutsOffSlowClients: a client that sends its headers or its body
+// too slowly loses its connection once the server's read timeouts pass,
+// instead of holding it open. The timeouts are shortened through options;
+// the 20-second deadline only turns a connection held forever into a
+// failure.
+func TestServerCutsOffSlowClients(t *testing.T) {
+	t.Parallel()
+	const head = "POST /api:meta/instance/i/token HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer tok\r\n"
+	for _, tt := range []struct {
+		name string
+		// start is sent at once, then drip one byte at a time.
+		start, drip string
+	}{
+		{"slow body", head + "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{", strings.Repeat(" ", 4000)},
+		{"slow headers", head, "X-Padding: " + strings.Repeat("a", 4000)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			o := newFlags("serve", "127.0.0.1:0", io.Discard)
+			if _, code, ok := o.parse([]string{"--admin-token", "tok"}, io.Discard); !ok {
+				t.Fatalf("parse: exit %d", code)
+			}
+			o.timeouts = timeouts{readHeader: 200 * time.Millisecond, read: 400 * time.Millisecond, idle: time.Second}
+			srv, ln, _, err := o.start("tok")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stop(srv)
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, tt.start); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			defer close(done)
+			go func() {
+				// At one byte each 10 ms the whole request would take 40 s.
+				for i := range len(tt.drip) {
+					select {
+					case <-done:
+						return
+					case <-time.After(10 * time.Millisecond):
+					}
+					if _, err := conn.Write([]byte{tt.drip[i]}); err != nil {
+						return
+					}
+				}
+			}()
+			_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+			got, err := io.ReadAll(conn)
+			var netErr net.Error
+			if errors.As(err, &netErr) && netErr.Timeout() {
+				t.Fatalf("the server kept a slow client's connection open for 20 s (read %q)", got)
+			}
+		})
 	}
 }
