@@ -250,12 +250,13 @@ func launchAndAskSchema(ctx context.Context, bin, sockDir string) (startupSample
 		return s, fmt.Errorf("GetProviderSchema: %w", err)
 	}
 	s.bytes = len(msg)
-	if _, err := grpcCall(ctx, client, methodShutdown); err == nil {
-		select {
-		case <-exited:
-			stopped = true
-		case <-time.After(5 * time.Second):
-		}
+	// go-plugin stops its server inside Shutdown, which often resets the
+	// connection before the answer: wait for the exit whatever it returned.
+	_, _ = grpcCall(ctx, client, methodShutdown)
+	select {
+	case <-exited:
+		stopped = true
+	case <-time.After(5 * time.Second):
 	}
 	return s, nil
 }
