@@ -1,11 +1,7 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -40,33 +36,12 @@ func TestQuietSDKLogs(t *testing.T) {
 	}
 }
 
-func TestStartCPUProfile(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	stop, err := startCPUProfile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop()
-	name := filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid()))
-	fi, err := os.Stat(name)
-	if err != nil {
-		t.Fatalf("no profile written: %v", err)
-	}
-	if fi.Size() == 0 {
-		t.Fatalf("%s is empty", name)
-	}
-	if _, err := startCPUProfile(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), cpuProfileEnv) {
-		t.Fatalf("a missing directory gave %v, want an error naming %s", err, cpuProfileEnv)
-	}
-}
-
 func TestTuneGC(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		gogc string
 		want int
-	}{{"", gcPercent}, {"100", -2}, {"off", -2}} {
+	}{{"", 400}, {"100", -2}, {"off", -2}} {
 		got := -2
 		tuneGC(func(k string) string {
 			if k == "GOGC" {

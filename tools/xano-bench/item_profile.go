@@ -20,9 +20,8 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
-// profileEnv is the switch main.go reads (and, through benchprof, the no-op
-// providers too): each provider process writes a CPU profile into that
-// directory.
+// profileEnv is the switch the bench's providers read through benchprof:
+// each provider process writes a CPU profile into that directory.
 const profileEnv = benchprof.Env
 
 // profileBucket is one entry of the breakdown: a function whose cumulative
@@ -158,7 +157,8 @@ type profiledBuild struct {
 func (h *harness) benchProfile(ctx context.Context) section {
 	sec := section{item: 6, title: "Where the provider's CPU time goes",
 		intro: fmt.Sprintf("Every provider process started by the four commands of item 2 (50 tokens, 10 on each of 5 instances) writes a CPU profile "+
-			"(`%s=dir`, read by `main.go`; the no-op provider reads it too). Profiles sample at 100 Hz, so these are sums of 10 ms samples over "+
+			"(`%s=dir`, read by the bench's own builds: the provider's `main.go` wrapped by a main that starts and stops the profile, "+
+			"and the no-op providers; the shipped binary has no profile hook). Profiles sample at 100 Hz, so these are sums of 10 ms samples over "+
 			"%d rounds, divided by the rounds. The breakdown lists cumulative times (a function and its callees), so nested entries, marked ·, "+
 			"are part of the entry above them; `go tool pprof -top -cum` on the same files gives the rest.", profileEnv, h.rounds)}
 	shapeJSON, err := tokenShape(ctx)
@@ -166,7 +166,7 @@ func (h *harness) benchProfile(ctx context.Context) section {
 		sec.notes = append(sec.notes, "Not measured: "+err.Error())
 		return sec
 	}
-	builds := []*profiledBuild{{label: "tokens", cliConfig: h.cliConfig, kind: "tokens"}}
+	builds := []*profiledBuild{{label: "tokens", cliConfig: h.profiledCLIConfig, kind: "tokens"}}
 	if h.baselineCLIConfig != "" {
 		builds = append([]*profiledBuild{{label: "tokens at " + h.baseline, cliConfig: h.baselineCLIConfig, kind: "tokens"}}, builds...)
 	}
@@ -388,7 +388,7 @@ func (h *harness) profileCycle(ctx context.Context, b *profiledBuild, name, shap
 }
 
 // buildBaseline extracts the tree of rev with git archive and builds its
-// provider with the release flags into dir.
+// profiled provider into dir.
 func buildBaseline(ctx context.Context, root, rev, scratch, dir string) (string, error) {
 	src := filepath.Join(scratch, "baseline-src")
 	if err := os.MkdirAll(src, 0o755); err != nil {
@@ -412,7 +412,7 @@ func buildBaseline(ctx context.Context, root, rev, scratch, dir string) (string,
 	if extractErr != nil {
 		return "", extractErr
 	}
-	return buildProvider(ctx, src, dir, true)
+	return buildProfiledProvider(ctx, src, filepath.Join(scratch, "baseline-module"), dir)
 }
 
 // extractTar writes the regular files and directories of a tar stream under

@@ -197,10 +197,11 @@ func diagError(diags []*tfprotov6.Diagnostic) error {
 	return nil
 }
 
-// launchAndAskSchema starts the provider binary as Terraform does, waits for
-// its handshake line, asks for the schema over the announced Unix socket and
-// shuts it down. sockDir holds the socket and is removed afterwards.
-func launchAndAskSchema(ctx context.Context, bin, sockDir string) (startupSample, error) {
+// launchAndAskSchema starts the provider binary as Terraform does, with env
+// added, waits for its handshake line, asks for the schema over the
+// announced Unix socket and shuts it down. sockDir holds the socket and is
+// removed afterwards.
+func launchAndAskSchema(ctx context.Context, bin, sockDir string, env ...string) (startupSample, error) {
 	var s startupSample
 	if err := os.MkdirAll(sockDir, 0o700); err != nil {
 		return s, err
@@ -213,6 +214,7 @@ func launchAndAskSchema(ctx context.Context, bin, sockDir string) (startupSample
 	// Without the caller's Terraform, Xano or plugin settings, a developer's
 	// shell cannot change what the plugin does.
 	cmd.Env = append(callerEnv("TF_", "XANO_", "PLUGIN_"), magicCookieKey+"="+magicCookieValue, "PLUGIN_PROTOCOL_VERSIONS=6", "PLUGIN_UNIX_SOCKET_DIR="+sockDir)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = io.Discard
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -250,12 +252,13 @@ func launchAndAskSchema(ctx context.Context, bin, sockDir string) (startupSample
 		return s, fmt.Errorf("GetProviderSchema: %w", err)
 	}
 	s.bytes = len(msg)
-	if _, err := grpcCall(ctx, client, methodShutdown); err == nil {
-		select {
-		case <-exited:
-			stopped = true
-		case <-time.After(5 * time.Second):
-		}
+	// go-plugin stops its server inside Shutdown, which often resets the
+	// connection before the answer: wait for the exit whatever it returned.
+	_, _ = grpcCall(ctx, client, methodShutdown)
+	select {
+	case <-exited:
+		stopped = true
+	case <-time.After(5 * time.Second):
 	}
 	return s, nil
 }

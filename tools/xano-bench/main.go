@@ -155,7 +155,8 @@ func parseOnly(s string) ([]int, error) {
 
 // newHarness finds the module and terraform and builds the provider, unless
 // only the Go benchmarks were asked for; the no-op provider for items 2 and
-// 6; and the baseline's provider, when one is given, for item 6.
+// 6; and for item 6 the profiled provider, and the baseline's when one is
+// given.
 func newHarness(ctx context.Context, rounds int, items []int, baseline string, progress io.Writer) (*harness, func(), error) {
 	root, err := moduleRoot(ctx)
 	if err != nil {
@@ -196,6 +197,23 @@ func newHarness(ctx context.Context, rounds int, items []int, baseline string, p
 		if err := writeCLIConfig(h.cliConfig, binDir); err != nil {
 			cleanup()
 			return nil, nil, err
+		}
+		if slices.Contains(items, 6) {
+			h.logf("building the profiled provider")
+			profDir := filepath.Join(tmp, "profiled-bin")
+			if err := os.MkdirAll(profDir, 0o755); err != nil {
+				cleanup()
+				return nil, nil, err
+			}
+			if _, err := buildProfiledProvider(ctx, root, filepath.Join(tmp, "profiled-module"), profDir); err != nil {
+				cleanup()
+				return nil, nil, err
+			}
+			h.profiledCLIConfig = filepath.Join(tmp, "terraformrc-profiled")
+			if err := writeCLIConfig(h.profiledCLIConfig, profDir); err != nil {
+				cleanup()
+				return nil, nil, err
+			}
 		}
 		if baseline != "" && slices.Contains(items, 6) {
 			h.logf("building the provider at %s", baseline)

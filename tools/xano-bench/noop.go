@@ -5,8 +5,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -16,8 +14,9 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench/shape"
 )
 
-// noopSources are the no-op providers and the package they build shapes
-// with; as packages of this module they compile and are tested with it.
+// noopSources are the no-op providers, the package they build shapes with
+// and the profile package they share with the profiled provider; as
+// packages of this module they compile and are tested with it.
 //
 //go:embed noopprovider/main.go rawprovider/main.go shape/shape.go benchprof/benchprof.go
 var noopSources embed.FS
@@ -39,43 +38,21 @@ const rawProviderSource = "terraform-provider-xano/noopraw"
 // every binary links the same plugin framework, plugin-go and gRPC versions,
 // with the release link flags. The module holds nothing of the provider.
 func buildNoopProviders(ctx context.Context, root, scratch, dir string) error {
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		return err
-	}
-	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		return err
-	}
-	mod, err := renameModule(string(gomod), benchModule)
-	if err != nil {
-		return err
+	files := map[string][]byte{}
+	for _, name := range []string{"noopprovider/main.go", "rawprovider/main.go", "shape/shape.go", "benchprof/benchprof.go"} {
+		data, err := noopSources.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		files[name] = data
 	}
 	src := filepath.Join(scratch, "noop-module")
-	files := map[string][]byte{"go.mod": []byte(mod), "go.sum": gosum}
-	for _, name := range []string{"noopprovider/main.go", "rawprovider/main.go", "shape/shape.go", "benchprof/benchprof.go"} {
-		if files[name], err = noopSources.ReadFile(name); err != nil {
-			return err
-		}
-	}
-	for name, data := range files {
-		path := filepath.Join(src, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return err
-		}
+	if err := writeBenchModule(root, src, "", files); err != nil {
+		return err
 	}
 	for pkg, bin := range map[string]string{"./noopprovider": "terraform-provider-noop", "./rawprovider": "terraform-provider-noopraw"} {
-		args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(dir, bin), pkg}
-		cmd := exec.CommandContext(ctx, "go", args...)
-		cmd.Dir = src
-		// The temporary module is not in a workspace, and its requirements
-		// are a superset of what it imports, which a read-only build accepts.
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("building the no-op provider %s: go %s: %v\n%s", pkg, strings.Join(args, " "), err, out)
+		if err := goBuild(ctx, src, filepath.Join(dir, bin), pkg, "-s -w"); err != nil {
+			return fmt.Errorf("building the no-op provider %s: %w", pkg, err)
 		}
 	}
 	return nil

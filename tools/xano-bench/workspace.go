@@ -39,6 +39,8 @@ type harness struct {
 	cliConfig string
 	rounds    int
 	progress  io.Writer
+	// profiledCLIConfig points Terraform at the profiled build of item 6.
+	profiledCLIConfig string
 	// baseline is the commit item 6 profiles beside the current code, and
 	// baselineCLIConfig points Terraform at its build; both empty without.
 	baseline          string

@@ -1,8 +1,8 @@
-// Package benchprof profiles the bench's no-op providers as main.go profiles
-// the Xano provider: with XANO_CPUPROFILE=dir, each process writes
-// dir/cpu-<pid>.pprof, so item 6 compares like with like. The harness copies
-// it into the no-op providers' temporary module, so it imports nothing but
-// the standard library.
+// Package benchprof profiles the bench's own providers, the wrapped Xano
+// provider and the no-op ones alike: with XANO_CPUPROFILE=dir, each process
+// writes dir/cpu-<pid>.pprof, so item 6 compares like with like. The harness
+// copies it into its temporary modules, so it imports nothing but the
+// standard library.
 package benchprof
 
 import (

@@ -33,8 +33,8 @@ func main() {
 }
 
 // run serves the provider; XANO_CPUPROFILE=dir profiles the process into
-// dir/cpu-<pid>.pprof, as the Xano provider does, so item 6 compares like
-// with like.
+// dir/cpu-<pid>.pprof, as the bench's build of the Xano provider does, so
+// item 6 compares like with like.
 func run() error {
 	stop, err := benchprof.Start()
 	if err != nil {
