@@ -31,16 +31,6 @@ func limitTokens(active, expired int) []xano.Token {
 	return out
 }
 
-// namedTokens names token id of tokens.
-func namedTokens(tokens []xano.Token, id int64, name string) []xano.Token {
-	for i := range tokens {
-		if tokens[i].ID == id {
-			tokens[i].Name = name
-		}
-	}
-	return tokens
-}
-
 // countingLister serves tokens and counts the calls.
 type countingLister struct {
 	tokens []xano.Token

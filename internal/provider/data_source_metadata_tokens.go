@@ -294,11 +294,9 @@ func managedTokenIDs(ctx context.Context, set types.Set) (map[int64]bool, diag.D
 	return out, diags
 }
 
-// markManaged sets managed when the audit was given managed_token_ids
-// (managed is then not nil), and adds the unmanaged finding to a token
-// Terraform does not manage. An ephemeral token of this provider counts as
-// managed: the run that opened it revokes it, or the next one once its lease
-// has passed.
+// markManaged sets managed when the audit was given managed_token_ids, with
+// the unmanaged finding for a token Terraform does not manage; an ephemeral
+// token of this provider counts as managed, since its lease revokes it.
 func (a *tokenAuditModel) markManaged(managed map[int64]bool, t *xano.Token) {
 	if managed == nil {
 		return

@@ -149,10 +149,8 @@ func (d *scopeCatalogDataSource) Read(ctx context.Context, req datasource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 
-// nameValidator checks a name with the lookup the data source's Read uses, so
-// a mistake gets the same diagnostic at validate time as at read time. It
-// replaces stringvalidator.OneOf, whose error could not say which name a typo
-// (or a scope's display name or wire key) meant.
+// nameValidator checks a name with the lookup Read uses, so a typo gets the
+// same did-you-mean at validate time, which stringvalidator.OneOf cannot say.
 type nameValidator[T any] struct {
 	// what completes "value must be ", in Markdown.
 	what   string

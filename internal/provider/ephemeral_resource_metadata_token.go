@@ -187,11 +187,8 @@ func (r *metadataTokenEphemeral) Configure(_ context.Context, req ephemeral.Conf
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ValidateConfig runs the risk review under the provider's policy. Terraform
-// validates an ephemeral resource again, with the provider configured, right
-// before each Open, so the findings appear once per plan and once per apply.
-// Without provider data (terraform validate) there is no policy to apply and
-// nothing is reported.
+// ValidateConfig runs the risk review once the provider is configured:
+// Terraform validates an ephemeral resource again right before each Open.
 func (r *metadataTokenEphemeral) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
 	if r.data == nil {
 		return

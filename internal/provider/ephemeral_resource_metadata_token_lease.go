@@ -10,12 +10,9 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
-// Terraform does not close an ephemeral resource whose consumer failed or
-// was interrupted, so two mechanisms keep such tokens from piling up toward
-// Xano's limit of 10 active tokens per instance: the process revokes what it
-// opened and did not close when Terraform stops it (Shutdown), and every
-// token carries a lease in its description, after which the next Open on the
-// instance revokes it as abandoned (a killed process cannot clean up).
+// Terraform does not close an ephemeral resource whose consumer failed, so
+// the process revokes what it left open when it stops (Shutdown), and a lease
+// marker lets the block's next Open revoke what a killed process left.
 
 const (
 	// mintedSuffixBytes random bytes, hex-encoded after a dash, make every
@@ -32,9 +29,8 @@ const (
 	ShutdownTimeout = 1500 * time.Millisecond
 )
 
-// abandoned returns the tokens of the ephemeral block named prefix whose
-// lease has passed at now and that are still valid, skipping those open in
-// this process. Only the block's own names (prefix, a dash, 8 hex digits)
+// abandoned returns the still valid tokens of the block named prefix whose
+// lease has passed, except those open here; only the block's own names
 // qualify, so a marker forged or left on another token never revokes it.
 func abandoned(tokens []xano.Token, prefix string, now time.Time, open func(id int64) bool) []xano.Token {
 	var out []xano.Token
@@ -56,10 +52,7 @@ func abandoned(tokens []xano.Token, prefix string, now time.Time, open func(id i
 var processOpenTokens = &lifecycle.OpenTokens{}
 
 // Shutdown revokes every ephemeral token this process opened and did not
-// close. Terraform 1.11 does not close an ephemeral resource whose consumer
-// failed, but it stops the provider at the end of every run, so main calls
-// Shutdown once the server has stopped, with a context bounded by
-// ShutdownTimeout. The errors name token ids, never secrets.
+// close; main calls it once the server has stopped, within ShutdownTimeout.
 func Shutdown(ctx context.Context) error {
 	return processOpenTokens.RevokeAll(ctx)
 }

@@ -59,10 +59,8 @@ type providerData struct {
 	open *lifecycle.OpenTokens
 }
 
-// mask returns ctx with log masks for the provider's access token, the given
-// secrets and anything shaped like a bearer token or Authorization header.
-// Each RPC starts from a fresh log context, so every CRUD, Read, Open, Renew
-// and Close call must begin with it.
+// mask returns ctx with log masks for the access token and secrets; each RPC
+// starts from a fresh log context, so every call begins with it.
 func (d *providerData) mask(ctx context.Context, secrets ...string) context.Context {
 	if d == nil {
 		return maskSecrets(ctx, secrets...)
@@ -70,10 +68,8 @@ func (d *providerData) mask(ctx context.Context, secrets ...string) context.Cont
 	return maskSecrets(ctx, append([]string{d.accessToken}, secrets...)...)
 }
 
-// providerDataFrom converts the ProviderData of a Configure request. It
-// returns nil, without a diagnostic, while the provider is not configured
-// yet (Terraform calls Configure on resources before the provider's own
-// Configure, for validation), and nil with an error for a foreign type.
+// providerDataFrom converts a Configure request's ProviderData: nil while the
+// provider is not configured yet, nil with an error for a foreign type.
 func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 	if data == nil {
 		return nil
@@ -143,13 +139,9 @@ func (d *providerData) originOf(configured bool) instanceOrigin {
 	return instanceOrigin{fromProvider: true, text: "from " + settingOrigin("instance", d.instanceSource, d.credentialsFile)}
 }
 
-// checkInstance is the plan-time instance check: it fails the plan, on
-// attr, when the account has no instance called name, with a did-you-mean
-// over names and display names. It returns the instance when it is known,
-// nil otherwise. It makes no request under skip_credentials_validation or
-// without a client, and says nothing when the list is forbidden. An error
-// about the provider's own instance, or about reading the list, is said once
-// per process, since one error fails the whole plan.
+// checkInstance fails the plan on attr when the account has no instance
+// called name, with a did-you-mean, and returns the instance when known.
+// Errors about the provider's own instance or the list are said once.
 func (d *providerData) checkInstance(ctx context.Context, name string, origin instanceOrigin, attr path.Path, diags *diag.Diagnostics) *xano.Instance {
 	if d == nil || d.skipChecks || d.instances == nil || name == "" {
 		return nil
@@ -172,10 +164,8 @@ func (d *providerData) checkInstance(ctx context.Context, name string, origin in
 	return res.Found
 }
 
-// metaAPIOf returns the Metadata API URL of instance for a computed
-// meta_api: "" when it cannot be known (no client, the list is forbidden, or
-// the lookup failed, which is logged and otherwise ignored, since meta_api
-// is information and not a check).
+// metaAPIOf returns the Metadata API URL of instance, "" when it cannot be
+// known; a failed lookup is only logged, since meta_api is not a check.
 func (d *providerData) metaAPIOf(ctx context.Context, instance string) string {
 	if d == nil || d.instances == nil || instance == "" {
 		return ""

@@ -126,11 +126,9 @@ func (m *metadataTokenModel) minted(ctx context.Context, private privateGetter) 
 	return out
 }
 
-// pending is the intent of a create whose answer was lost, nil when the
-// state is a token. It lives in the id: Terraform hands a tainted object's
-// private state to no later call, so its values are all that reach the
-// Delete and the create that replace it. The request is rebuilt from the
-// saved attributes, which are the ones it was made from.
+// pending is the intent of a create whose answer was lost, kept in the id
+// since Terraform hands a tainted object's private state to no later call;
+// the request is rebuilt from the saved attributes it was made from.
 func (m *metadataTokenModel) pending(ctx context.Context) *lifecycle.Intent {
 	_, key, ok := strings.Cut(m.ID.ValueString(), pendingIDInfix)
 	if !m.TokenID.IsNull() || !ok || key == "" {
