@@ -104,12 +104,23 @@ func (d *providerData) mintInPlace(ctx context.Context, req resource.UpdateReque
 	want, known, diags := plan.desired(ctx, d.policy)
 	resp.Diagnostics.Append(diags...)
 	create, err := want.CreateRequest()
-	intent := intentOf(ctx, req.Private)
-	if !known || err != nil || !intent.For(create) {
-		resp.Diagnostics.AddError("Token not known at apply time", "The token's request is unknown or differs from the "+
-			"plan's when its new token is minted. This is a bug in the provider or Terraform; please report it.")
+	if !known || err != nil {
+		resp.Diagnostics.AddError("Token not known at apply time", "The token's scopes or lifetime are unknown or invalid "+
+			"when its new token is minted. This is a bug in the provider or Terraform; please report it.")
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
+	}
+	// The plan's intent, unless a value unknown at plan time changed the request.
+	intent := intentOf(ctx, req.Private)
+	if !intent.For(create) {
+		fresh, err := lifecycle.NewIntent(create)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot mint the token", fmt.Sprintf("No idempotency key could be made for the create: %s.", err))
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			return
+		}
+		intent = &fresh
+		resp.Diagnostics.Append(setPrivate(ctx, resp.Private, privateIntent, fresh)...)
 	}
 	tok, err := d.tokens.Mint(ctx, instance, create, *intent)
 	if err != nil {
