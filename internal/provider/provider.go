@@ -260,10 +260,11 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 						},
 					},
 					"deny": schema.ListAttribute{
-						MarkdownDescription: "Grants that always fail the plan, written `scope.permission`, where " +
-							"either side may be `*`: for example `workspace_database.delete`, " +
-							"`workspace_live_data_source.*` or `*.delete`. A deny match is an error whatever " +
-							"`enforce` or a resource's `risk_acknowledgement` say.",
+						MarkdownDescription: "Grants that fail a plan that would mint them (a create, a replacement " +
+							"or a rotation), written `scope.permission`, where either side may be `*`: for example " +
+							"`workspace_database.delete`, `workspace_live_data_source.*` or `*.delete`. Such a match is an " +
+							"error whatever `enforce` or a resource's `risk_acknowledgement` say; on a token that already " +
+							"exists it is one warning.",
 						ElementType: types.StringType,
 						Optional:    true,
 						Validators:  []validator.List{listvalidator.ValueStringsAre(denyPatternValidator{})},
@@ -280,8 +281,9 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 						Optional:            true,
 					},
 					"enforce": schema.BoolAttribute{
-						MarkdownDescription: "Turn findings at or above `warn_at` into errors, except on resources " +
-							"that carry a `risk_acknowledgement`. Defaults to `false`.",
+						MarkdownDescription: "Turn findings at or above `warn_at` of a token a plan would mint into " +
+							"errors, except on resources that carry a `risk_acknowledgement`; a token that already exists " +
+							"gets one warning. Defaults to `false`.",
 						Optional: true,
 					},
 					"max_idle": schema.StringAttribute{
