@@ -185,7 +185,8 @@ func PreviousRevokeAt(rotatedAt time.Time, overlap time.Duration, expires *time.
 }
 
 // review is every finding for the wanted token; a mint that replaces a token
-// also names the grants it adds and removes, and a kept token its idleness.
+// also names the grants it adds and removes, and a kept token keeps the
+// idleness its last refresh judged, so a plan without refresh changes nothing.
 func review(in Input, d Decision) []policy.Finding {
 	var prev *policy.Spec
 	if p := in.Prior; p != nil && p.ID != 0 && (d.Action == Replace || d.Action == Rotate) {
@@ -194,8 +195,10 @@ func review(in Input, d Decision) []policy.Finding {
 	}
 	out := policy.ReviewChange(prev, in.Want.Spec(), in.Policy)
 	if p := in.Prior; p != nil && p.ID != 0 && !d.Action.Mints() {
-		if f, ok := policy.IdleFinding(p.Usage(), in.Policy, in.Now); ok {
-			out = append(out, f)
+		for _, f := range p.Findings {
+			if f.Rule == policy.RuleIdle {
+				out = append(out, f)
+			}
 		}
 	}
 	return out

@@ -189,7 +189,7 @@ func TestDueState(t *testing.T) {
 }
 
 // TestDecideReviewsReplacement: a replacement names what it adds and removes;
-// a kept token is judged idle.
+// a kept token keeps the idleness its refresh judged.
 func TestDecideReviewsReplacement(t *testing.T) {
 	t.Parallel()
 	w := desired()
@@ -204,8 +204,15 @@ func TestDecideReviewsReplacement(t *testing.T) {
 	}
 	pol := policy.Default()
 	pol.MaxIdle = day
-	d = Decide(Input{Prior: minted(), Want: desired(), Now: created.Add(3 * day), Policy: pol})
-	if !slices.ContainsFunc(d.Findings, func(f policy.Finding) bool { return f.Rule == policy.RuleIdle }) {
-		t.Errorf("a kept token unused for 3 days under max_idle 1d has no idle finding: %+v", d.Findings)
+	idle := func(d Decision) bool {
+		return slices.ContainsFunc(d.Findings, func(f policy.Finding) bool { return f.Rule == policy.RuleIdle })
+	}
+	if d = Decide(Input{Prior: minted(), Want: desired(), Now: created.Add(3 * day), Policy: pol}); idle(d) {
+		t.Errorf("a kept token is judged idle by the plan, not its refresh: %+v", d.Findings)
+	}
+	refreshed := minted()
+	refreshed.Findings = refreshed.Review(pol, created.Add(3*day))
+	if d = Decide(Input{Prior: refreshed, Want: desired(), Now: created.Add(3 * day), Policy: pol}); !idle(d) {
+		t.Errorf("a kept token its refresh found idle lost the finding: %+v", d.Findings)
 	}
 }

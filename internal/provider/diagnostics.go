@@ -78,7 +78,7 @@ func apiAdvice(err error) string {
 		return "The API did not answer within request_timeout; check base_url and the network, or raise request_timeout."
 	case errors.As(err, &transportErr):
 		return "Check base_url and the network, then try again."
-	case xano.KindOf(err) == xano.KindServerError && errors.As(err, &apiErr):
+	case errors.As(err, &apiErr) && (xano.KindOf(err) == xano.KindServerError || xano.KindOf(err) == xano.KindOutcomeUnknown):
 		return "The Xano API or a proxy in front of it failed; try again later, and check base_url if it persists."
 	}
 	return ""
