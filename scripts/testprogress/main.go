@@ -133,13 +133,18 @@ func (r *report) printf(format string, args ...any) {
 	r.last = r.now()
 }
 
-// short drops the module path, which every package of a run shares.
+// modulePath is the repository's module, which every package name
+// repeats.
+const modulePath = "github.com/terraform-provider-xano/terraform-provider-xano"
+
+// short drops the module path from a package's import path; the module's
+// own root package keeps its last element.
 func short(pkg string) string {
-	if i := strings.Index(pkg, "/internal/"); i >= 0 {
-		return pkg[i+1:]
+	if rest, ok := strings.CutPrefix(pkg, modulePath+"/"); ok {
+		return rest
 	}
-	if i := strings.Index(pkg, "/scripts/"); i >= 0 {
-		return pkg[i+1:]
+	if pkg == modulePath {
+		return "terraform-provider-xano"
 	}
 	return pkg
 }
@@ -168,8 +173,11 @@ func (r *report) line(b []byte) {
 	case "start":
 		r.started[k] = r.now()
 		r.order = append(r.order, e.Package)
-	case "run":
+	case "run", "cont":
 		r.started[k] = r.now()
+	case "pause":
+		// A parallel test waits for its turn: it is not what is running.
+		delete(r.started, k)
 	case "output":
 		r.output[k] = append(r.output[k], e.Output)
 	case "pass", "skip":

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-const mod = "example.com/m/internal/"
+const mod = modulePath + "/internal/"
 
 func TestReport(t *testing.T) {
 	tests := []struct {
@@ -135,6 +135,24 @@ func TestHeartbeat(t *testing.T) {
 		},
 		elapsed: 25 * time.Second,
 		want:    "     ... still running: internal/a 25s, 0 tests passed, in TestSlow for 25s\n",
+	}, {
+		name: "a paused parallel test is not the one running",
+		lines: []string{
+			`{"Action":"start","Package":"` + mod + `a"}`,
+			`{"Action":"run","Package":"` + mod + `a","Test":"TestParallel"}`,
+			`{"Action":"pause","Package":"` + mod + `a","Test":"TestParallel"}`,
+			`{"Action":"run","Package":"` + mod + `a","Test":"TestSerial"}`,
+		},
+		elapsed: 25 * time.Second,
+		want:    "     ... still running: internal/a 25s, 0 tests passed, in TestSerial for 25s\n",
+	}, {
+		name: "the root package and a nested module's packages keep a short name",
+		lines: []string{
+			`{"Action":"start","Package":"` + modulePath + `"}`,
+			`{"Action":"start","Package":"` + modulePath + `/tools/xano-bench/shape"}`,
+		},
+		elapsed: 25 * time.Second,
+		want:    "     ... still running: terraform-provider-xano 25s, 0 tests passed; tools/xano-bench/shape 25s, 0 tests passed\n",
 	}, {
 		name:    "before any package starts",
 		elapsed: 25 * time.Second,
