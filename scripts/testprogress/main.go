@@ -29,7 +29,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("testprogress", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("C", "", "run go test in `dir`")
-	every := fs.Duration("every", 20*time.Second, "print a heartbeat after this long without a line")
+	every := fs.Duration("every", 15*time.Second, "print a heartbeat after this long without a line")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -51,7 +51,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(*every / 4)
+		t := time.NewTicker(*every / 5)
 		defer t.Stop()
 		for {
 			select {
