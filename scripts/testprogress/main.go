@@ -3,7 +3,7 @@
 // every failing test, so `make test` is never silent for long and a failure
 // still shows everything it printed.
 //
-//	go run ./scripts/testprogress [-C dir] [-every 20s] -- [go test flags] [packages]
+//	go run ./scripts/testprogress [-C dir] [-every 15s] -- [go test flags] [packages]
 package main
 
 import (
