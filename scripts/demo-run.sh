@@ -7,15 +7,13 @@ cd "$DEMO_DIR"
 destroy() { terraform destroy -auto-approve -no-color -compact-warnings >/dev/null 2>&1 || true; }
 trap destroy EXIT
 
-echo "==> terraform plan (the risk review prints its warnings here)"
+echo "==> terraform plan (the risk review prints its warnings here; about 3 s)"
 terraform plan -no-color -out=demo.tfplan
 
-# The plan above printed the review in full; the apply lists its summaries.
+# The plan above printed the review in full; the apply lists its summaries
+# and then the outputs, once.
 echo "==> terraform apply"
 terraform apply -no-color -auto-approve -compact-warnings demo.tfplan
-
-echo "==> outputs"
-terraform output -no-color
 
 # The secret travels in an environment variable, never on a command line.
 XANO_PROBE_TOKEN=$(terraform output -raw monitoring_token)

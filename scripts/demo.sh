@@ -4,15 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# shellcheck source=scripts/progress.sh
+source scripts/progress.sh
 
 command -v terraform >/dev/null || { echo "terraform is not on PATH" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "==> building the provider and the emulator"
-go build -o "$work/bin/terraform-provider-xano" .
-go build -o "$work/bin/xano-emulator" ./internal/cmd/xano-emulator
+echo "==> building the provider and the emulator (a few seconds; about 40 s on a cold build cache)"
+heartbeat "go build" go build -o "$work/bin/terraform-provider-xano" .
+heartbeat "go build" go build -o "$work/bin/xano-emulator" ./internal/cmd/xano-emulator
 
 # dev_overrides points Terraform at the fresh build: no registry, no init.
 cat > "$work/terraformrc" <<RC

@@ -1,6 +1,6 @@
 module github.com/terraform-provider-xano/terraform-provider-xano/tools
 
-go 1.26.8
+go 1.26.0
 
 tool (
 	github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs

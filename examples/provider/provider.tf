@@ -10,7 +10,9 @@ terraform {
 # XANO_INSTANCE), or else the default profile that Xano's CLI wrote to
 # ~/.xano/credentials.yaml.
 provider "xano" {
-  base_url = "https://x1234-abcd-5678.n7.xano.io/api:meta"
+  # Xano's account Metadata API, the default: it lists the account's
+  # instances, so instance names are checked and meta_api is known.
+  # base_url = "https://app.xano.com/api:meta"
   instance = "x1234-abcd-5678"
 
   # The access token is checked once when the provider is configured, and at

@@ -1,6 +1,6 @@
 module github.com/terraform-provider-xano/terraform-provider-xano/tools/xano-bench
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/hashicorp/terraform-exec v0.26.0
