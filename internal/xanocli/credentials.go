@@ -15,7 +15,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-
 // MetaAPIPath is the path of the Metadata API under an origin.
 const MetaAPIPath = "/api:meta"
 
