@@ -213,11 +213,12 @@ func TestParseOnly(t *testing.T) {
 		want    []int
 		wantErr string
 	}{
-		{"", []int{1, 2, 3, 4, 5, 6}, ""},
+		{"", []int{1, 2, 3, 4, 5, 6, 7}, ""},
 		{"3,1", []int{1, 3}, ""},
 		{" ratelimit , 1, requests ", []int{1, 3}, ""},
 		{"GOBENCH", []int{5}, ""},
-		{"7", nil, `"7" is not an item`},
+		{"8", nil, `"8" is not an item`},
+		{"latency,2", []int{2, 7}, ""},
 		{"profile", []int{6}, ""},
 		{"fast", nil, `"fast" is not an item`},
 		{",", nil, "lists no item"},
