@@ -1,8 +1,10 @@
 // Command xano-bench measures what the provider costs its users, side by side
 // with the floor, and writes the report to docs/benchmarks.md: API requests
 // per operation, wall time against terraform_data, behaviour under a rate
-// limit, start-up cost and the Go benchmarks of the per-token work. `make
-// bench` runs it against the in-process emulator with the real terraform CLI.
+// limit, start-up cost, the Go benchmarks of the per-token work, and the
+// round trips a plan, an apply and a destroy wait for at 100 ms of latency
+// and at 20 requests per second. `make bench` runs it against the in-process
+// emulator with the real terraform CLI.
 package main
 
 import (
