@@ -13,6 +13,8 @@ type Service struct {
 	Client *xano.Client
 	// Ledger, when set, learns of every token the service revokes.
 	Ledger *Ledger
+	// Lists, when set, answers Read from each instance's list.
+	Lists *Lists
 }
 
 // Mint carries out intent: it creates req on instance with the intent's
@@ -39,14 +41,24 @@ func (s *Service) Mint(ctx context.Context, instance string, req xano.CreateToke
 // Read returns a token; gone is true only when the API proves it no longer
 // exists (Xano's not-found code and an instance list without it), since a
 // proxy or a wrong base_url also answers 404, and dropping a live token from
-// state would mint a duplicate.
-func (s *Service) Read(ctx context.Context, instance string, id int64) (tok *xano.Token, gone bool, err error) {
+// state would mint a duplicate. With Lists, a token is answered from its
+// instance's list, and one the list lacks is read on its own before it is
+// called gone. When the list fails, every token is read on its own, and
+// failed is set for the first reader of the instance, to warn once.
+func (s *Service) Read(ctx context.Context, instance string, id int64) (tok *xano.Token, gone bool, failed *ListFailure, err error) {
+	if s.Lists != nil {
+		var listed bool
+		tok, listed, failed, err = s.Lists.find(ctx, instance, id)
+		if listed || err != nil {
+			return tok, false, nil, err
+		}
+	}
 	tok, err = s.Client.GetToken(ctx, instance, id)
 	if err == nil {
-		return tok, false, nil
+		return tok, false, failed, nil
 	}
 	gone, err = s.Client.ConfirmTokenGone(ctx, instance, id, err)
-	return nil, gone, err
+	return nil, gone, failed, err
 }
 
 // Revoke revokes a token; one already gone, by the same proof as Read,

@@ -28,6 +28,8 @@ type faultRule struct {
 	html bool
 	// hang holds the request until the client gives up.
 	hang bool
+	// once answers the first matching request only, then steps aside.
+	once bool
 }
 
 // faultServer stands in front of the emulator: a request on an instance it
@@ -90,6 +92,9 @@ func (f *faultServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	instance, op := operation(r)
 	f.mu.Lock()
 	rule, ok := f.rules[instance+" "+op]
+	if ok && rule.once {
+		delete(f.rules, instance+" "+op)
+	}
 	f.mu.Unlock()
 	if !ok {
 		f.emu.ServeHTTP(w, r)
@@ -158,6 +163,18 @@ func rulesFor(op string, cases []apiCase) map[string]faultRule {
 	for _, c := range cases {
 		if c.rule.status != 0 || c.rule.hang {
 			out[c.instance+" "+op] = c.rule
+		}
+	}
+	return out
+}
+
+// withRule returns the cases that have a rule, each with rule instead.
+func withRule(cases []apiCase, rule faultRule) []apiCase {
+	var out []apiCase
+	for _, c := range cases {
+		if c.rule.status != 0 || c.rule.hang {
+			c.rule = rule
+			out = append(out, c)
 		}
 	}
 	return out
@@ -325,6 +342,10 @@ func TestBadInputAPIErrors(t *testing.T) {
 					marks[1] = rec.mark()
 					faults.clear()
 					faults.set(rulesFor("get", reads))
+					// A refresh reads tokens from their instance's list; a
+					// refused first list makes it read each token on its own.
+					refused := faultRule{status: 403, body: xanoError(xano.CodeAccessDenied, "Access denied."), once: true}
+					faults.set(rulesFor("list", withRule(reads, refused)))
 					// r-gone is revoked behind Terraform's back.
 					for _, tok := range emu.Tokens("r-gone") {
 						if err := mtClientWith(t, baseURL, badAdminToken).DeleteToken(t.Context(), "r-gone", tok.ID); err != nil {

@@ -35,7 +35,7 @@ func statKey(method, pattern string) string { return method + " " + pattern + " 
 // the text a user reads and in -json: one warning per token expiring within
 // the horizon without rotate_before, each summary naming its token so
 // Terraform folds none, and none for a token with rotate_before. The steady
-// plan makes one request per token, plus the credentials check.
+// plan lists the instance's tokens once, plus the credentials check.
 func TestE2EExpiryWarningText(t *testing.T) {
 	t.Parallel()
 	// Tokens minted now look six days old to the provider.
@@ -57,18 +57,18 @@ func TestE2EExpiryWarningText(t *testing.T) {
 		t.Fatalf("plan: %v\n%s", text.Err, text.Out)
 	}
 	stats := e.Emu.Stats()
-	if got := stats[statKey("GET", xano.PathToken)]; got != 4 {
-		t.Errorf("the steady plan read %d tokens, want 4", got)
+	if got := stats[statKey("GET", xano.PathToken)]; got != 0 {
+		t.Errorf("the steady plan read %d tokens on their own, want none", got)
 	}
-	if got := stats[statKey("GET", xano.PathTokens)]; got != 0 {
-		t.Errorf("the steady plan listed the instance's tokens %d times, want none", got)
+	if got := stats[statKey("GET", xano.PathTokens)]; got != 1 {
+		t.Errorf("the steady plan listed the instance's tokens %d times, want once", got)
 	}
 	var total int
 	for _, n := range stats {
 		total += n
 	}
-	if total != 5 {
-		t.Errorf("the steady plan made %d requests, want 5 (4 tokens and the credentials check): %v", total, stats)
+	if total != 2 {
+		t.Errorf("the steady plan made %d requests, want 2 (the instance's list and the credentials check): %v", total, stats)
 	}
 	if !strings.Contains(text.Out, "No changes.") {
 		t.Errorf("the plan is not empty:\n%s", text.Out)
@@ -206,7 +206,7 @@ func TestE2EExpiryWarningKeptTokens(t *testing.T) {
 // that holds 8 tokens: a plan of 3 new tokens fails with exactly one error,
 // after one list of the instance's tokens and no create; 2 new tokens plan
 // and apply (the apply's own plan, in a process of its own, lists again and
-// counts them once); a steady plan lists nothing.
+// counts them once); a steady plan lists once, for its refresh.
 func TestE2ETokenLimitPlan(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
@@ -265,8 +265,11 @@ func TestE2ETokenLimitPlan(t *testing.T) {
 	if steady := e.Plan(); steady.Err != nil || len(steady.Errors()) != 0 {
 		t.Fatalf("steady plan: %v\n%s", steady.Err, acctest.DiagText(steady.Diags))
 	}
-	if got := e.Emu.Stats()[statKey("GET", xano.PathTokens)]; got != 0 {
-		t.Errorf("a plan that creates nothing listed the tokens %d times", got)
+	if got := e.Emu.Stats()[statKey("GET", xano.PathTokens)]; got != 1 {
+		t.Errorf("a plan that creates nothing listed the tokens %d times, want once, for its refresh and limit check alike", got)
+	}
+	if got := e.Emu.Stats()[statKey("GET", xano.PathToken)]; got != 0 {
+		t.Errorf("a plan that creates nothing read %d tokens on their own, want none", got)
 	}
 }
 

@@ -129,8 +129,9 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 		data.client = client
 		data.instances = xano.NewDirectory(client)
-		data.limits = lifecycle.NewLedger(client.ListTokens, now)
-		data.tokens = &lifecycle.Service{Client: client, Ledger: data.limits}
+		lists := lifecycle.NewLists(client.ListTokens)
+		data.limits = lifecycle.NewLedger(lists.Tokens, now)
+		data.tokens = &lifecycle.Service{Client: client, Ledger: data.limits, Lists: lists}
 		if !skipChecks {
 			checkCredentials(ctx, client, conn, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {

@@ -310,7 +310,10 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	ctx = r.data.mask(ctx, state.Token.ValueString())
 	instance, id := state.Instance.ValueString(), state.TokenID.ValueInt64()
 	checked := r.data.now()
-	tok, gone, err := r.data.tokens.Read(ctx, instance, id)
+	tok, gone, failed, err := r.data.tokens.Read(ctx, instance, id)
+	if failed != nil {
+		resp.Diagnostics.AddWarning(failed.Summary(), failed.Detail())
+	}
 	switch {
 	case gone:
 		resp.Diagnostics.Append(tokenGoneWarning(&state))

@@ -1,8 +1,10 @@
 // Command xano-bench measures what the provider costs its users, side by side
 // with the floor, and writes the report to docs/benchmarks.md: API requests
 // per operation, wall time against terraform_data, behaviour under a rate
-// limit, start-up cost and the Go benchmarks of the per-token work. `make
-// bench` runs it against the in-process emulator with the real terraform CLI.
+// limit, start-up cost, the Go benchmarks of the per-token work, and the
+// round trips a plan, an apply and a destroy wait for at 100 ms of latency
+// and at 20 requests per second. `make bench` runs it against the in-process
+// emulator with the real terraform CLI.
 package main
 
 import (
@@ -26,10 +28,10 @@ import (
 )
 
 // itemNames lets -only take names as well as numbers.
-var itemNames = map[string]int{"requests": 1, "walltime": 2, "ratelimit": 3, "startup": 4, "gobench": 5, "profile": 6}
+var itemNames = map[string]int{"requests": 1, "walltime": 2, "ratelimit": 3, "startup": 4, "gobench": 5, "profile": 6, "latency": 7}
 
 // lastItem is the number of the last item.
-const lastItem = 6
+const lastItem = 7
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -43,7 +45,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "also write the report to this file (make bench: docs/benchmarks.md)")
 	rounds := fs.Int("rounds", defaultRounds(os.Getenv("BENCH_ROUNDS")), "rounds of each timed comparison (default: $BENCH_ROUNDS, else 3)")
-	only := fs.String("only", "", "comma-separated items to run, by number (1-6) or name ("+strings.Join(slices.Sorted(maps.Keys(itemNames)), ", ")+"); default all")
+	only := fs.String("only", "", "comma-separated items to run, by number (1-7) or name ("+strings.Join(slices.Sorted(maps.Keys(itemNames)), ", ")+"); default all")
 	keep := fs.Bool("keep", false, "keep the scratch directory (workspaces, builds, item 6's profiles) and print its path")
 	baseline := fs.String("baseline", os.Getenv("BENCH_BASELINE"), "a commit whose provider item 6 also profiles, for a before/after comparison (default: $BENCH_BASELINE)")
 	if err := fs.Parse(args); err != nil {
@@ -74,7 +76,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 
 	runners := map[int]func(context.Context) section{
-		1: h.benchRequests, 2: h.benchWallTime, 3: h.benchRateLimit, 4: h.benchStartup, 5: h.benchGo, 6: h.benchProfile,
+		1: h.benchRequests, 2: h.benchWallTime, 3: h.benchRateLimit, 4: h.benchStartup, 5: h.benchGo, 6: h.benchProfile, 7: h.benchLatency,
 	}
 	var sections []section
 	for _, item := range items {

@@ -213,11 +213,12 @@ func TestParseOnly(t *testing.T) {
 		want    []int
 		wantErr string
 	}{
-		{"", []int{1, 2, 3, 4, 5, 6}, ""},
+		{"", []int{1, 2, 3, 4, 5, 6, 7}, ""},
 		{"3,1", []int{1, 3}, ""},
 		{" ratelimit , 1, requests ", []int{1, 3}, ""},
 		{"GOBENCH", []int{5}, ""},
-		{"7", nil, `"7" is not an item`},
+		{"8", nil, `"8" is not an item`},
+		{"latency,2", []int{2, 7}, ""},
 		{"profile", []int{6}, ""},
 		{"fast", nil, `"fast" is not an item`},
 		{",", nil, "lists no item"},
@@ -417,6 +418,9 @@ func TestRequestRowMet(t *testing.T) {
 	creating := func(stats map[string]int) requestRow {
 		return requestRow{tokenTarget: 0, configures: 1, instances: 2, creates: true, got: requests{stats: stats}}
 	}
+	listed := func(stats map[string]int) requestRow {
+		return requestRow{tokenTarget: 1, configures: 1, instances: 1, refreshLists: 1, got: requests{stats: stats}}
+	}
 	tests := []struct {
 		name string
 		row  requestRow
@@ -433,6 +437,9 @@ func TestRequestRowMet(t *testing.T) {
 		{"an unknown route", steady(map[string]int{"GET /instance/{instance}/token/{id} 200": 10, "GET * 404": 1}), false},
 		{"creating plan with one list per instance", creating(map[string]int{"GET /instance/{instance}/token 200": 2}), true},
 		{"creating plan listing an instance twice", creating(map[string]int{"GET /instance/{instance}/token 200": 3}), false},
+		{"refresh from one list", listed(map[string]int{"GET /instance/{instance}/token 200": 1, "GET /auth/me 200": 1}), true},
+		{"refresh listing the instance twice", listed(map[string]int{"GET /instance/{instance}/token 200": 2, "GET /auth/me 200": 1}), false},
+		{"refresh reading each token", listed(map[string]int{"GET /instance/{instance}/token/{id} 200": 10}), false},
 		{"failed command", requestRow{tokenTarget: 0, err: errors.New("boom")}, false},
 	}
 	for _, tt := range tests {
