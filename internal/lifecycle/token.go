@@ -73,6 +73,10 @@ type Minted struct {
 	Pending *Intent
 	// Findings are the review recorded with the token.
 	Findings []policy.Finding
+	// CutoffMet is the policy's rotate_minted_before when the token was
+	// minted, nil when there was none: a mint under a cut-off still ahead
+	// satisfies it, so the token is not rotated again by it.
+	CutoffMet *time.Time
 }
 
 // Previous is the token a rotation kept valid for rotation_overlap.

@@ -38,6 +38,7 @@ const (
 	AboutNeverExpires
 	AboutDescription
 	AboutExpiry
+	AboutName
 )
 
 // Spec is what the review looks at: the token as configured, no API needed.
@@ -271,5 +272,5 @@ func pairList(pairs []scopes.Pair) string {
 }
 
 func (a Aspect) String() string {
-	return [...]string{"token", "grants", "lifetime", "never_expires", "description", "expiry"}[a]
+	return [...]string{"token", "grants", "lifetime", "never_expires", "description", "expiry", "name"}[a]
 }

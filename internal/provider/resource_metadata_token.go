@@ -296,6 +296,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	state := plan
 	r.data.recordMint(ctx, &state, instance, tok, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(recordCutoff(ctx, r.data.policy, resp.Private)...)
 }
 
 func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

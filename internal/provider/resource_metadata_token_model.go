@@ -43,6 +43,10 @@ const (
 	// kept until its create is answered: in a state's private data, it is a
 	// rotation whose answer was lost.
 	privateIntent = "mint_intent"
+	// privateCutoff is the policy's rotate_minted_before when the token was
+	// minted: a cut-off still ahead at the mint is met by it, so it rotates
+	// the token once, not at every plan until it passes.
+	privateCutoff = "cutoff_met"
 )
 
 // metadataTokenModel is the resource's data.
@@ -116,6 +120,7 @@ func (m *metadataTokenModel) minted(ctx context.Context, private privateGetter) 
 		LastUsedAt:   stateTime(m.LastUsedAt),
 		Pending:      cmp.Or(m.pending(ctx), intentOf(ctx, private)),
 		Findings:     m.findings(ctx),
+		CutoffMet:    privateTime(ctx, private, privateCutoff),
 	}
 	if t := stateTime(m.CreatedAt); t != nil {
 		out.CreatedAt = *t
