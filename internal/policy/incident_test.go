@@ -1,0 +1,143 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
+)
+
+func strPtr(s string) *string { return &s }
+
+// TestParsePolicyIncidentSettings: each of the three settings parses, and a
+// bad value is one error naming its setting, with an example of the format.
+func TestParsePolicyIncidentSettings(t *testing.T) {
+	t.Parallel()
+	cut := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name        string
+		cfg         Config
+		wantCut     time.Time
+		wantPattern string
+		wantMaxAge  time.Duration
+		wantSetting string   // the setting of the one expected error, "" for none
+		wantErr     []string // substrings of that error
+	}{
+		{name: "cut-off", cfg: Config{RotateMintedBefore: "2026-12-06T09:00:00Z"}, wantCut: cut},
+		{name: "cut-off with a zone is kept in UTC", cfg: Config{RotateMintedBefore: "2026-12-06T10:00:00+01:00"}, wantCut: cut},
+		{name: "cut-off as a date only", cfg: Config{RotateMintedBefore: "2026-12-06"}, wantSetting: SettingRotateMintedBefore,
+			wantErr: []string{`"2026-12-06"`, "RFC 3339", `"2026-12-06T09:00:00Z"`}},
+		{name: "cut-off unparsable", cfg: Config{RotateMintedBefore: "yesterday"}, wantSetting: SettingRotateMintedBefore,
+			wantErr: []string{`rotate_minted_before "yesterday"`, `such as "2026-12-06T09:00:00Z"`}},
+		{name: "name pattern", cfg: Config{NamePattern: strPtr("^[a-z0-9]+(-[a-z0-9]+)*-(prod|staging|dev)$")},
+			wantPattern: "^[a-z0-9]+(-[a-z0-9]+)*-(prod|staging|dev)$"},
+		{name: "empty name pattern", cfg: Config{NamePattern: strPtr("")}, wantSetting: SettingNamePattern,
+			wantErr: []string{"name_pattern is empty", "would match every name"}},
+		{name: "blank name pattern", cfg: Config{NamePattern: strPtr("  ")}, wantSetting: SettingNamePattern,
+			wantErr: []string{"name_pattern is empty"}},
+		{name: "invalid name pattern", cfg: Config{NamePattern: strPtr("^(prod")}, wantSetting: SettingNamePattern,
+			wantErr: []string{`name_pattern "^(prod"`, "RE2", "missing closing )"}},
+		{name: "a Perl-only construct is not RE2", cfg: Config{NamePattern: strPtr(`^(?!tmp)`)}, wantSetting: SettingNamePattern,
+			wantErr: []string{"RE2"}},
+		{name: "acknowledgement max age", cfg: Config{AcknowledgementMaxAge: "90d"}, wantMaxAge: 90 * duration.Day},
+		{name: "zero acknowledgement max age", cfg: Config{AcknowledgementMaxAge: "0s"}, wantSetting: SettingAcknowledgementMaxAge,
+			wantErr: []string{"acknowledgement_max_age", `"90d"`}},
+		{name: "unparsable acknowledgement max age", cfg: Config{AcknowledgementMaxAge: "a quarter"}, wantSetting: SettingAcknowledgementMaxAge,
+			wantErr: []string{"acknowledgement_max_age", `"a quarter"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, errs := ParsePolicy(tt.cfg)
+			if tt.wantSetting == "" {
+				if len(errs) > 0 {
+					t.Fatalf("errors: %v", errs)
+				}
+			} else {
+				if len(errs) != 1 {
+					t.Fatalf("errors = %v, want one", errs)
+				}
+				if s := SettingOf(errs[0]); s != tt.wantSetting {
+					t.Errorf("error is about %q, want %q", s, tt.wantSetting)
+				}
+				for _, sub := range tt.wantErr {
+					if !strings.Contains(errs[0].Error(), sub) {
+						t.Errorf("error %q does not contain %q", errs[0], sub)
+					}
+				}
+			}
+			if !got.RotateMintedBefore.Equal(tt.wantCut) {
+				t.Errorf("RotateMintedBefore = %v, want %v", got.RotateMintedBefore, tt.wantCut)
+			}
+			if pat := ""; got.NamePattern != nil || tt.wantPattern != "" {
+				if got.NamePattern != nil {
+					pat = got.NamePattern.String()
+				}
+				if pat != tt.wantPattern {
+					t.Errorf("NamePattern = %q, want %q", pat, tt.wantPattern)
+				}
+			}
+			if got.AcknowledgementMaxAge != tt.wantMaxAge {
+				t.Errorf("AcknowledgementMaxAge = %v, want %v", got.AcknowledgementMaxAge, tt.wantMaxAge)
+			}
+		})
+	}
+}
+
+// TestSettingOfOtherErrors: the settings validated in the schema carry no
+// setting, so the provider keeps reporting them on the block.
+func TestSettingOfOtherErrors(t *testing.T) {
+	t.Parallel()
+	_, errs := ParsePolicy(Config{WarnAt: "severe"})
+	if len(errs) != 1 || SettingOf(errs[0]) != "" {
+		t.Fatalf("errors = %v, want one without a setting", errs)
+	}
+}
+
+func TestMintedBefore(t *testing.T) {
+	t.Parallel()
+	cut := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	other := cut.Add(-time.Hour)
+	tests := []struct {
+		name    string
+		cut     time.Time
+		created time.Time
+		met     *time.Time
+		want    bool
+	}{
+		{"no cut-off", time.Time{}, cut.Add(-time.Hour), nil, false},
+		{"before", cut, cut.Add(-time.Second), nil, true},
+		{"at the cut-off", cut, cut, nil, false},
+		{"after", cut, cut.Add(time.Second), nil, false},
+		{"before, but minted under this cut-off", cut, cut.Add(-time.Second), &cut, false},
+		{"before, minted under another cut-off", cut, cut.Add(-time.Second), &other, true},
+	}
+	for _, tt := range tests {
+		p := Policy{RotateMintedBefore: tt.cut}
+		if got := p.MintedBefore(tt.created, tt.met); got != tt.want {
+			t.Errorf("%s: MintedBefore = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCutoffFinding(t *testing.T) {
+	t.Parallel()
+	cut := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	pol := Policy{RotateMintedBefore: cut}
+	f, ok := CutoffFinding(cut.Add(-24*time.Hour), pol)
+	if !ok || f.Rule != RuleMintedBeforeCutoff {
+		t.Fatalf("CutoffFinding = %+v, %v; want a minted_before_cutoff finding", f, ok)
+	}
+	for _, sub := range []string{"2026-12-05T09:00:00Z", "2026-12-06T09:00:00Z", "revoke"} {
+		if !strings.Contains(f.Summary, sub) {
+			t.Errorf("summary %q does not contain %q", f.Summary, sub)
+		}
+	}
+	if _, ok := CutoffFinding(cut, pol); ok {
+		t.Error("a token minted at the cut-off is flagged")
+	}
+	if _, ok := CutoffFinding(cut.Add(-time.Hour), Default()); ok {
+		t.Error("a token is flagged without a cut-off")
+	}
+}
