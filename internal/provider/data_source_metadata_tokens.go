@@ -232,7 +232,7 @@ func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time
 	if f, ok := policy.CutoffFinding(m.CreatedAt, pol); ok {
 		out.Findings = append(out.Findings, findingModels([]policy.Finding{f})...)
 	}
-		// Derived as the resource's Read derives it, so an import configured
+	// Derived as the resource's Read derives it, so an import configured
 	// from the audit plans no change.
 	expiresIn, _ := deriveLifetime(lifecycle.Times{Created: m.CreatedAt, Expires: m.ExpiresAt})
 	out.ExpiresIn = expiresIn.StringValue
