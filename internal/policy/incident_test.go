@@ -141,3 +141,55 @@ func TestCutoffFinding(t *testing.T) {
 		t.Error("a token is flagged without a cut-off")
 	}
 }
+
+// TestNameMessage: a mint with a name off the pattern is refused naming the
+// pattern and the name; an existing token is told it would be; a match or
+// no pattern says nothing.
+func TestNameMessage(t *testing.T) {
+	t.Parallel()
+	pol, errs := ParsePolicy(Config{NamePattern: strPtr("^[a-z0-9]+(-[a-z0-9]+)*-(prod|staging|dev)$")})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	sub := Subject{Name: "token 2"}
+	m := pol.NameMessage(sub, "token 2", true)
+	if m == nil || !strings.Contains(m.Summary, "refused") || !strings.Contains(m.Detail, `"token 2"`) ||
+		!strings.Contains(m.Detail, `"^[a-z0-9]+(-[a-z0-9]+)*-(prod|staging|dev)$"`) {
+		t.Fatalf("mint message = %+v", m)
+	}
+	if m := pol.NameMessage(sub, "token 2", false); m == nil || !strings.Contains(m.Detail, "does not fail") {
+		t.Fatalf("existing message = %+v", m)
+	}
+	if m := pol.NameMessage(Subject{Name: "weweb-prod"}, "weweb-prod", true); m != nil {
+		t.Fatalf("a matching name got %+v", m)
+	}
+	if m := Default().NameMessage(sub, "token 2", true); m != nil {
+		t.Fatalf("no pattern, yet %+v", m)
+	}
+}
+
+func TestEphemeralNameError(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		pattern, prefix string
+		ok              bool
+	}{
+		{"^[a-z0-9]+(-[a-z0-9]+)*-(prod|staging|dev)$", "ci-prod", false},
+		{"^[a-z0-9-]+-(prod|staging|dev)-[0-9a-f]{8}$", "ci-prod", true},
+		{"^ci-[0-9]+$", "ci", false}, // accepts some hex suffixes, not all
+		{"^ci-", "ci", true},
+		{"^ci-", "cd", false},
+	} {
+		pol, errs := ParsePolicy(Config{NamePattern: strPtr(tt.pattern)})
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		err := pol.EphemeralNameError(tt.prefix)
+		if (err == nil) != tt.ok {
+			t.Errorf("pattern %q, prefix %q: error %v, want ok=%v", tt.pattern, tt.prefix, err, tt.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), tt.pattern) {
+			t.Errorf("error %q does not name the pattern", err)
+		}
+	}
+}

@@ -58,6 +58,11 @@ func planDecision(ctx context.Context, data *providerData, prior, plan *metadata
 	if prior != nil && (d.Reason == lifecycle.Expired || d.Reason == lifecycle.Due || d.Reason == lifecycle.Cutoff) {
 		diags.Append(rotationWarning(sub, prior, plan, d, data.policy, in.Now))
 	}
+	if m := data.policy.NameMessage(sub, in.Want.Name, d.Action.Mints()); m != nil && d.Action.Mints() {
+		diags.AddAttributeError(path.Root("name"), m.Summary, m.Detail)
+	} else if m != nil {
+		diags.AddAttributeWarning(path.Root("name"), m.Summary, m.Detail)
+	}
 	if d.Abandoned {
 		diags.Append(lostCreateNotResumed(sub.Name, in.Want.Instance, "change"))
 		diags.Append(resp.Private.SetKey(ctx, privateIntent, nil)...)
