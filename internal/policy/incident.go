@@ -152,3 +152,67 @@ func (p Policy) EphemeralNameError(prefix string) error {
 	}
 	return nil
 }
+
+// reviewByExamples is quoted by the format error of review_by.
+const reviewByExamples = `"2027-03-31" or "2027-03-31T17:00:00Z"`
+
+// ReviewBy is a parsed review_by: when the acknowledgement lapses, and the
+// date or time as written, which messages quote.
+type ReviewBy struct {
+	Lapses time.Time
+	Text   string
+}
+
+// ParseReviewBy parses review_by: a date, YYYY-MM-DD, which lapses at the
+// end of that day in UTC, or an RFC 3339 time, which lapses at that instant.
+func ParseReviewBy(s string) (ReviewBy, error) {
+	in := strings.TrimSpace(s)
+	if d, err := time.Parse(time.DateOnly, in); err == nil {
+		return ReviewBy{Lapses: d.Add(24 * time.Hour).UTC(), Text: in}, nil
+	}
+	t, err := time.Parse(time.RFC3339, in)
+	if err != nil {
+		return ReviewBy{}, fmt.Errorf("review_by %q is neither a date nor an RFC 3339 time: write it as %s", s, reviewByExamples)
+	}
+	return ReviewBy{Lapses: t.UTC(), Text: in}, nil
+}
+
+// Lapsed says whether the acknowledgement is past its review at now.
+func (r *ReviewBy) Lapsed(now time.Time) bool {
+	return r != nil && !now.Before(r.Lapses)
+}
+
+// AcknowledgementAgeMessage is the diagnostic for an acknowledgement the
+// policy's acknowledgement_max_age refuses: one without review_by, or one
+// whose review_by is further ahead than the max age at now. nil when fine.
+// A plan that mints fails on it (mints); an existing token only warns.
+func (p Policy) AcknowledgementAgeMessage(sub Subject, spec Spec, now time.Time, mints bool) *Message {
+	if p.AcknowledgementMaxAge <= 0 || strings.TrimSpace(spec.Acknowledgement) == "" {
+		return nil
+	}
+	limit := now.Add(p.AcknowledgementMaxAge)
+	maxAge := duration.Format(p.AcknowledgementMaxAge)
+	var what string
+	switch {
+	case spec.ReviewBy == nil:
+		what = fmt.Sprintf("risk_acknowledgement has no review_by, and the provider policy's acknowledgement_max_age of %s "+
+			"requires one with every acknowledgement.", maxAge)
+	case spec.ReviewBy.Lapses.After(limit.Add(24 * time.Hour)):
+		// A day of slack lets a date-only review_by name the last day allowed.
+		what = fmt.Sprintf("review_by %s is more than the provider policy's acknowledgement_max_age of %s ahead.",
+			spec.ReviewBy.Text, maxAge)
+	default:
+		return nil
+	}
+	lines := []string{what, fmt.Sprintf("Set review_by to %s or sooner, the date by which the acknowledgement is reviewed again.",
+		limit.UTC().Format(time.DateOnly))}
+	msg := &Message{About: AboutToken}
+	if mints {
+		msg.Summary = fmt.Sprintf("%s: acknowledgement refused by the provider policy", sub)
+	} else {
+		msg.Summary = fmt.Sprintf("%s: existing token's acknowledgement outside the provider policy", sub)
+		lines = append(lines, "The token already exists, so the plan does not fail; a create, replacement or rotation would.")
+	}
+	msg.Detail = strings.Join(lines, "\n")
+	return msg
+}

@@ -54,6 +54,11 @@ type Spec struct {
 	Description string
 	// Acknowledgement is risk_acknowledgement; empty means none.
 	Acknowledgement string
+	// ReviewBy is when the acknowledgement lapses (review_by), nil for never.
+	ReviewBy *ReviewBy
+	// Lapsed says the acknowledgement is past ReviewBy at plan time, so it
+	// no longer counts; the caller judges it against its clock.
+	Lapsed bool
 	// Purpose names the recipe of Xano's scope guide the token serves, ""
 	// for none; every grant beyond it is a purpose finding.
 	Purpose string

@@ -319,6 +319,21 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 							"An empty pattern is an error.",
 						Optional: true,
 					},
+					"acknowledgement_max_age": schema.StringAttribute{
+						MarkdownDescription: "Quarterly recertification: require `review_by` with every `risk_acknowledgement`, " +
+							"no further ahead than this duration, such as `90d`. Past its `review_by` an acknowledgement " +
+							"lapses whether this is set or not. Unset, `review_by` is optional.",
+						CustomType: DurationType{},
+						Optional:   true,
+						Validators: []validator.String{durationRule{
+							summary:     "Invalid policy acknowledgement_max_age",
+							description: "value must be a positive duration",
+							check: func(s string) error {
+								_, err := policy.ParseAcknowledgementMaxAge(s)
+								return err
+							},
+						}},
+					},
 				},
 			},
 		},

@@ -87,7 +87,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnos
 		{m.WarnAt, "warn_at"}, {m.Deny, "deny"}, {m.MaxLifetime, "max_lifetime"},
 		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"}, {m.MaxIdle, "max_idle"},
 		{m.ExpiryWarning, "expiry_warning"}, {m.RotateMintedBefore, policy.SettingRotateMintedBefore},
-		{m.NamePattern, policy.SettingNamePattern},
+		{m.NamePattern, policy.SettingNamePattern}, {m.AcknowledgementMaxAge, policy.SettingAcknowledgementMaxAge},
 	} {
 		if v.value.IsUnknown() {
 			addUnknownError(diags, root.AtName(v.attr), "Unknown policy value", "")
@@ -110,15 +110,16 @@ func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnos
 		return policy.Default()
 	}
 	pol, errs := policy.ParsePolicy(policy.Config{
-		WarnAt:             m.WarnAt.ValueString(),
-		Deny:               deny,
-		MaxLifetime:        m.MaxLifetime.ValueString(),
-		RequireDescription: m.RequireDescription.ValueBool(),
-		Enforce:            m.Enforce.ValueBool(),
-		MaxIdle:            m.MaxIdle.ValueString(),
-		ExpiryWarning:      m.ExpiryWarning.ValueString(),
-		RotateMintedBefore: m.RotateMintedBefore.ValueString(),
-		NamePattern:        m.NamePattern.ValueStringPointer(),
+		WarnAt:                m.WarnAt.ValueString(),
+		Deny:                  deny,
+		MaxLifetime:           m.MaxLifetime.ValueString(),
+		RequireDescription:    m.RequireDescription.ValueBool(),
+		Enforce:               m.Enforce.ValueBool(),
+		MaxIdle:               m.MaxIdle.ValueString(),
+		ExpiryWarning:         m.ExpiryWarning.ValueString(),
+		RotateMintedBefore:    m.RotateMintedBefore.ValueString(),
+		NamePattern:           m.NamePattern.ValueStringPointer(),
+		AcknowledgementMaxAge: m.AcknowledgementMaxAge.ValueString(),
 	})
 	// Validation reported most of these on their attribute already; the
 	// settings validation leaves to this parse name their attribute.
@@ -159,6 +160,7 @@ type providerPolicyModel struct {
 	MaxIdle            DurationValue `tfsdk:"max_idle"`
 	ExpiryWarning      DurationValue `tfsdk:"expiry_warning"`
 	// The settings of incident response and recertification.
-	RotateMintedBefore types.String `tfsdk:"rotate_minted_before"`
-	NamePattern        types.String `tfsdk:"name_pattern"`
+	RotateMintedBefore    types.String  `tfsdk:"rotate_minted_before"`
+	NamePattern           types.String  `tfsdk:"name_pattern"`
+	AcknowledgementMaxAge DurationValue `tfsdk:"acknowledgement_max_age"`
 }

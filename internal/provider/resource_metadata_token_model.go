@@ -63,6 +63,7 @@ type metadataTokenModel struct {
 	RotationOverlap     DurationValue `tfsdk:"rotation_overlap"`
 	RevokeOnDestroy     types.Bool    `tfsdk:"revoke_on_destroy"`
 	RiskAcknowledgement types.String  `tfsdk:"risk_acknowledgement"`
+	ReviewBy            types.String  `tfsdk:"review_by"`
 	Scope               types.Set     `tfsdk:"scope"`
 	CreatedAt           types.String  `tfsdk:"created_at"`
 	ExpiresAt           types.String  `tfsdk:"expires_at"`
@@ -86,10 +87,20 @@ func (m *metadataTokenModel) desired(ctx context.Context, pol policy.Policy) (w 
 	lifetime, known, err := tokenLifetime(m.ExpiresIn, m.NeverExpires)
 	rotate, rerr := optionalDuration(m.RotateBefore)
 	overlap, oerr := optionalDuration(m.RotationOverlap)
-	if !known || err != nil || rerr != nil || oerr != nil || m.RotateBefore.IsUnknown() {
+	if !known || err != nil || rerr != nil || oerr != nil || m.RotateBefore.IsUnknown() || m.ReviewBy.IsUnknown() {
 		return w, false, diags
 	}
+	var reviewBy *policy.ReviewBy
+	if !m.ReviewBy.IsNull() {
+		r, err := policy.ParseReviewBy(m.ReviewBy.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("review_by"), "Invalid review_by", capitalize(err.Error())+".")
+			return w, false, diags
+		}
+		reviewBy = &r
+	}
 	return lifecycle.Desired{
+		ReviewBy:        reviewBy,
 		Instance:        m.Instance.ValueString(),
 		Name:            m.Name.ValueString(),
 		Description:     m.Description.ValueString(),

@@ -63,6 +63,12 @@ func planDecision(ctx context.Context, data *providerData, prior, plan *metadata
 	} else if m != nil {
 		diags.AddAttributeWarning(path.Root("name"), m.Summary, m.Detail)
 	}
+	spec := in.Want.Spec()
+	if m := data.policy.AcknowledgementAgeMessage(sub, spec, in.Now, d.Action.Mints()); m != nil && d.Action.Mints() {
+		diags.AddAttributeError(path.Root("review_by"), m.Summary, m.Detail)
+	} else if m != nil {
+		diags.AddAttributeWarning(path.Root("review_by"), m.Summary, m.Detail)
+	}
 	if d.Abandoned {
 		diags.Append(lostCreateNotResumed(sub.Name, in.Want.Instance, "change"))
 		diags.Append(resp.Private.SetKey(ctx, privateIntent, nil)...)
