@@ -233,3 +233,27 @@ func TestDecideReviewsReplacement(t *testing.T) {
 		t.Errorf("a kept token unused for 3 days under max_idle 1d has no idle finding: %+v", d.Findings)
 	}
 }
+
+// TestReportLapsesAtNow: whether review_by has passed is judged at in.Now,
+// the plan's clock, and a lapsed acknowledgement no longer passes enforce.
+func TestReportLapsesAtNow(t *testing.T) {
+	t.Parallel()
+	review, err := policy.ParseReviewBy("2026-11-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := desired()
+	w.Grants = scopes.Grants{{Scope: "workspace_database", Read: true, Delete: true}}
+	w.Acknowledgement, w.ReviewBy = "approved by the data team", &review
+	pol := policy.Default()
+	pol.Enforce = true
+	for _, tt := range []struct {
+		now    time.Duration
+		errors int
+	}{{9 * day, 0}, {10*day - time.Second, 0}, {10 * day, 1}} {
+		in := Input{Want: w, Now: created.Add(tt.now), Policy: pol}
+		if got := len(Report(in, Decide(in), policy.Subject{Name: "db"}).Errors); got != tt.errors {
+			t.Errorf("at %s: %d errors, want %d", in.Now, got, tt.errors)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/duration"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
 
 func strPtr(s string) *string { return &s }
@@ -190,6 +191,145 @@ func TestEphemeralNameError(t *testing.T) {
 		}
 		if err != nil && !strings.Contains(err.Error(), tt.pattern) {
 			t.Errorf("error %q does not name the pattern", err)
+		}
+	}
+}
+
+func TestParseReviewBy(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in      string
+		lapses  time.Time
+		wantErr bool
+	}{
+		{"2027-03-31", time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC), false},
+		{"2027-03-31T17:00:00Z", time.Date(2027, 3, 31, 17, 0, 0, 0, time.UTC), false},
+		{"2027-03-31T17:00:00+02:00", time.Date(2027, 3, 31, 15, 0, 0, 0, time.UTC), false},
+		{"31/03/2027", time.Time{}, true},
+		{"next quarter", time.Time{}, true},
+	} {
+		got, err := ParseReviewBy(tt.in)
+		if tt.wantErr {
+			if err == nil || !strings.Contains(err.Error(), `"2027-03-31"`) || !strings.Contains(err.Error(), tt.in) {
+				t.Errorf("ParseReviewBy(%q) error = %v, want one quoting the value and an example", tt.in, err)
+			}
+			continue
+		}
+		if err != nil || !got.Lapses.Equal(tt.lapses) || got.Text != tt.in {
+			t.Errorf("ParseReviewBy(%q) = %+v, %v; want lapse at %s", tt.in, got, err, tt.lapses)
+		}
+	}
+}
+
+// TestAssessLapsedAcknowledgement: past review_by an acknowledgement no
+// longer counts: the warning names the date; enforce fails a mint naming it;
+// an existing token gets a warning, never an error.
+func TestAssessLapsedAcknowledgement(t *testing.T) {
+	t.Parallel()
+	db := scopes.Grants{{Scope: "workspace_database", Read: true, Delete: true}}
+	review, err := ParseReviewBy("2030-03-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := Subject{Name: "bi"}
+	spec := func(lapsed bool) Spec {
+		return Spec{Grants: db, Lifetime: 7 * duration.Day, Acknowledgement: "BI team, approved", ReviewBy: &review, Lapsed: lapsed}
+	}
+	tests := []struct {
+		name      string
+		pol       Policy
+		lapsed    bool
+		existing  bool
+		wantWarn  string
+		wantError string
+	}{
+		{name: "before the date", pol: Default(), wantWarn: `Token "bi": critical risk, acknowledged`},
+		{name: "before the date, enforced", pol: Policy{Enforce: true}, wantWarn: `Token "bi": critical risk, acknowledged`},
+		{name: "lapsed", pol: Default(), lapsed: true, wantWarn: `Token "bi": critical risk, acknowledgement lapsed (review_by 2030-03-31)`},
+		{name: "lapsed, enforced", pol: Policy{Enforce: true}, lapsed: true,
+			wantError: `Token "bi": critical risk refused by the provider policy, acknowledgement lapsed (review_by 2030-03-31)`},
+		{name: "lapsed, existing", pol: Default(), lapsed: true, existing: true,
+			wantWarn: `Token "bi": critical risk, acknowledgement lapsed (review_by 2030-03-31)`},
+		{name: "lapsed, existing, enforced", pol: Policy{Enforce: true}, lapsed: true, existing: true,
+			wantWarn: `Token "bi": existing token above the enforced policy`},
+		{name: "not lapsed, existing", pol: Default(), existing: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := spec(tt.lapsed)
+			findings := Review(s, tt.pol)
+			var rep Report
+			if tt.existing {
+				rep = AssessExisting(sub, findings, findings, s, tt.pol)
+			} else {
+				rep = Assess(sub, findings, s, tt.pol)
+			}
+			gotWarn, gotErr := "", ""
+			if rep.Warning != nil {
+				gotWarn = rep.Warning.Summary
+			}
+			if len(rep.Errors) > 1 {
+				t.Fatalf("%d errors, want at most one", len(rep.Errors))
+			}
+			if len(rep.Errors) == 1 {
+				gotErr = rep.Errors[0].Summary
+			}
+			if gotWarn != tt.wantWarn || gotErr != tt.wantError {
+				t.Fatalf("warning %q, error %q; want %q, %q", gotWarn, gotErr, tt.wantWarn, tt.wantError)
+			}
+			if tt.lapsed {
+				var detail string
+				if rep.Warning != nil {
+					detail = rep.Warning.Detail
+				} else {
+					detail = rep.Errors[0].Detail
+				}
+				if !strings.Contains(detail, "reviewed by 2030-03-31") {
+					t.Errorf("detail does not name the review date:\n%s", detail)
+				}
+			}
+		})
+	}
+}
+
+func TestAcknowledgementAgeMessage(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	pol := Policy{AcknowledgementMaxAge: 90 * duration.Day}
+	sub := Subject{Name: "bi"}
+	review := func(s string) *ReviewBy {
+		r, err := ParseReviewBy(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &r
+	}
+	tests := []struct {
+		name   string
+		pol    Policy
+		spec   Spec
+		mints  bool
+		want   string // summary, "" for none
+		wantIn string
+	}{
+		{name: "no max age", pol: Default(), spec: Spec{Acknowledgement: "ok"}},
+		{name: "no acknowledgement", pol: pol, spec: Spec{}},
+		{name: "no review_by", pol: pol, spec: Spec{Acknowledgement: "ok"}, mints: true,
+			want: `Token "bi": acknowledgement refused by the provider policy`, wantIn: "has no review_by"},
+		{name: "no review_by, existing", pol: pol, spec: Spec{Acknowledgement: "ok"},
+			want: `Token "bi": existing token's acknowledgement outside the provider policy`, wantIn: "does not fail"},
+		{name: "90 days ahead", pol: pol, spec: Spec{Acknowledgement: "ok", ReviewBy: review("2030-04-01")}, mints: true},
+		{name: "too far ahead", pol: pol, spec: Spec{Acknowledgement: "ok", ReviewBy: review("2030-04-03")}, mints: true,
+			want: `Token "bi": acknowledgement refused by the provider policy`, wantIn: "review_by 2030-04-03 is more than"},
+	}
+	for _, tt := range tests {
+		m := tt.pol.AcknowledgementAgeMessage(sub, tt.spec, now, tt.mints)
+		switch {
+		case tt.want == "" && m != nil:
+			t.Errorf("%s: got %+v, want none", tt.name, m)
+		case tt.want != "" && (m == nil || m.Summary != tt.want || !strings.Contains(m.Detail, tt.wantIn)):
+			t.Errorf("%s: got %+v, want %q with %q", tt.name, m, tt.want, tt.wantIn)
 		}
 	}
 }
