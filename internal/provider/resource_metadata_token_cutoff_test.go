@@ -3,8 +3,12 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -16,6 +20,7 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator/emulatortest"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -160,6 +165,55 @@ func TestAuditTokenMintedBeforeCutoff(t *testing.T) {
 		for _, f := range none.Findings {
 			if f.Rule == policy.RuleMintedBeforeCutoff {
 				t.Errorf("no cut-off set, yet token created at %s has %s", tt.created, fmt.Sprint(f))
+			}
+		}
+	}
+}
+
+// TestCutoffWarning: the rotation a cut-off plans names the cut-off as its
+// reason, says how an overlap behaves, and, for a cut-off still ahead, that
+// it would rotate every token at every plan and rotates each once.
+func TestCutoffWarning(t *testing.T) {
+	t.Parallel()
+	cut := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	prior := &metadataTokenModel{Name: types.StringValue("weweb"), ID: types.StringValue("main/7"), TokenID: types.Int64Value(7),
+		CreatedAt: types.StringValue("2026-12-01T00:00:00Z"), PreviousTokenID: types.Int64Null()}
+	plan := &metadataTokenModel{RotationOverlap: NewDurationValue("1d")}
+	sub := policy.Subject{Name: "weweb"}
+	pol := policy.Policy{RotateMintedBefore: cut}
+	tests := []struct {
+		name    string
+		action  lifecycle.Action
+		now     time.Time
+		summary string
+		want    []string
+		not     []string
+	}{
+		{name: "replacement", action: lifecycle.Replace, now: cut.Add(time.Hour),
+			summary: `Token "weweb": minted before the cut-off 2026-12-06T09:00:00Z, replacement planned`,
+			want:    []string{`rotate_minted_before = "2026-12-06T09:00:00Z"`, "2026-12-01T00:00:00Z", "revoked", "minted_before_cutoff"},
+			not:     []string{"in the future"}},
+		{name: "rotation in place", action: lifecycle.Rotate, now: cut.Add(time.Hour),
+			summary: `Token "weweb": minted before the cut-off 2026-12-06T09:00:00Z, new token planned`,
+			want:    []string{"rotation_overlap = 1d", `rotation_overlap = "0s"`}},
+		{name: "cut-off ahead", action: lifecycle.Replace, now: cut.Add(-time.Hour),
+			summary: `Token "weweb": minted before the cut-off 2026-12-06T09:00:00Z, replacement planned`,
+			want:    []string{"in the future", "every token at every plan", "rotates each token once"}},
+	}
+	for _, tt := range tests {
+		d := lifecycle.Decision{Action: tt.action, Reason: lifecycle.Cutoff}
+		got := rotationWarning(sub, prior, plan, d, pol, tt.now)
+		if got.Severity() != diag.SeverityWarning || got.Summary() != tt.summary {
+			t.Errorf("%s: %s %q, want a warning %q", tt.name, got.Severity(), got.Summary(), tt.summary)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(got.Detail(), w) {
+				t.Errorf("%s: detail lacks %q:\n%s", tt.name, w, got.Detail())
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(got.Detail(), n) {
+				t.Errorf("%s: detail has %q:\n%s", tt.name, n, got.Detail())
 			}
 		}
 	}
