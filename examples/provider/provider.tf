@@ -28,5 +28,10 @@ provider "xano" {
     require_description = true
     max_idle            = "30d" # warn about a token unused for a month
     expiry_warning      = "3d"  # warn when a token without rotate_before expires within 3 days
+    name_pattern        = "^[a-z0-9]+(-[a-z0-9]+)*-(prod|staging|dev)$"
+    # Every risk_acknowledgement needs a review_by at most a quarter ahead.
+    acknowledgement_max_age = "90d"
+    # After a leak: rotate every token minted before this time, then remove it.
+    # rotate_minted_before = "2026-12-06T09:00:00Z"
   }
 }

@@ -42,6 +42,8 @@ const (
 	Expired
 	// Due: the token is inside its rotate_before window.
 	Due
+	// Cutoff: the token was minted before the policy's rotate_minted_before.
+	Cutoff
 )
 
 // Input is everything the decision reads.
@@ -118,12 +120,16 @@ func Decide(in Input) Decision {
 func decideExisting(p *Minted, in Input) Decision {
 	var d Decision
 	changed := mintChanged(p, in.Want)
-	switch due := dueState(in.Now, p.ExpiresAt, in.Want.RotateBefore); {
-	case due == Due && !changed && in.OverlapUnknown:
+	due := dueState(in.Now, p.ExpiresAt, in.Want.RotateBefore)
+	if due == 0 && in.Policy.MintedBefore(p.CreatedAt, p.CutoffMet) {
+		due = Cutoff
+	}
+	switch {
+	case (due == Due || due == Cutoff) && !changed && in.OverlapUnknown:
 		d.NeedsOverlap = true
 		return d
-	case due == Due && !changed && in.Want.RotationOverlap > 0:
-		d.Action, d.Reason = Rotate, Due
+	case (due == Due || due == Cutoff) && !changed && in.Want.RotationOverlap > 0:
+		d.Action, d.Reason = Rotate, due
 		d.RevokePrevious = p.Previous != nil
 		return d
 	case due != 0:

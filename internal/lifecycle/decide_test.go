@@ -47,6 +47,8 @@ func TestDecide(t *testing.T) {
 		now   time.Duration // after created
 		pend  bool          // the prior (or carried) intent matches the desired request
 		carry bool          // the intent is carried to a create, not in the prior
+		cut   *time.Time    // the policy's rotate_minted_before
+		met   *time.Time    // the cut-off the prior token's mint recorded
 		exp   Decision
 	}{
 		{name: "create", now: 0, exp: Decision{Action: Create}},
@@ -86,6 +88,20 @@ func TestDecide(t *testing.T) {
 		{name: "lost rotation: rotate again with the same key", prior: same, pend: true, want: func(w *Desired) { w.RotationOverlap = 2 * day },
 			now: 24 * day, exp: Decision{Action: Rotate, Reason: Due, Key: "key-1"}},
 		{name: "lost rotation, no longer due: abandoned", prior: same, pend: true, now: day, exp: Decision{Abandoned: true}},
+		{name: "minted before the cut-off: replace", prior: same, cut: at(day), now: 2 * day, exp: Decision{Action: Replace, Reason: Cutoff}},
+		{name: "minted before the cut-off with overlap: rotate in place", prior: same, cut: at(day),
+			want: func(w *Desired) { w.RotationOverlap = 2 * day }, now: 2 * day, exp: Decision{Action: Rotate, Reason: Cutoff}},
+		{name: "cut-off rotation revokes the previous token first", prior: withPrevious(nil), cut: at(day),
+			want: func(w *Desired) { w.RotationOverlap = 2 * day }, now: 2 * day, exp: Decision{Action: Rotate, Reason: Cutoff, RevokePrevious: true}},
+		{name: "minted at the cut-off: kept", prior: same, cut: at(0), now: 2 * day, exp: Decision{}},
+		{name: "minted after the cut-off: kept", prior: same, cut: at(-day), now: 2 * day, exp: Decision{}},
+		{name: "cut-off ahead, met by the mint: kept", prior: same, cut: at(10 * day), met: at(10 * day), now: 2 * day, exp: Decision{}},
+		{name: "cut-off ahead, another one met: replace", prior: same, cut: at(10 * day), met: at(5 * day), now: 2 * day,
+			exp: Decision{Action: Replace, Reason: Cutoff}},
+		{name: "cut-off and a scope change: replace for the cut-off", prior: same, cut: at(day), want: func(w *Desired) { w.Grants = weweb[:1] },
+			now: 2 * day, exp: Decision{Action: Replace, Reason: Cutoff}},
+		{name: "cut-off and expired: replace as expired", prior: same, cut: at(day), now: 30 * day, exp: Decision{Action: Replace, Reason: Expired}},
+		{name: "cut-off and due: rotation as due", prior: same, cut: at(day), now: 24 * day, exp: Decision{Action: Replace, Reason: Due}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,8 +111,12 @@ func TestDecide(t *testing.T) {
 				tt.want(&w)
 			}
 			in := Input{Want: w, Now: created.Add(tt.now), Policy: policy.Default()}
+			if tt.cut != nil {
+				in.Policy.RotateMintedBefore = *tt.cut
+			}
 			if tt.prior != nil {
 				in.Prior = tt.prior(minted())
+				in.Prior.CutoffMet = tt.met
 			}
 			var i *Intent
 			if tt.pend {
@@ -156,8 +176,12 @@ func TestDecideNeedsOverlap(t *testing.T) {
 		{"not due", minted(), day, false},
 		{"previous kept", withPrevious(nil)(minted()), day, true},
 		{"new token", nil, 0, false},
+		{"before the cut-off", minted(), 2 * day, true},
 	} {
 		in := Input{Prior: tt.prior, Want: desired(), OverlapUnknown: true, Now: created.Add(tt.now), Policy: policy.Default()}
+		if tt.name == "before the cut-off" {
+			in.Policy.RotateMintedBefore = created.Add(day)
+		}
 		if got := Decide(in).NeedsOverlap; got != tt.want {
 			t.Errorf("%s: NeedsOverlap = %v, want %v", tt.name, got, tt.want)
 		}
@@ -214,5 +238,29 @@ func TestDecideReviewsReplacement(t *testing.T) {
 	refreshed.Findings = refreshed.Review(pol, created.Add(3*day))
 	if d = Decide(Input{Prior: refreshed, Want: desired(), Now: created.Add(3 * day), Policy: pol}); !idle(d) {
 		t.Errorf("a kept token its refresh found idle lost the finding: %+v", d.Findings)
+	}
+}
+
+// TestReportLapsesAtNow: whether review_by has passed is judged at in.Now,
+// the plan's clock, and a lapsed acknowledgement no longer passes enforce.
+func TestReportLapsesAtNow(t *testing.T) {
+	t.Parallel()
+	review, err := policy.ParseReviewBy("2026-11-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := desired()
+	w.Grants = scopes.Grants{{Scope: "workspace_database", Read: true, Delete: true}}
+	w.Acknowledgement, w.ReviewBy = "approved by the data team", &review
+	pol := policy.Default()
+	pol.Enforce = true
+	for _, tt := range []struct {
+		now    time.Duration
+		errors int
+	}{{9 * day, 0}, {10*day - time.Second, 0}, {10 * day, 1}} {
+		in := Input{Want: w, Now: created.Add(tt.now), Policy: pol}
+		if got := len(Report(in, Decide(in), policy.Subject{Name: "db"}).Errors); got != tt.errors {
+			t.Errorf("at %s: %d errors, want %d", in.Now, got, tt.errors)
+		}
 	}
 }

@@ -22,6 +22,8 @@ type Desired struct {
 	RotateBefore    time.Duration // 0: rotate only once expired
 	RotationOverlap time.Duration // 0: a rotation replaces the token
 	Acknowledgement string
+	// ReviewBy dates the acknowledgement; nil means it never lapses.
+	ReviewBy *policy.ReviewBy
 }
 
 // Spec is what the risk review reads of the token.
@@ -32,6 +34,7 @@ func (d Desired) Spec() policy.Spec {
 		NeverExpires:    d.NeverExpires,
 		Description:     d.Description,
 		Acknowledgement: d.Acknowledgement,
+		ReviewBy:        d.ReviewBy,
 		Purpose:         d.Purpose,
 	}
 }
@@ -73,6 +76,10 @@ type Minted struct {
 	Pending *Intent
 	// Findings are the review recorded with the token.
 	Findings []policy.Finding
+	// CutoffMet is the policy's rotate_minted_before when the token was
+	// minted, nil when there was none: a mint under a cut-off still ahead
+	// satisfies it, so the token is not rotated again by it.
+	CutoffMet *time.Time
 }
 
 // Previous is the token a rotation kept valid for rotation_overlap.

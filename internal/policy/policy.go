@@ -7,6 +7,7 @@ package policy
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,15 @@ type Policy struct {
 	MaxIdle time.Duration
 	// ExpiryWarning is the horizon of ExpiryNotice; 0 turns it off.
 	ExpiryWarning time.Duration
+	// RotateMintedBefore is the incident cut-off: a managed token minted
+	// before it plans its rotation; the zero time means none.
+	RotateMintedBefore time.Time
+	// NamePattern is the rule every minted token's name must match; nil
+	// means any name.
+	NamePattern *regexp.Regexp
+	// AcknowledgementMaxAge requires review_by with every acknowledgement,
+	// no further ahead than this; 0 means review_by is optional.
+	AcknowledgementMaxAge time.Duration
 }
 
 // Default returns the policy used when the provider has no policy block:
@@ -122,6 +132,13 @@ type Config struct {
 	// ExpiryWarning is a duration; "" means DefaultExpiryWarning and "0s"
 	// no expiry warning.
 	ExpiryWarning string
+	// RotateMintedBefore is an RFC 3339 time; "" means no cut-off.
+	RotateMintedBefore string
+	// NamePattern is an RE2 regular expression; nil means none, and an
+	// empty pattern is an error.
+	NamePattern *string
+	// AcknowledgementMaxAge is a duration; "" means review_by is optional.
+	AcknowledgementMaxAge string
 }
 
 // ParsePolicy builds a Policy from the provider's policy block. Every
@@ -174,6 +191,27 @@ func ParsePolicy(c Config) (Policy, []error) {
 			errs = append(errs, err)
 		} else {
 			pol.ExpiryWarning = d
+		}
+	}
+	if strings.TrimSpace(c.RotateMintedBefore) != "" {
+		if t, err := ParseCutoff(c.RotateMintedBefore); err != nil {
+			errs = append(errs, err)
+		} else {
+			pol.RotateMintedBefore = t
+		}
+	}
+	if c.NamePattern != nil {
+		if re, err := ParseNamePattern(*c.NamePattern); err != nil {
+			errs = append(errs, err)
+		} else {
+			pol.NamePattern = re
+		}
+	}
+	if strings.TrimSpace(c.AcknowledgementMaxAge) != "" {
+		if d, err := ParseAcknowledgementMaxAge(c.AcknowledgementMaxAge); err != nil {
+			errs = append(errs, err)
+		} else {
+			pol.AcknowledgementMaxAge = d
 		}
 	}
 	return pol, errs

@@ -89,14 +89,23 @@ func Assess(sub Subject, findings []Finding, spec Spec, pol Policy) Report {
 	sev := highest(reported)
 	lines := reviewLines(sub, reported, spec, pol)
 	msg := Message{About: sharedAspect(reported)}
+	lapsed := ""
+	if ack != "" && spec.Lapsed && spec.ReviewBy != nil {
+		// A lapsed acknowledgement reopens the findings it covered.
+		lapsed = fmt.Sprintf(", acknowledgement lapsed (review_by %s)", spec.ReviewBy.Text)
+		lines = append(lines, fmt.Sprintf("Lapsed: the risk_acknowledgement was to be reviewed by %s (review_by), and no longer "+
+			"counts: review the findings, then fix them or renew the acknowledgement with a later review_by. It said: %s",
+			spec.ReviewBy.Text, ack))
+		ack = ""
+	}
 	if pol.Enforce && ack == "" && slices.ContainsFunc(reported, func(f Finding) bool { return !advisory(f) }) {
-		msg.Summary = fmt.Sprintf("%s: %s risk refused by the provider policy", sub, sev)
+		msg.Summary = fmt.Sprintf("%s: %s risk refused by the provider policy%s", sub, sev, lapsed)
 		lines = append(lines, fmt.Sprintf("Enforced: the provider policy fails findings of severity %s and above; "+
 			"fix them, or set risk_acknowledgement saying why and who approved it.", pol.warnAt()))
 		msg.Detail = strings.Join(lines, "\n")
 		return Report{Errors: []Message{msg}}
 	}
-	msg.Summary = fmt.Sprintf("%s: %s risk", sub, sev)
+	msg.Summary = fmt.Sprintf("%s: %s risk%s", sub, sev, lapsed)
 	if ack != "" {
 		msg.Summary += ", acknowledged"
 		lines = append(lines, "Acknowledged: "+ack)
@@ -143,6 +152,9 @@ func AssessExisting(sub Subject, findings, recorded []Finding, spec Spec, pol Po
 		msg.Detail = strings.Replace(msg.Detail, "Enforced: the provider policy fails",
 			"The token already exists, so the plan does not fail; a new token like it would, as the provider policy enforces", 1)
 		return Report{Warning: &msg}
+	}
+	if spec.Lapsed && strings.TrimSpace(spec.Acknowledgement) != "" && rep.Warning != nil {
+		return Report{Warning: rep.Warning}
 	}
 	if len(kept) == 0 {
 		return Report{}

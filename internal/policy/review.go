@@ -38,6 +38,7 @@ const (
 	AboutNeverExpires
 	AboutDescription
 	AboutExpiry
+	AboutName
 )
 
 // Spec is what the review looks at: the token as configured, no API needed.
@@ -53,6 +54,11 @@ type Spec struct {
 	Description string
 	// Acknowledgement is risk_acknowledgement; empty means none.
 	Acknowledgement string
+	// ReviewBy is when the acknowledgement lapses (review_by), nil for never.
+	ReviewBy *ReviewBy
+	// Lapsed says the acknowledgement is past ReviewBy at plan time, so it
+	// no longer counts; the caller judges it against its clock.
+	Lapsed bool
 	// Purpose names the recipe of Xano's scope guide the token serves, ""
 	// for none; every grant beyond it is a purpose finding.
 	Purpose string
@@ -271,5 +277,5 @@ func pairList(pairs []scopes.Pair) string {
 }
 
 func (a Aspect) String() string {
-	return [...]string{"token", "grants", "lifetime", "never_expires", "description", "expiry"}[a]
+	return [...]string{"token", "grants", "lifetime", "never_expires", "description", "expiry", "name"}[a]
 }

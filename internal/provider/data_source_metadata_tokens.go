@@ -227,6 +227,11 @@ func auditToken(instance string, t *xano.Token, pol policy.Policy, now time.Time
 		Scopes:       scopeGrantModels(m.Grants),
 		Findings:     findingModels(m.Review(pol, now)),
 	}
+	// The cut-off flags every token minted before it, managed or not, so
+	// the unmanaged ones can be revoked.
+	if f, ok := policy.CutoffFinding(m.CreatedAt, pol); ok {
+		out.Findings = append(out.Findings, findingModels([]policy.Finding{f})...)
+	}
 	// Derived as the resource's Read derives it, so an import configured
 	// from the audit plans no change.
 	expiresIn, _ := deriveLifetime(lifecycle.Times{Created: m.CreatedAt, Expires: m.ExpiresAt})

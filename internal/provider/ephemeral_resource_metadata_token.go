@@ -222,7 +222,12 @@ func ephemeralReview(ctx context.Context, data *providerData, m *metadataTokenEp
 	if !warn {
 		rep.Warning = nil
 	}
-	return reportDiagnostics(ctx, rep)
+	diags := reportDiagnostics(ctx, rep)
+	if err := data.policy.EphemeralNameError(m.Name.ValueString()); err != nil {
+		diags.AddAttributeError(path.Root("name"), fmt.Sprintf("%s: generated names refused by the provider policy",
+			data.subject(m.Name, m.Instance, true)), capitalize(err.Error())+".")
+	}
+	return diags
 }
 
 // expiresIn is the configured lifetime or the one-hour default.
@@ -367,6 +372,10 @@ func (r *metadataTokenEphemeral) mintRequest(ctx context.Context, cfg *metadataT
 		return xano.CreateTokenRequest{}, false
 	}
 	want.Name = mintedName(cfg.Name.ValueString(), suffix)
+	if m := r.data.policy.NameMessage(r.data.subject(cfg.Name, cfg.Instance, true), want.Name, true); m != nil {
+		diags.AddAttributeError(path.Root("name"), m.Summary, m.Detail)
+		return xano.CreateTokenRequest{}, false
+	}
 	create, err := want.CreateRequest()
 	if err != nil {
 		diags.AddAttributeError(path.Root("scope"), "Invalid scopes", err.Error())

@@ -304,6 +304,39 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 						CustomType: DurationType{},
 						Optional:   true,
 					},
+					"rotate_minted_before": schema.StringAttribute{
+						MarkdownDescription: "Incident response: a cut-off time in RFC 3339, such as `\"2026-12-06T09:00:00Z\"`. " +
+							"Every `xano_metadata_token` minted before it plans its rotation in the next plan: a replacement, " +
+							"or the in-place rotation of a token with `rotation_overlap`, with a warning naming the cut-off. " +
+							"A token minted after it is left alone, so the plan after the apply is empty; a cut-off in the " +
+							"future rotates each token once, not at every plan. The audit (`xano_metadata_tokens`) reports " +
+							"every token minted before it, managed or not, with rule `minted_before_cutoff`. Set it to the " +
+							"time of a leak, apply, audit, then remove it; see the guide \"A token leaked\".",
+						Optional: true,
+					},
+					"name_pattern": schema.StringAttribute{
+						MarkdownDescription: "An RE2 regular expression every token name must match, such as " +
+							"`\"^[a-z0-9]+(-[a-z0-9]+)*-(prod|staging|dev)$\"`. A plan that mints a token (create, replacement " +
+							"or rotation) whose name does not match fails; an existing token that does not match gets a " +
+							"warning. An ephemeral token's generated names (`<name>-<8 hex digits>`) must match it too. " +
+							"An empty pattern is an error.",
+						Optional: true,
+					},
+					"acknowledgement_max_age": schema.StringAttribute{
+						MarkdownDescription: "Quarterly recertification: require `review_by` with every `risk_acknowledgement`, " +
+							"no further ahead than this duration, such as `90d`. Past its `review_by` an acknowledgement " +
+							"lapses whether this is set or not. Unset, `review_by` is optional.",
+						CustomType: DurationType{},
+						Optional:   true,
+						Validators: []validator.String{durationRule{
+							summary:     "Invalid policy acknowledgement_max_age",
+							description: "value must be a positive duration",
+							check: func(s string) error {
+								_, err := policy.ParseAcknowledgementMaxAge(s)
+								return err
+							},
+						}},
+					},
 				},
 			},
 		},

@@ -86,7 +86,8 @@ func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnos
 	}{
 		{m.WarnAt, "warn_at"}, {m.Deny, "deny"}, {m.MaxLifetime, "max_lifetime"},
 		{m.RequireDescription, "require_description"}, {m.Enforce, "enforce"}, {m.MaxIdle, "max_idle"},
-		{m.ExpiryWarning, "expiry_warning"},
+		{m.ExpiryWarning, "expiry_warning"}, {m.RotateMintedBefore, policy.SettingRotateMintedBefore},
+		{m.NamePattern, policy.SettingNamePattern}, {m.AcknowledgementMaxAge, policy.SettingAcknowledgementMaxAge},
 	} {
 		if v.value.IsUnknown() {
 			addUnknownError(diags, root.AtName(v.attr), "Unknown policy value", "")
@@ -109,17 +110,25 @@ func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnos
 		return policy.Default()
 	}
 	pol, errs := policy.ParsePolicy(policy.Config{
-		WarnAt:             m.WarnAt.ValueString(),
-		Deny:               deny,
-		MaxLifetime:        m.MaxLifetime.ValueString(),
-		RequireDescription: m.RequireDescription.ValueBool(),
-		Enforce:            m.Enforce.ValueBool(),
-		MaxIdle:            m.MaxIdle.ValueString(),
-		ExpiryWarning:      m.ExpiryWarning.ValueString(),
+		WarnAt:                m.WarnAt.ValueString(),
+		Deny:                  deny,
+		MaxLifetime:           m.MaxLifetime.ValueString(),
+		RequireDescription:    m.RequireDescription.ValueBool(),
+		Enforce:               m.Enforce.ValueBool(),
+		MaxIdle:               m.MaxIdle.ValueString(),
+		ExpiryWarning:         m.ExpiryWarning.ValueString(),
+		RotateMintedBefore:    m.RotateMintedBefore.ValueString(),
+		NamePattern:           m.NamePattern.ValueStringPointer(),
+		AcknowledgementMaxAge: m.AcknowledgementMaxAge.ValueString(),
 	})
-	// Validation reported each of these on its attribute already.
+	// Validation reported most of these on their attribute already; the
+	// settings validation leaves to this parse name their attribute.
 	for _, err := range errs {
-		diags.AddAttributeError(root, "Invalid provider policy", capitalize(err.Error())+".")
+		at := root
+		if name := policy.SettingOf(err); name != "" {
+			at = root.AtName(name)
+		}
+		diags.AddAttributeError(at, "Invalid provider policy", capitalize(err.Error())+".")
 	}
 	return pol
 }
@@ -150,4 +159,8 @@ type providerPolicyModel struct {
 	Enforce            types.Bool    `tfsdk:"enforce"`
 	MaxIdle            DurationValue `tfsdk:"max_idle"`
 	ExpiryWarning      DurationValue `tfsdk:"expiry_warning"`
+	// The settings of incident response and recertification.
+	RotateMintedBefore    types.String  `tfsdk:"rotate_minted_before"`
+	NamePattern           types.String  `tfsdk:"name_pattern"`
+	AcknowledgementMaxAge DurationValue `tfsdk:"acknowledgement_max_age"`
 }

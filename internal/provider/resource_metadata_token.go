@@ -151,6 +151,15 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
+			"review_by": schema.StringAttribute{
+				MarkdownDescription: "When `risk_acknowledgement` is to be reviewed again: a date, `YYYY-MM-DD` (the end of that day, " +
+					"UTC), or an RFC 3339 time. Past it, judged at plan time against the provider's clock, the acknowledgement " +
+					"lapses: the review's warning says so with the date, and under an enforcing policy a plan that mints the " +
+					"token fails (an existing token gets a warning). Needs `risk_acknowledgement`; the provider policy's " +
+					"`acknowledgement_max_age` may require it.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("risk_acknowledgement"))},
+			},
 			"created_at": createdAt,
 			"expires_at": expiresAt,
 			"last_used_at": computed("When Xano last accepted the token, in RFC 3339; null while it has never been used. " +
@@ -296,6 +305,7 @@ func (r *metadataTokenResource) Create(ctx context.Context, req resource.CreateR
 	state := plan
 	r.data.recordMint(ctx, &state, instance, tok, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(recordCutoff(ctx, r.data.policy, resp.Private)...)
 }
 
 func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

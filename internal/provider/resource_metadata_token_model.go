@@ -43,6 +43,10 @@ const (
 	// kept until its create is answered: in a state's private data, it is a
 	// rotation whose answer was lost.
 	privateIntent = "mint_intent"
+	// privateCutoff is the policy's rotate_minted_before when the token was
+	// minted: a cut-off still ahead at the mint is met by it, so it rotates
+	// the token once, not at every plan until it passes.
+	privateCutoff = "cutoff_met"
 )
 
 // metadataTokenModel is the resource's data.
@@ -59,6 +63,7 @@ type metadataTokenModel struct {
 	RotationOverlap     DurationValue `tfsdk:"rotation_overlap"`
 	RevokeOnDestroy     types.Bool    `tfsdk:"revoke_on_destroy"`
 	RiskAcknowledgement types.String  `tfsdk:"risk_acknowledgement"`
+	ReviewBy            types.String  `tfsdk:"review_by"`
 	Scope               types.Set     `tfsdk:"scope"`
 	CreatedAt           types.String  `tfsdk:"created_at"`
 	ExpiresAt           types.String  `tfsdk:"expires_at"`
@@ -82,10 +87,20 @@ func (m *metadataTokenModel) desired(ctx context.Context, pol policy.Policy) (w 
 	lifetime, known, err := tokenLifetime(m.ExpiresIn, m.NeverExpires)
 	rotate, rerr := optionalDuration(m.RotateBefore)
 	overlap, oerr := optionalDuration(m.RotationOverlap)
-	if !known || err != nil || rerr != nil || oerr != nil || m.RotateBefore.IsUnknown() {
+	if !known || err != nil || rerr != nil || oerr != nil || m.RotateBefore.IsUnknown() || m.ReviewBy.IsUnknown() {
 		return w, false, diags
 	}
+	var reviewBy *policy.ReviewBy
+	if !m.ReviewBy.IsNull() {
+		r, err := policy.ParseReviewBy(m.ReviewBy.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("review_by"), "Invalid review_by", capitalize(err.Error())+".")
+			return w, false, diags
+		}
+		reviewBy = &r
+	}
 	return lifecycle.Desired{
+		ReviewBy:        reviewBy,
 		Instance:        m.Instance.ValueString(),
 		Name:            m.Name.ValueString(),
 		Description:     m.Description.ValueString(),
@@ -116,6 +131,7 @@ func (m *metadataTokenModel) minted(ctx context.Context, private privateGetter) 
 		LastUsedAt:   stateTime(m.LastUsedAt),
 		Pending:      cmp.Or(m.pending(ctx), intentOf(ctx, private)),
 		Findings:     m.findings(ctx),
+		CutoffMet:    privateTime(ctx, private, privateCutoff),
 	}
 	if t := stateTime(m.CreatedAt); t != nil {
 		out.CreatedAt = *t

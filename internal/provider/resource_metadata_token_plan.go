@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -54,8 +55,19 @@ func planDecision(ctx context.Context, data *providerData, prior, plan *metadata
 		}
 		warnExpiry(data.policy, sub, in, diags)
 	}
-	if prior != nil && (d.Reason == lifecycle.Expired || d.Reason == lifecycle.Due) {
-		diags.Append(rotationWarning(sub, prior, plan, d))
+	if prior != nil && (d.Reason == lifecycle.Expired || d.Reason == lifecycle.Due || d.Reason == lifecycle.Cutoff) {
+		diags.Append(rotationWarning(sub, prior, plan, d, data.policy, in.Now))
+	}
+	if m := data.policy.NameMessage(sub, in.Want.Name, d.Action.Mints()); m != nil && d.Action.Mints() {
+		diags.AddAttributeError(path.Root("name"), m.Summary, m.Detail)
+	} else if m != nil {
+		diags.AddAttributeWarning(path.Root("name"), m.Summary, m.Detail)
+	}
+	spec := in.Want.Spec()
+	if m := data.policy.AcknowledgementAgeMessage(sub, spec, in.Now, d.Action.Mints()); m != nil && d.Action.Mints() {
+		diags.AddAttributeError(path.Root("review_by"), m.Summary, m.Detail)
+	} else if m != nil {
+		diags.AddAttributeWarning(path.Root("review_by"), m.Summary, m.Detail)
 	}
 	if d.Abandoned {
 		diags.Append(lostCreateNotResumed(sub.Name, in.Want.Instance, "change"))
@@ -133,6 +145,7 @@ func (d *providerData) mintInPlace(ctx context.Context, req resource.UpdateReque
 	}
 	ctx = d.mask(ctx, tok.Secret)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateIntent, nil)...)
+	resp.Diagnostics.Append(recordCutoff(ctx, d.policy, resp.Private)...)
 	next := *plan
 	next.PreviousTokenID, next.PreviousRevokeAt = types.Int64Null(), types.StringNull()
 	times := d.recordMint(ctx, &next, instance, tok, &resp.Diagnostics)
@@ -149,6 +162,16 @@ func (d *providerData) mintInPlace(ctx context.Context, req resource.UpdateReque
 		next.PreviousRevokeAt = types.StringValue(formatTimestamp(lifecycle.PreviousRevokeAt(rotatedAt, want.RotationOverlap, oldExpiry)))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+}
+
+// recordCutoff records with a new mint the policy's rotate_minted_before:
+// a mint meets the cut-off even while it is ahead, so a cut-off in the future
+// rotates each token once, not at every plan until it passes.
+func recordCutoff(ctx context.Context, pol policy.Policy, p privateSetter) diag.Diagnostics {
+	if pol.RotateMintedBefore.IsZero() {
+		return nil
+	}
+	return setPrivate(ctx, p, privateCutoff, pol.RotateMintedBefore.UTC().Format(time.RFC3339Nano))
 }
 
 // planIntent makes the intent of a mint at plan time: private state carries
@@ -243,13 +266,16 @@ func markMinted(ctx context.Context, plan *tfsdk.Plan) diag.Diagnostics {
 	return diags
 }
 
-// rotationWarning says why an existing token is replaced or rotated.
-func rotationWarning(sub policy.Subject, prior, plan *metadataTokenModel, d lifecycle.Decision) diag.Diagnostic {
+// rotationWarning says why an existing token is replaced or rotated; now
+// is when the token was last checked.
+func rotationWarning(sub policy.Subject, prior, plan *metadataTokenModel, d lifecycle.Decision, pol policy.Policy, now time.Time) diag.Diagnostic {
 	who := fmt.Sprintf("Token %q (id %s)", prior.Name.ValueString(), prior.ID.ValueString())
 	at := path.Root("expires_at")
 	consequence := " Terraform plans a replacement: a new token with a new secret, after which the old one is revoked " +
 		"(unless revoke_on_destroy = false). Hand the new secret to whatever uses this token after the apply."
 	switch {
+	case d.Reason == lifecycle.Cutoff:
+		return cutoffWarning(sub, who, prior, plan, d, pol.RotateMintedBefore, now, consequence)
 	case d.Action == lifecycle.Rotate:
 		replaced := ""
 		if !prior.PreviousTokenID.IsNull() {
@@ -268,6 +294,35 @@ func rotationWarning(sub policy.Subject, prior, plan *metadataTokenModel, d life
 	return diag.NewAttributeWarningDiagnostic(at, fmt.Sprintf("%s: due for rotation, replacement planned", sub),
 		fmt.Sprintf("%s expires at %s, within its rotate_before window of %s.%s Set rotation_overlap to keep the old "+
 			"token valid for a while after the rotation.", who, prior.ExpiresAt.ValueString(), plan.RotateBefore.ValueString(), consequence))
+}
+
+// cutoffWarning says an existing token is rotated because it was minted
+// before the policy's rotate_minted_before.
+func cutoffWarning(sub policy.Subject, who string, prior, plan *metadataTokenModel, d lifecycle.Decision, cut, now time.Time, consequence string) diag.Diagnostic {
+	cutoff := cut.UTC().Format(time.RFC3339)
+	lines := []string{fmt.Sprintf("%s was minted at %s, before the provider policy's rotate_minted_before = %q, the cut-off "+
+		"of an incident response: its secret may have leaked.", who, prior.CreatedAt.ValueString(), cutoff)}
+	if d.Action == lifecycle.Rotate {
+		lines = append(lines, fmt.Sprintf("Terraform updates it in place: the apply mints a new token with a new secret, and this "+
+			"one (id %d) stays valid for rotation_overlap = %s after the apply (or until it expires, if sooner), so whatever "+
+			"uses it can move to the new secret; the first plan after that revokes it. If the old secret is known to be in "+
+			"the wrong hands, set rotation_overlap = \"0s\" for this apply so it is revoked at once.",
+			prior.TokenID.ValueInt64(), plan.RotationOverlap.ValueString()))
+	} else {
+		lines = append(lines, strings.TrimSpace(consequence))
+	}
+	if now.Before(cut) {
+		lines = append(lines, fmt.Sprintf("The cut-off is in the future: every token minted until then, this one's successor "+
+			"too, is minted before it, so it would rotate every token at every plan until %s. Terraform rotates each token "+
+			"once: the new token records that it met this cut-off. Set the cut-off to the time of the leak, not ahead of it.", cutoff))
+	}
+	lines = append(lines, "Once every token is rotated, audit the instance's other tokens with the xano_metadata_tokens data "+
+		"source (rule minted_before_cutoff), then remove rotate_minted_before from the provider's policy.")
+	summary := fmt.Sprintf("%s: minted before the cut-off %s, replacement planned", sub, cutoff)
+	if d.Action == lifecycle.Rotate {
+		summary = fmt.Sprintf("%s: minted before the cut-off %s, new token planned", sub, cutoff)
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("created_at"), summary, strings.Join(lines, "\n"))
 }
 
 // warnExpiry warns about a token that will expire within the policy's
