@@ -138,6 +138,7 @@ type xanoProviderModel struct {
 	MaxRetries     types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout DurationValue `tfsdk:"request_timeout"`
 	SkipCheck      types.Bool    `tfsdk:"skip_credentials_validation"`
+	InsecureHTTP   types.Bool    `tfsdk:"insecure_http"`
 	Policy         types.Object  `tfsdk:"policy"`
 }
 
