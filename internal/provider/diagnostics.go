@@ -78,10 +78,33 @@ func apiAdvice(err error) string {
 		return "The API did not answer within request_timeout; check base_url and the network, or raise request_timeout."
 	case errors.As(err, &transportErr):
 		return "Check base_url and the network, then try again."
+	case xano.IsRateLimited(err):
+		return rateLimitAdvice(err)
 	case xano.KindOf(err) == xano.KindServerError && errors.As(err, &apiErr):
 		return "The Xano API or a proxy in front of it failed; try again later, and check base_url if it persists."
 	}
 	return ""
+}
+
+// rateLimitAdvice says, once the retries of a 429 ran out, how many there
+// were (max_retries) and the wait the server last asked for, so the user
+// knows how long to wait or what to raise.
+func rateLimitAdvice(err error) string {
+	var apiErr *xano.APIError
+	if !errors.As(err, &apiErr) {
+		return "Wait a minute and apply again, or raise max_retries in the provider block."
+	}
+	retries := fmt.Sprintf("The provider retried %d times (max_retries = %d)", max(apiErr.Attempts-1, 0), apiErr.MaxRetries)
+	wait := "Wait a minute"
+	if apiErr.RetryAfter > 0 {
+		retries += fmt.Sprintf(" and the server last asked to wait %s (Retry-After)", apiErr.RetryAfter)
+		wait = "Wait at least " + apiErr.RetryAfter.String()
+	}
+	more := fmt.Sprintf("raise it in the provider block (at most %d)", maxMaxRetries)
+	if apiErr.MaxRetries >= maxMaxRetries {
+		more = "lower the request rate, for example with terraform apply -parallelism=1"
+	}
+	return fmt.Sprintf("%s. %s and apply again, or %s.", retries, wait, more)
 }
 
 // outcomeNote says what a failed request did on the server, when the facts
@@ -129,8 +152,7 @@ func tokenAPIErrorNote(diags *diag.Diagnostics, action string, err error, note s
 				"noticed by the next plan, which drops it from state and plans a new one.", action), note))
 	case xano.IsRateLimited(err):
 		diags.AddError("Xano rate limit", withAnswer(err,
-			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests after the provider's retries. "+
-				"Retry later, or raise max_retries in the provider block.", action), note))
+			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests. %s", action, rateLimitAdvice(err)), note))
 	default:
 		lead := fmt.Sprintf("Could not %s.", action)
 		if advice := apiAdvice(err); advice != "" {
