@@ -133,7 +133,9 @@ func (acknowledgementValidator) Description(context.Context) string {
 	return "value must contain a visible character"
 }
 
-func (v acknowledgementValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v acknowledgementValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (acknowledgementValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || hasVisible(req.ConfigValue.ValueString()) {
