@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -333,4 +336,27 @@ type instanceOrigin struct {
 	// fromProvider is set when the name is the provider's default instance.
 	fromProvider bool
 	text         string
+}
+
+// unmanagedSameName is the warning of a plan that creates a token on an
+// instance that already holds an active token of that name no resource
+// records: often the token of a create whose answer was lost when Terraform
+// was killed. It says how to adopt it, or revoke it.
+func unmanagedSameName(sub policy.Subject, instance string, t lifecycle.Listed) diag.Diagnostic {
+	created := "at an unknown time"
+	if !t.CreatedAt.IsZero() {
+		created = "at " + t.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	id := fmt.Sprintf("%s/%d", instance, t.ID)
+	return diag.NewWarningDiagnostic(fmt.Sprintf("%s: instance %q already holds token %d of that name", sub, instance, t.ID),
+		fmt.Sprintf("Instance %q holds active token %d, named %q and created %s, which no resource of this plan records. "+
+			"It may be the token of an earlier create whose answer was lost, when Terraform was killed or the network "+
+			"failed during an apply. This plan creates another token of that name.\n\n"+
+			"To adopt token %d instead, add an import block with this resource's address before applying, and plan again:\n\n"+
+			"  import {\n    to = <this resource's address>\n    id = %q\n  }\n\n"+
+			"Once an apply has created the new token, that address is taken (terraform import of it fails with \"Resource "+
+			"already managed\"): import token %d into a scratch resource under another name instead (see the "+
+			"xano_metadata_token page), then destroy that resource to revoke it, or revoke token %d in the Xano dashboard. "+
+			"If this resource was tainted, token %d may be the token it replaces: nothing needs doing then.",
+			instance, t.ID, t.Name, created, t.ID, id, t.ID, t.ID, t.ID))
 }

@@ -171,6 +171,15 @@ func checkLimit(ctx context.Context, data *providerData, prior *metadataTokenMod
 		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacing, nil)...)
 	} else {
+		// The state's tokens are managed: a create of the same name elsewhere
+		// in the plan does not report them as unmanaged.
+		if data.limits != nil {
+			for _, id := range []types.Int64{prior.TokenID, prior.PreviousTokenID} {
+				if !id.IsNull() && !id.IsUnknown() {
+					data.limits.NoteManaged(prior.Instance.ValueString(), id.ValueInt64())
+				}
+			}
+		}
 		// Terraform does not tell the provider of -replace or a tainted
 		// object, only of the create half's plan that follows: every plan of
 		// an existing token says what its destruction revokes.
@@ -190,15 +199,22 @@ func checkLimit(ctx context.Context, data *providerData, prior *metadataTokenMod
 		}
 	}
 	if prior != nil || d.Action == lifecycle.Create {
-		data.checkTokenLimit(ctx, sub, instance, revokedFirst, &resp.Diagnostics)
+		v := data.checkTokenLimit(ctx, sub, instance, revokedFirst, &resp.Diagnostics)
+		// A create that resumes or drops a lost create may find that create's
+		// token under the name: other diagnostics speak of it.
+		if prior == nil && d.Key == "" && !d.Abandoned {
+			for _, t := range v.Unmanaged {
+				resp.Diagnostics.Append(unmanagedSameName(sub, instance, t))
+			}
+		}
 	}
 }
 
 // checkTokenLimit registers a plan that creates a token and reports one
-// that takes the instance past Xano's limit.
-func (d *providerData) checkTokenLimit(ctx context.Context, sub policy.Subject, instance string, revokedFirst []int64, diags *diag.Diagnostics) {
+// that takes the instance past Xano's limit; it returns the ledger's verdict.
+func (d *providerData) checkTokenLimit(ctx context.Context, sub policy.Subject, instance string, revokedFirst []int64, diags *diag.Diagnostics) lifecycle.Verdict {
 	if d.limits == nil || d.skipChecks || instance == "" {
-		return
+		return lifecycle.Verdict{}
 	}
 	v := d.limits.Register(ctx, instance, sub.Name, revokedFirst)
 	switch {
@@ -210,6 +226,7 @@ func (d *providerData) checkTokenLimit(ctx context.Context, sub policy.Subject, 
 	default:
 		diags.Append(overTokenLimit(sub.String(), instance, v.Total(), v.Active, v.Creates, v.Freed))
 	}
+	return v
 }
 
 // markMinted plans every minted output as unknown: the apply mints.
