@@ -360,9 +360,10 @@ func keepPending(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, insta
 
 // pendingCreateNote replaces the outcome note for a create kept as pending.
 const pendingCreateNote = "The API may have minted the token before the failure. Terraform keeps the resource as tainted, " +
-	"with no token id and the create's Idempotency-Key in its id: the next terraform apply, which replaces it, repeats " +
-	"the create with that key and records the token the API minted, if any, instead of minting a second one. Nothing " +
-	"else needs to be done."
+	"with no token id and the create's Idempotency-Key in its id. The next terraform apply, which replaces it, repeats " +
+	"the create with that key: it records the token the API minted, if any, instead of minting a second one, or, when " +
+	"the API can no longer return that token's secret (it answers 409 with the token's id, after a restart for example), " +
+	"revokes it and mints another. Run terraform apply again once the API answers."
 
 // lostCreateNotResumed warns that a create whose answer was lost will not be
 // repeated, so a token it may have minted stays unmanaged.
