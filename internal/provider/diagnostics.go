@@ -83,31 +83,41 @@ func apiAdvice(err error) string {
 		return "Check base_url and the network, then try again."
 	case xano.IsRateLimited(err):
 		return rateLimitAdvice(err)
-	case xano.KindOf(err) == xano.KindServerError && errors.As(err, &apiErr):
+	case errors.As(err, &apiErr) && serverFailed(apiErr):
 		return "The Xano API or a proxy in front of it failed; try again later, and check base_url if it persists."
 	}
 	return ""
 }
 
-// rateLimitAdvice says, once the retries of a 429 ran out, how many there
-// were (max_retries) and the wait the server last asked for, so the user
-// knows how long to wait or what to raise.
+// serverFailed reports an answer of kind server error, also when a create
+// that got it may have committed (kind outcome unknown): the advice on the
+// server holds either way.
+func serverFailed(apiErr *xano.APIError) bool {
+	plain := *apiErr
+	plain.Uncertain = false
+	return xano.KindOf(&plain) == xano.KindServerError
+}
+
+// rateLimitAdvice says, once the retries of a 429 ran out, how many
+// attempts were made, the wait the server last asked for and the
+// max_retries in force, so the user knows how long to wait or what to raise.
 func rateLimitAdvice(err error) string {
 	var apiErr *xano.APIError
 	if !errors.As(err, &apiErr) {
 		return "Wait a minute and apply again, or raise max_retries in the provider block."
 	}
-	retries := fmt.Sprintf("The provider retried %d times (max_retries = %d)", max(apiErr.Attempts-1, 0), apiErr.MaxRetries)
+	facts := fmt.Sprintf("Xano still answered 429 after %d attempt(s)", max(apiErr.Attempts, 1))
 	wait := "Wait a minute"
 	if apiErr.RetryAfter > 0 {
-		retries += fmt.Sprintf(" and the server last asked to wait %s (Retry-After)", apiErr.RetryAfter)
+		facts += fmt.Sprintf(" and last asked to wait %s (Retry-After)", apiErr.RetryAfter)
 		wait = "Wait at least " + apiErr.RetryAfter.String()
 	}
-	more := fmt.Sprintf("raise it in the provider block (at most %d)", maxMaxRetries)
 	if apiErr.MaxRetries >= maxMaxRetries {
-		more = "lower the request rate, for example with terraform apply -parallelism=1"
+		return fmt.Sprintf("%s. %s and apply again; max_retries is already %d, its maximum, so also lower the request "+
+			"rate, for example with terraform apply -parallelism=1.", facts, wait, apiErr.MaxRetries)
 	}
-	return fmt.Sprintf("%s. %s and apply again, or %s.", retries, wait, more)
+	return fmt.Sprintf("%s. %s and apply again, or raise max_retries in the provider block (now %d, at most %d).",
+		facts, wait, apiErr.MaxRetries, maxMaxRetries)
 }
 
 // outcomeNote says what a failed request did on the server, when the facts

@@ -101,19 +101,19 @@ func TestRateLimitDiagnostic(t *testing.T) {
 		{
 			name: "with Retry-After",
 			err:  &xano.APIError{StatusCode: 429, Code: xano.CodeTooManyRequests, Method: "POST", Path: "/instance/main/token", Attempts: 4, MaxRetries: 3, RetryAfter: 40 * time.Second},
-			want: []string{"retried 3 times (max_retries = 3)", "asked to wait 40s (Retry-After)", "Wait at least 40s", "raise it in the provider block (at most 10)"},
+			want: []string{"429 after 4 attempt(s)", "asked to wait 40s (Retry-After)", "Wait at least 40s", "raise max_retries in the provider block (now 3, at most 10)"},
 		},
 		{
 			name: "without Retry-After",
 			err:  &xano.APIError{StatusCode: 429, Method: "GET", Path: "/instance/main/token", Attempts: 1, MaxRetries: 0},
-			want: []string{"retried 0 times (max_retries = 0)", "Wait a minute"},
+			want: []string{"429 after 1 attempt(s)", "Wait a minute", "raise max_retries in the provider block (now 0, at most 10)"},
 			not:  []string{"Retry-After)"},
 		},
 		{
 			name: "at the max",
 			err:  &xano.APIError{StatusCode: 429, Method: "GET", Path: "/instance/main/token", Attempts: 11, MaxRetries: 10, RetryAfter: 2 * time.Minute},
-			want: []string{"max_retries = 10", "Wait at least 2m0s", "-parallelism=1"},
-			not:  []string{"raise it"},
+			want: []string{"max_retries is already 10, its maximum", "Wait at least 2m0s", "-parallelism=1"},
+			not:  []string{"raise max_retries"},
 		},
 	}
 	for _, tt := range tests {

@@ -34,6 +34,7 @@ func checkKnown(cfg xanoProviderModel, diags *diag.Diagnostics) {
 		{cfg.Profile, "profile", "Unknown Xano profile", " or the " + envProfile + " environment variable"},
 		{cfg.MaxRetries, "max_retries", "Unknown max_retries", ""},
 		{cfg.RequestTimeout, "request_timeout", "Unknown request_timeout", ""},
+		{cfg.InsecureHTTP, "insecure_http", "Unknown insecure_http", ""},
 	} {
 		if u.value.IsUnknown() {
 			addUnknownError(diags, path.Root(u.attr), u.summary, u.hint)

@@ -138,7 +138,9 @@ func (v acknowledgementValidator) MarkdownDescription(ctx context.Context) strin
 }
 
 func (acknowledgementValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || hasVisible(req.ConfigValue.ValueString()) {
+	// The empty string is the length validator's to refuse.
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" ||
+		hasVisible(req.ConfigValue.ValueString()) {
 		return
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Empty risk_acknowledgement",
