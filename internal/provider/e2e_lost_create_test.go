@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
@@ -137,5 +139,35 @@ import {
 	}
 	if got := emulatorIDs(e.Emu); len(got) != 1 || got[0] != orphan.ID {
 		t.Errorf("the instance holds %v, want only the adopted token %d", got, orphan.ID)
+	}
+}
+
+// TestE2EReplacedTokenIsNotUnmanaged checks that replacing a managed token,
+// tainted or with -replace, which Terraform plans as a plain create, does
+// not report the token being replaced as one no resource records.
+func TestE2EReplacedTokenIsNotUnmanaged(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	e.Write(acctest.E2EConfig(acctest.Provider{}, lostCreateHCL))
+	e.MustApply()
+	for _, tt := range []struct {
+		name string
+		plan func() acctest.JSONRun
+	}{
+		{"-replace", func() acctest.JSONRun { return e.Plan(tfexec.Replace("xano_metadata_token.ci")) }},
+		{"tainted", func() acctest.JSONRun {
+			e.MustRun("taint", "xano_metadata_token.ci")
+			return e.Plan()
+		}},
+	} {
+		plan := tt.plan()
+		if plan.Err != nil || plan.Actions["xano_metadata_token.ci"] != "replace" {
+			t.Fatalf("%s: plan %v, actions %v: want a replacement", tt.name, plan.Err, plan.Actions)
+		}
+		for _, d := range plan.Warnings() {
+			if strings.Contains(d.Summary, "already holds token") {
+				t.Errorf("%s: the replacement warns about the token it replaces: %s", tt.name, d.Summary)
+			}
+		}
 	}
 }

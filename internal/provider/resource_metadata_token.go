@@ -327,6 +327,7 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	imported := state.Findings.IsNull()
+	r.data.noteManaged(&state)
 	resp.Diagnostics.Append(state.record(instance, tok, &times)...)
 	state.ExpiresIn, state.NeverExpires = deriveLifetime(times)
 	if state.MetaAPI.IsNull() || state.MetaAPI.IsUnknown() {

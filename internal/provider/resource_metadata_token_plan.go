@@ -171,15 +171,7 @@ func checkLimit(ctx context.Context, data *providerData, prior *metadataTokenMod
 		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacing, nil)...)
 	} else {
-		// The state's tokens are managed: a create of the same name elsewhere
-		// in the plan does not report them as unmanaged.
-		if data.limits != nil {
-			for _, id := range []types.Int64{prior.TokenID, prior.PreviousTokenID} {
-				if !id.IsNull() && !id.IsUnknown() {
-					data.limits.NoteManaged(prior.Instance.ValueString(), id.ValueInt64())
-				}
-			}
-		}
+		data.noteManaged(prior)
 		// Terraform does not tell the provider of -replace or a tainted
 		// object, only of the create half's plan that follows: every plan of
 		// an existing token says what its destruction revokes.
@@ -206,6 +198,21 @@ func checkLimit(ctx context.Context, data *providerData, prior *metadataTokenMod
 			for _, t := range v.Unmanaged {
 				resp.Diagnostics.Append(unmanagedSameName(sub, instance, t))
 			}
+		}
+	}
+}
+
+// noteManaged tells the ledger that the tokens of a state are managed, so a
+// create of the same name does not report them as unmanaged. The refresh
+// calls it too: Terraform plans the replacement of a tainted or -replace'd
+// object as a plain create, after refreshing it.
+func (d *providerData) noteManaged(state *metadataTokenModel) {
+	if d.limits == nil {
+		return
+	}
+	for _, id := range []types.Int64{state.TokenID, state.PreviousTokenID} {
+		if !id.IsNull() && !id.IsUnknown() {
+			d.limits.NoteManaged(state.Instance.ValueString(), id.ValueInt64())
 		}
 	}
 }
