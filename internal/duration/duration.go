@@ -54,6 +54,10 @@ func Parse(s string) (time.Duration, error) {
 		case "h", "m", "s", "ms", "us", "µs", "ns":
 			d, err := time.ParseDuration(num + unit)
 			if err != nil {
+				// Go's parser says only "invalid" when a number overflows.
+				if _, ferr := strconv.ParseFloat(num, 64); ferr == nil {
+					return 0, tooLong(s)
+				}
 				return 0, invalid(s)
 			}
 			total, err = add(total, d, s)
@@ -69,8 +73,8 @@ func Parse(s string) (time.Duration, error) {
 			return 0, invalid(s)
 		}
 		v := f * float64(mult)
-		if v > float64(1<<62) {
-			return 0, fmt.Errorf("duration %q is too long", s)
+		if v > float64(Max) {
+			return 0, tooLong(s)
 		}
 		total, err = add(total, time.Duration(v), s)
 		if err != nil {
@@ -80,11 +84,21 @@ func Parse(s string) (time.Duration, error) {
 	return total, nil
 }
 
+// Max is the longest duration Parse accepts, about 146 years: room is left
+// below time.Duration's own limit for sums such as a lifetime plus a margin.
+const Max time.Duration = 1 << 62
+
 func add(a, b time.Duration, s string) (time.Duration, error) {
-	if b < 0 || a > (1<<62)-b {
-		return 0, fmt.Errorf("duration %q is too long", s)
+	if b < 0 || a > Max-b {
+		return 0, tooLong(s)
 	}
 	return a + b, nil
+}
+
+// tooLong is the error for a duration above Max, stating the limit.
+func tooLong(s string) error {
+	return fmt.Errorf("duration %q is longer than the limit of %dd (about %d years): write a shorter one",
+		s, Max/Day, Max/(365*Day))
 }
 
 func invalid(s string) error {

@@ -41,7 +41,11 @@ func TestParse(t *testing.T) {
 		{in: "-1h", wantErr: "negative"},
 		{in: "1y", wantErr: "not valid"},
 		{in: "1..5h", wantErr: "not valid"},
-		{in: "99999999999999w", wantErr: "too long"},
+		{in: "99999999999999w", wantErr: "longer than the limit of 53375d (about 146 years)"},
+		{in: "2562048h", wantErr: "longer than the limit of 53375d"},
+		{in: "99999999999999999999s", wantErr: "longer than the limit of 53375d"},
+		{in: "53376d", wantErr: "longer than the limit of 53375d"},
+		{in: "53375d", want: 53375 * Day},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {

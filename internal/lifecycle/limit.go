@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -29,10 +30,20 @@ type instanceLedger struct {
 	// failed is a list failure, reported by the first plan only.
 	failed   error
 	failSaid bool
-	active   map[int64]string // active ids and their names, as listed
+	active   map[int64]Listed // active tokens by id, as listed
 	gone     map[int64]bool   // revoked, or revoked first by a registered plan
 	revoked  map[int64]bool   // revoked by this process
+	managed  map[int64]bool   // recorded in the state of a resource this process planned
 	creates  int
+}
+
+// Listed is an active token as the instance's list gave it: enough to name
+// it in a warning.
+type Listed struct {
+	ID   int64
+	Name string
+	// CreatedAt is zero when the list gave no readable creation time.
+	CreatedAt time.Time
 }
 
 // NewLedger returns a ledger that lists tokens with list.
@@ -52,8 +63,13 @@ type Verdict struct {
 	// that registered plans revoke before they create.
 	Active, Creates, Freed int
 	// SameName are active tokens of the same name, which a tainted
-	// replacement may be about to revoke.
+	// replacement may be about to revoke; set only when the plan names no
+	// token it revokes first.
 	SameName []int64
+	// Unmanaged are the active tokens of the same name that the plan does not
+	// revoke first and no resource planned so far records: often the token
+	// of a create whose answer was lost. Sorted by id.
+	Unmanaged []Listed
 }
 
 // Total is the number of active tokens once every registered plan is applied.
@@ -83,19 +99,39 @@ func (l *Ledger) Register(ctx context.Context, instance, name string, revokedFir
 	}
 	in.creates++
 	v := Verdict{Checked: true, Creates: in.creates}
-	for id, n := range in.active {
+	for id, t := range in.active {
 		switch {
 		case in.revoked[id]:
 			continue
 		case in.gone[id]:
 			v.Freed++
-		case len(revokedFirst) == 0 && n == name:
-			v.SameName = append(v.SameName, id)
+		case t.Name == name:
+			if len(revokedFirst) == 0 {
+				v.SameName = append(v.SameName, id)
+			}
+			if !in.managed[id] {
+				v.Unmanaged = append(v.Unmanaged, t)
+			}
 		}
 		v.Active++
 	}
 	slices.Sort(v.SameName)
+	slices.SortFunc(v.Unmanaged, func(a, b Listed) int { return cmp.Compare(a.ID, b.ID) })
 	return v
+}
+
+// NoteManaged records tokens that a resource's state holds, so that a plan
+// creating a token of the same name does not report them as unmanaged.
+func (l *Ledger) NoteManaged(instance string, ids ...int64) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	in := l.ledgerOf(instance)
+	for _, id := range ids {
+		in.managed[id] = true
+	}
 }
 
 // NoteRevoked records a token this process revoked.
@@ -113,7 +149,7 @@ func (l *Ledger) NoteRevoked(instance string, id int64) {
 func (l *Ledger) ledgerOf(instance string) *instanceLedger {
 	in := l.instances[instance]
 	if in == nil {
-		in = &instanceLedger{gone: map[int64]bool{}, revoked: map[int64]bool{}}
+		in = &instanceLedger{gone: map[int64]bool{}, revoked: map[int64]bool{}, managed: map[int64]bool{}}
 		l.instances[instance] = in
 	}
 	return in
@@ -138,10 +174,14 @@ func (l *Ledger) load(ctx context.Context, instance string) *instanceLedger {
 		return in
 	}
 	now := l.now()
-	in.active = make(map[int64]string, len(tokens))
+	in.active = make(map[int64]Listed, len(tokens))
 	for i := range tokens {
 		if Active(&tokens[i], now) {
-			in.active[tokens[i].ID] = tokens[i].Name
+			t := Listed{ID: tokens[i].ID, Name: tokens[i].Name}
+			if times, err := TimesOf(&tokens[i]); err == nil {
+				t.CreatedAt = times.Created
+			}
+			in.active[t.ID] = t
 		}
 	}
 	return in

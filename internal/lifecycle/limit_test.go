@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -126,5 +127,60 @@ func TestTokenLedgerConcurrent(t *testing.T) {
 	}
 	if got := lister.calls.Load(); got != 2 {
 		t.Errorf("two instances were listed %d times, want twice", got)
+	}
+}
+
+// TestTokenLedgerUnmanaged checks which same-named active tokens a plan that
+// creates a token is told about, under the limit as over it: not those it
+// revokes first, revoked by this process, recorded by a planned resource,
+// expired, or of another name; each with its creation time.
+func TestTokenLedgerUnmanaged(t *testing.T) {
+	t.Parallel()
+	created := limitNow.Add(-2 * time.Hour)
+	tokens := func() []xano.Token {
+		ts := limitTokens(5, 1)
+		for i := range ts {
+			ts[i].CreatedAt = xano.FormatTime(created.Add(time.Duration(ts[i].ID) * time.Minute))
+		}
+		for _, id := range []int64{2, 3, 4, 101} {
+			ts = namedTokens(ts, id, "ci")
+		}
+		return namedTokens(ts, 5, "other")
+	}
+	tests := []struct {
+		name         string
+		revoke       int64
+		managed      []int64
+		revokedFirst []int64
+		want         []int64
+	}{
+		{name: "every active token of the name", want: []int64{2, 3, 4}},
+		{name: "not the tokens the plan revokes first", revokedFirst: []int64{3}, want: []int64{2, 4}},
+		{name: "not a token this process revoked", revoke: 2, want: []int64{3, 4}},
+		{name: "not a token a resource records", managed: []int64{4, 2}, want: []int64{3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l := NewLedger((&countingLister{tokens: tokens()}).list, func() time.Time { return limitNow })
+			if tt.revoke != 0 {
+				l.NoteRevoked("main", tt.revoke)
+			}
+			l.NoteManaged("main", tt.managed...)
+			v := l.Register(context.Background(), "main", "ci", tt.revokedFirst)
+			if v.Over() {
+				t.Fatalf("total %d is over the limit: the case is under it", v.Total())
+			}
+			var got []int64
+			for _, u := range v.Unmanaged {
+				got = append(got, u.ID)
+				if u.Name != "ci" || !u.CreatedAt.Equal(created.Add(time.Duration(u.ID)*time.Minute)) {
+					t.Errorf("token %d listed as %q created %s", u.ID, u.Name, u.CreatedAt)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("unmanaged = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -70,6 +70,12 @@ func WithLease(description string, until time.Time) string {
 	return description + " " + marker
 }
 
+// LeaseMarkerIn returns the ephemeral lease marker a description ends with,
+// "" if none.
+func LeaseMarkerIn(description string) string {
+	return leaseMarkerRe.FindString(description)
+}
+
 // LeaseOf returns the end of a token's lease, and false for a token that is
 // not an ephemeral one of this provider (both the marker and the random name
 // suffix are needed).

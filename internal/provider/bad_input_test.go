@@ -500,7 +500,7 @@ func TestBadInputProviderConfig(t *testing.T) {
 		{name: "base_url with credentials", hcl: alias("url_creds", `  base_url = "https://usr-SECRET-66:pw-SECRET-77@example.com/api:meta"`+"\n"+`  access_token = "`+badAdminToken+`"`),
 			want: `Invalid Xano base URL.*"https://\*\*\*@example.com/api:meta" carries credentials.*access_token`, attr: `AttributeName("base_url")`},
 		{name: "base_url with a query", hcl: alias("url_query", `  base_url = "https://example.com/api:meta?key=q-SECRET-55"`+"\n"+`  access_token = "`+badAdminToken+`"`),
-			want: `Invalid Xano base URL.*"https://example.com/api:meta" has a query or fragment`, attr: `AttributeName("base_url")`},
+			want: `Invalid Xano base URL.*"https://example.com/api:meta\?key=\*\*\*" has a query or fragment`, attr: `AttributeName("base_url")`},
 		{name: "request_timeout text", hcl: alias("timeout_text", conn+`  request_timeout = "fast"`),
 			want: `Invalid duration.*"fast".*write a number and a unit`, attr: `AttributeName("request_timeout")`},
 		{name: "request_timeout zero", hcl: alias("timeout_zero", conn+`  request_timeout = "0s"`),

@@ -21,6 +21,8 @@ import (
 // where unset.
 type connectionInput struct {
 	baseURL, accessToken, instance, profile string
+	// insecureHTTP allows an http base_url to a host that is not loopback.
+	insecureHTTP bool
 }
 
 // connection is where the provider will connect, and with which token.
@@ -48,7 +50,7 @@ func resolveConnection(in connectionInput, env environment, diags *diag.Diagnost
 		return connection{}
 	}
 	conn := mergeConnection(set, prof)
-	validateConnection(&conn, prof.note, diags)
+	validateConnection(&conn, prof.note, in.insecureHTTP, diags)
 	return conn
 }
 
@@ -166,11 +168,19 @@ func mergeConnection(set settings, prof loadedProfile) connection {
 // validateConnection checks the merged settings: a base_url that did not go
 // through schema validation (from the environment or a profile) is an error;
 // a missing token is recorded in missingToken, with note saying what the
-// credentials file gave.
-func validateConnection(conn *connection, note string, diags *diag.Diagnostics) {
+// credentials file gave. An http base_url to a host that is not loopback is
+// an error, or a warning with insecureHTTP, wherever it came from: the
+// attribute's validator cannot see insecure_http or the other origins.
+func validateConnection(conn *connection, note string, insecureHTTP bool, diags *diag.Diagnostics) {
 	if _, err := xano.ParseBaseURL(conn.baseURL); err != nil {
 		diags.Append(invalidBaseURL(settingOrigin("base_url", conn.baseURLSource, conn.credentialsFile), err))
 		return
+	}
+	if xano.Cleartext(conn.baseURL) {
+		diags.Append(cleartextBaseURL(*conn, insecureHTTP))
+		if !insecureHTTP {
+			return
+		}
 	}
 	if conn.accessToken == "" {
 		conn.missingToken = missingTokenError(note)
@@ -298,6 +308,23 @@ func invalidBaseURL(origin string, err error) diag.Diagnostic {
 		detail = strings.ToUpper(detail[:1]) + detail[1:]
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "Invalid Xano base URL", detail)
+}
+
+// cleartextBaseURL is the error for an http base_url to a host that is not
+// loopback, which would send the access token unencrypted, or the warning of
+// each run when insecure_http allows it.
+func cleartextBaseURL(conn connection, allowed bool) diag.Diagnostic {
+	u := xano.RedactURL(conn.baseURL)
+	from := settingOrigin("base_url", conn.baseURLSource, conn.credentialsFile)
+	if allowed {
+		return diag.NewAttributeWarningDiagnostic(path.Root("base_url"), "Xano access token sent in clear text", fmt.Sprintf(
+			"base_url is %s, from %s, and insecure_http = true allows it: every request carries the access token "+
+				"unencrypted, readable by any proxy or machine on the way. Use an https URL and remove insecure_http.", u, from))
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("base_url"), "Insecure Xano base URL", fmt.Sprintf(
+		"base_url is %s, from %s: http:// to a host that is not loopback would send the access token unencrypted, "+
+			"so no request was sent. Use https://, or set insecure_http = true in the provider block to accept the risk "+
+			"(for a test server on a trusted network).", u, from))
 }
 
 // clientError is the error for a client configuration xano.New refuses.

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
@@ -78,10 +81,43 @@ func apiAdvice(err error) string {
 		return "The API did not answer within request_timeout; check base_url and the network, or raise request_timeout."
 	case errors.As(err, &transportErr):
 		return "Check base_url and the network, then try again."
-	case errors.As(err, &apiErr) && (xano.KindOf(err) == xano.KindServerError || xano.KindOf(err) == xano.KindOutcomeUnknown):
+	case xano.IsRateLimited(err):
+		return rateLimitAdvice(err)
+	case errors.As(err, &apiErr) && serverFailed(apiErr):
 		return "The Xano API or a proxy in front of it failed; try again later, and check base_url if it persists."
 	}
 	return ""
+}
+
+// serverFailed reports an answer of kind server error, also when a create
+// that got it may have committed (kind outcome unknown): the advice on the
+// server holds either way.
+func serverFailed(apiErr *xano.APIError) bool {
+	plain := *apiErr
+	plain.Uncertain = false
+	return xano.KindOf(&plain) == xano.KindServerError
+}
+
+// rateLimitAdvice says, once the retries of a 429 ran out, how many
+// attempts were made, the wait the server last asked for and the
+// max_retries in force, so the user knows how long to wait or what to raise.
+func rateLimitAdvice(err error) string {
+	var apiErr *xano.APIError
+	if !errors.As(err, &apiErr) {
+		return "Wait a minute and apply again, or raise max_retries in the provider block."
+	}
+	facts := fmt.Sprintf("Xano still answered 429 after %d attempt(s)", max(apiErr.Attempts, 1))
+	wait := "Wait a minute"
+	if apiErr.RetryAfter > 0 {
+		facts += fmt.Sprintf(" and last asked to wait %s (Retry-After)", apiErr.RetryAfter)
+		wait = "Wait at least " + apiErr.RetryAfter.String()
+	}
+	if apiErr.MaxRetries >= maxMaxRetries {
+		return fmt.Sprintf("%s. %s and apply again; max_retries is already %d, its maximum, so also lower the request "+
+			"rate, for example with terraform apply -parallelism=1.", facts, wait, apiErr.MaxRetries)
+	}
+	return fmt.Sprintf("%s. %s and apply again, or raise max_retries in the provider block (now %d, at most %d).",
+		facts, wait, apiErr.MaxRetries, maxMaxRetries)
 }
 
 // outcomeNote says what a failed request did on the server, when the facts
@@ -129,8 +165,7 @@ func tokenAPIErrorNote(diags *diag.Diagnostics, action string, err error, note s
 				"noticed by the next plan, which drops it from state and plans a new one.", action), note))
 	case xano.IsRateLimited(err):
 		diags.AddError("Xano rate limit", withAnswer(err,
-			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests after the provider's retries. "+
-				"Retry later, or raise max_retries in the provider block.", action), note))
+			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests. %s", action, rateLimitAdvice(err)), note))
 	default:
 		lead := fmt.Sprintf("Could not %s.", action)
 		if advice := apiAdvice(err); advice != "" {
@@ -311,4 +346,27 @@ type instanceOrigin struct {
 	// fromProvider is set when the name is the provider's default instance.
 	fromProvider bool
 	text         string
+}
+
+// unmanagedSameName is the warning of a plan that creates a token on an
+// instance that already holds an active token of that name no resource
+// records: often the token of a create whose answer was lost when Terraform
+// was killed. It says how to adopt it, or revoke it.
+func unmanagedSameName(sub policy.Subject, instance string, t lifecycle.Listed) diag.Diagnostic {
+	created := "at an unknown time"
+	if !t.CreatedAt.IsZero() {
+		created = "at " + t.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	id := fmt.Sprintf("%s/%d", instance, t.ID)
+	return diag.NewWarningDiagnostic(fmt.Sprintf("%s: instance %q already holds token %d of that name", sub, instance, t.ID),
+		fmt.Sprintf("Instance %q holds active token %d, named %q and created %s, which no resource of this plan records. "+
+			"It may be the token of an earlier create whose answer was lost, when Terraform was killed or the network "+
+			"failed during an apply. This plan creates another token of that name.\n\n"+
+			"To adopt token %d instead, add an import block with this resource's address before applying, and plan again:\n\n"+
+			"  import {\n    to = <this resource's address>\n    id = %q\n  }\n\n"+
+			"Once an apply has created the new token, that address is taken (terraform import of it fails with \"Resource "+
+			"already managed\"): import token %d into a scratch resource under another name instead (see the "+
+			"xano_metadata_token page), then destroy that resource to revoke it, or revoke token %d in the Xano dashboard. "+
+			"If this resource was tainted, token %d may be the token it replaces: nothing needs doing then.",
+			instance, t.ID, t.Name, created, t.ID, id, t.ID, t.ID, t.ID))
 }

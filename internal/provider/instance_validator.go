@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
 // instanceValidators check an `instance` argument, the same way wherever it
@@ -52,6 +54,12 @@ func checkInstanceName(name string) string {
 	case strings.ContainsFunc(name, unicode.IsControl):
 		return fmt.Sprintf("The instance %q contains a control character such as a newline or a tab. "+
 			"Write the instance name exactly as Xano shows it.", name)
+	}
+	// The client's own rule: "." and ".." or a slash would change the request
+	// path, so the client refuses them before sending anything.
+	if err := xano.ValidInstanceName(name); err != nil && name != "" {
+		return fmt.Sprintf("The instance %q cannot be a Xano instance name: %s. "+
+			"Write the instance name exactly as Xano shows it.", name, err)
 	}
 	return ""
 }

@@ -75,6 +75,13 @@ func TestInstanceValidatorShared(t *testing.T) {
 		{"p\n2", "control character"},
 		{"p\x002", "control character"},
 		{"", "length must be at least 1"},
+		{".", `"." or "..", a path segment that names no instance`},
+		{"..", `"." or "..", a path segment that names no instance`},
+		{"../token", "contains a slash"},
+		{"a/./b", "contains a slash"},
+		{`..\x`, "contains a slash or backslash"},
+		{"v1.2", ""},
+		{"...", ""},
 	}
 	all := instanceAttributeValidators(t)
 	for _, tt := range tests {

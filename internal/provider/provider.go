@@ -80,10 +80,11 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 
 	conn := resolveConnection(connectionInput{
-		baseURL:     cfg.BaseURL.ValueString(),
-		accessToken: cfg.AccessToken.ValueString(),
-		instance:    cfg.Instance.ValueString(),
-		profile:     cfg.Profile.ValueString(),
+		baseURL:      cfg.BaseURL.ValueString(),
+		accessToken:  cfg.AccessToken.ValueString(),
+		instance:     cfg.Instance.ValueString(),
+		profile:      cfg.Profile.ValueString(),
+		insecureHTTP: cfg.InsecureHTTP.ValueBool(),
 	}, p.env, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -191,6 +192,12 @@ func (p *xanoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"Defaults to `" + xano.DefaultBaseURL + "`.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
+			},
+			"insecure_http": schema.BoolAttribute{
+				MarkdownDescription: "Allow a `base_url` that starts with `http://` and names a host other than a " +
+					"loopback one (`localhost`, `127.0.0.0/8`, `::1`). Such a URL sends the access token in clear text, " +
+					"so it is refused unless this is `true`, and then every run warns. Defaults to `false`.",
+				Optional: true,
 			},
 			"access_token": schema.StringAttribute{
 				MarkdownDescription: "Metadata API access token used to manage other tokens. Can also be set with " +

@@ -34,6 +34,7 @@ func checkKnown(cfg xanoProviderModel, diags *diag.Diagnostics) {
 		{cfg.Profile, "profile", "Unknown Xano profile", " or the " + envProfile + " environment variable"},
 		{cfg.MaxRetries, "max_retries", "Unknown max_retries", ""},
 		{cfg.RequestTimeout, "request_timeout", "Unknown request_timeout", ""},
+		{cfg.InsecureHTTP, "insecure_http", "Unknown insecure_http", ""},
 	} {
 		if u.value.IsUnknown() {
 			addUnknownError(diags, path.Root(u.attr), u.summary, u.hint)
@@ -147,6 +148,7 @@ type xanoProviderModel struct {
 	MaxRetries     types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout DurationValue `tfsdk:"request_timeout"`
 	SkipCheck      types.Bool    `tfsdk:"skip_credentials_validation"`
+	InsecureHTTP   types.Bool    `tfsdk:"insecure_http"`
 	Policy         types.Object  `tfsdk:"policy"`
 }
 

@@ -636,6 +636,7 @@ func TestProviderConfigureErrors(t *testing.T) {
 		{name: "unknown profile", attrs: map[string]tftypes.Value{"profile": unknownString}, summary: "Unknown Xano profile", at: path.Root("profile")},
 		{name: "unknown max_retries", attrs: map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)}, summary: "Unknown max_retries", at: path.Root("max_retries")},
 		{name: "unknown request_timeout", attrs: map[string]tftypes.Value{"request_timeout": unknownString}, summary: "Unknown request_timeout", at: path.Root("request_timeout")},
+		{name: "unknown insecure_http", attrs: map[string]tftypes.Value{"insecure_http": tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)}, summary: "Unknown insecure_http", at: path.Root("insecure_http")},
 		{
 			name:    "unknown deny entry",
 			attrs:   map[string]tftypes.Value{"policy": testPolicyBlock(t, map[string]tftypes.Value{"deny": strList(str("*.delete"), unknownString)})},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -104,6 +105,63 @@ var requestTimeoutRule = durationRule{
 		_, err := parseRequestTimeout(s)
 		return err
 	},
+}
+
+// rotateBeforeRule refuses a zero rotate_before: it would plan no rotation
+// before expiry yet silence the expiry warning, as a set rotate_before does.
+var rotateBeforeRule = durationRule{
+	summary:     "Invalid rotate_before",
+	description: "value must be a positive duration",
+	check: func(s string) error {
+		if d, _ := duration.Parse(s); d <= 0 {
+			return fmt.Errorf("the rotate_before %q is zero, so the token would be rotated only once it has expired, and "+
+				"the plan would not warn as the expiry nears. Set how long before the expiry to rotate, such as \"7d\", or "+
+				"remove rotate_before to be warned instead", s)
+		}
+		return nil
+	},
+}
+
+// acknowledgementValidator refuses a risk_acknowledgement without a visible
+// character: blank or zero-width text must not turn an enforced finding into
+// a warning, as it records no reason and no approver.
+type acknowledgementValidator struct{}
+
+var _ validator.String = acknowledgementValidator{}
+
+func (acknowledgementValidator) Description(context.Context) string {
+	return "value must contain a visible character"
+}
+
+func (v acknowledgementValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (acknowledgementValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	// The empty string is the length validator's to refuse.
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" ||
+		hasVisible(req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Empty risk_acknowledgement",
+		fmt.Sprintf("risk_acknowledgement = %q has no visible character (only white space or invisible characters such as "+
+			"U+200B), so it records neither why the grants are acceptable nor who approved them. Write the reason and "+
+			"the approver, or remove risk_acknowledgement.", req.ConfigValue.ValueString()))
+}
+
+// hasVisible reports whether s holds a character that prints: a graphic one
+// that is not a space, nor one of the letters and symbols that render blank.
+func hasVisible(s string) bool {
+	for _, r := range s {
+		switch r {
+		case '\u115F', '\u1160', '\u3164', '\uFFA0', '\u2800':
+			continue
+		}
+		if unicode.IsGraphic(r) && !unicode.IsSpace(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxLifetimeRule and maxIdleRule run the policy package's own parsers.

@@ -60,6 +60,15 @@ func (descriptionMarkerValidator) ValidateString(_ context.Context, req validato
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
+	// A managed token must not carry a lease marker: the ephemeral block of
+	// the same name prefix would revoke it once the lease has passed.
+	if marker := lifecycle.LeaseMarkerIn(req.ConfigValue.ValueString()); marker != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Lease marker in the description",
+			fmt.Sprintf("The description ends with %q, the marker the provider writes on an ephemeral token, so an ephemeral "+
+				"xano_metadata_token of the same name prefix could revoke this token once the lease has passed. Remove the "+
+				"marker from the description: the apply then removes it from the token in Xano.", marker))
+		return
+	}
 	if _, purpose := lifecycle.SplitPurpose(req.ConfigValue.ValueString()); purpose != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Purpose marker in the description",
 			fmt.Sprintf("The description ends with %q, the marker the provider writes for a token's purpose, so it would be "+

@@ -124,6 +124,7 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 					"`expiry_warning`).",
 				CustomType:    DurationType{},
 				Optional:      true,
+				Validators:    []validator.String{rotateBeforeRule},
 				PlanModifiers: []planmodifier.String{keepEquivalentDuration{}},
 			},
 			"rotation_overlap": schema.StringAttribute{
@@ -149,7 +150,7 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 				MarkdownDescription: "Why the token's risky grants are acceptable and who approved them. The plan-time risk review " +
 					"prints it beside the findings and does not turn them into errors under an enforcing policy; `deny` rules still apply.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), acknowledgementValidator{}},
 			},
 			"review_by": schema.StringAttribute{
 				MarkdownDescription: "When `risk_acknowledgement` is to be reviewed again: a date, `YYYY-MM-DD` (the end of that day, " +
@@ -339,6 +340,7 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	imported := state.Findings.IsNull()
+	r.data.noteManaged(&state)
 	resp.Diagnostics.Append(state.record(instance, tok, &times)...)
 	state.ExpiresIn, state.NeverExpires = deriveLifetime(times)
 	if state.MetaAPI.IsNull() || state.MetaAPI.IsUnknown() {

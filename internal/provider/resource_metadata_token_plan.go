@@ -205,6 +205,7 @@ func checkLimit(ctx context.Context, data *providerData, prior *metadataTokenMod
 		}
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacing, nil)...)
 	} else {
+		data.noteManaged(prior)
 		// Terraform does not tell the provider of -replace or a tainted
 		// object, only of the create half's plan that follows: every plan of
 		// an existing token says what its destruction revokes.
@@ -224,15 +225,37 @@ func checkLimit(ctx context.Context, data *providerData, prior *metadataTokenMod
 		}
 	}
 	if prior != nil || d.Action == lifecycle.Create {
-		data.checkTokenLimit(ctx, sub, instance, revokedFirst, &resp.Diagnostics)
+		v := data.checkTokenLimit(ctx, sub, instance, revokedFirst, &resp.Diagnostics)
+		// A create that resumes or drops a lost create may find that create's
+		// token under the name: other diagnostics speak of it.
+		if prior == nil && d.Key == "" && !d.Abandoned {
+			for _, t := range v.Unmanaged {
+				resp.Diagnostics.Append(unmanagedSameName(sub, instance, t))
+			}
+		}
+	}
+}
+
+// noteManaged tells the ledger that the tokens of a state are managed, so a
+// create of the same name does not report them as unmanaged. The refresh
+// calls it too: Terraform plans the replacement of a tainted or -replace'd
+// object as a plain create, after refreshing it.
+func (d *providerData) noteManaged(state *metadataTokenModel) {
+	if d.limits == nil {
+		return
+	}
+	for _, id := range []types.Int64{state.TokenID, state.PreviousTokenID} {
+		if !id.IsNull() && !id.IsUnknown() {
+			d.limits.NoteManaged(state.Instance.ValueString(), id.ValueInt64())
+		}
 	}
 }
 
 // checkTokenLimit registers a plan that creates a token and reports one
-// that takes the instance past Xano's limit.
-func (d *providerData) checkTokenLimit(ctx context.Context, sub policy.Subject, instance string, revokedFirst []int64, diags *diag.Diagnostics) {
+// that takes the instance past Xano's limit; it returns the ledger's verdict.
+func (d *providerData) checkTokenLimit(ctx context.Context, sub policy.Subject, instance string, revokedFirst []int64, diags *diag.Diagnostics) lifecycle.Verdict {
 	if d.limits == nil || d.skipChecks || instance == "" {
-		return
+		return lifecycle.Verdict{}
 	}
 	v := d.limits.Register(ctx, instance, sub.Name, revokedFirst)
 	switch {
@@ -244,6 +267,7 @@ func (d *providerData) checkTokenLimit(ctx context.Context, sub policy.Subject, 
 	default:
 		diags.Append(overTokenLimit(sub.String(), instance, v.Total(), v.Active, v.Creates, v.Freed))
 	}
+	return v
 }
 
 // markMinted plans every minted output as unknown: the apply mints.
@@ -409,9 +433,10 @@ func keepPending(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, insta
 
 // pendingCreateNote replaces the outcome note for a create kept as pending.
 const pendingCreateNote = "The API may have minted the token before the failure. Terraform keeps the resource as tainted, " +
-	"with no token id and the create's Idempotency-Key in its id: the next terraform apply, which replaces it, repeats " +
-	"the create with that key and records the token the API minted, if any, instead of minting a second one. Nothing " +
-	"else needs to be done."
+	"with no token id and the create's Idempotency-Key in its id. The next terraform apply, which replaces it, repeats " +
+	"the create with that key: it records the token the API minted, if any, instead of minting a second one, or, when " +
+	"the API can no longer return that token's secret (it answers 409 with the token's id, after a restart for example), " +
+	"revokes it and mints another. Run terraform apply again once the API answers."
 
 // lostCreateNotResumed warns that a create whose answer was lost will not be
 // repeated, so a token it may have minted stays unmanaged.

@@ -2,6 +2,7 @@ package xano
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 )
@@ -65,9 +66,11 @@ func ParseBaseURL(raw string) (string, error) {
 		return "", configError(ProblemBaseURLCredentials, "the base URL %q carries credentials (user information before an @)", shown)
 	}
 	// An empty query or fragment ("…/api:meta?") would still cut off every
-	// path the client appends.
+	// path the client appends. The URL is shown as given, so the user sees
+	// what to remove, but with each query value and the fragment masked: they
+	// may hold a key.
 	if strings.ContainsAny(raw, "?#") {
-		return "", configError(ProblemBaseURLQuery, "the base URL %q has a query or fragment", shown)
+		return "", configError(ProblemBaseURLQuery, "the base URL %q has a query or fragment", maskQuery(raw))
 	}
 	return strings.TrimRight(raw, "/"), nil
 }
@@ -89,4 +92,50 @@ func RedactURL(raw string) string {
 		s = s[:i]
 	}
 	return s
+}
+
+// Cleartext reports whether base, a URL ParseBaseURL accepts, would send the
+// access token unencrypted over the network: an http URL whose host is not a
+// loopback address (127.0.0.0/8, ::1 or localhost).
+func Cleartext(base string) bool {
+	u, err := url.Parse(strings.TrimSpace(base))
+	if err != nil || !strings.EqualFold(u.Scheme, "http") {
+		return false
+	}
+	return !loopbackHost(u.Hostname())
+}
+
+func loopbackHost(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// maskQuery returns raw with each query value and a non-empty fragment
+// replaced by "***", keeping the query's names and separators.
+func maskQuery(raw string) string {
+	i := strings.IndexAny(raw, "?#")
+	if i < 0 {
+		return raw
+	}
+	head, rest := raw[:i], raw[i:]
+	var frag string
+	if j := strings.Index(rest, "#"); j >= 0 {
+		rest, frag = rest[:j], rest[j:]
+		if len(frag) > 1 {
+			frag = "#***"
+		}
+	}
+	if strings.HasPrefix(rest, "?") {
+		pairs := strings.Split(rest[1:], "&")
+		for k, p := range pairs {
+			if name, _, ok := strings.Cut(p, "="); ok {
+				pairs[k] = name + "=***"
+			}
+		}
+		rest = "?" + strings.Join(pairs, "&")
+	}
+	return head + rest + frag
 }

@@ -30,8 +30,9 @@ func TestParseBaseURL(t *testing.T) {
 		{"https://admin:SECRET@", "", `"https://***@"`},
 		{"https://admin:SECRET\n@host", "", `"https://***@host" does not parse`},
 		{"ftp://host/api:meta", "", "not an absolute http or https URL"},
-		{"https://host/api:meta?token=SECRET", "", `"https://host/api:meta" has a query or fragment`},
-		{"https://host/api:meta#SECRET", "", `"https://host/api:meta" has a query or fragment`},
+		{"https://host/api:meta?token=SECRET&debug", "", `"https://host/api:meta?token=***&debug" has a query or fragment`},
+		{"https://host/api:meta#SECRET", "", `"https://host/api:meta#***" has a query or fragment`},
+		{"https://host/api:meta?a=SECRET#", "", `"https://host/api:meta?a=***#" has a query or fragment`},
 		{"https://host/api:meta?", "", "has a query or fragment"},
 		{"https:admin:SECRET", "", `"https:***" is not an absolute http or https URL`},
 		{"http://[::1", "", "does not parse"},
@@ -65,6 +66,30 @@ func TestNewAgreesWithParseBaseURL(t *testing.T) {
 		_, nerr := New(Config{BaseURL: raw, AccessToken: "x"})
 		if (perr == nil) != (nerr == nil) || (perr != nil && !strings.HasSuffix(nerr.Error(), perr.Error())) {
 			t.Errorf("%q: ParseBaseURL says %v, New says %v", raw, perr, nerr)
+		}
+	}
+}
+
+// TestCleartext lists the base URLs that would send the access token in
+// clear text to another machine: http to any host but a loopback one.
+func TestCleartext(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]bool{
+		"http://xano.example.com/api:meta":  true,
+		"http://10.0.0.5:8080/api:meta":     true,
+		"http://[2001:db8::1]/api:meta":     true,
+		"http://localhost.evil.test/":       true,
+		"http://128.0.0.1/":                 true,
+		"HTTP://proxy.internal/api:meta":    true,
+		"https://xano.example.com/api:meta": false,
+		"http://127.0.0.1:8787/api:meta":    false,
+		"http://127.8.9.10/api:meta":        false,
+		"http://[::1]:8787/api:meta":        false,
+		"http://localhost:8787/api:meta":    false,
+		"http://LOCALHOST./api:meta":        false,
+	} {
+		if got := Cleartext(raw); got != want {
+			t.Errorf("Cleartext(%q) = %v, want %v", raw, got, want)
 		}
 	}
 }
