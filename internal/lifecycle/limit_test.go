@@ -184,3 +184,13 @@ func TestTokenLedgerUnmanaged(t *testing.T) {
 		})
 	}
 }
+
+// namedTokens names token id of tokens.
+func namedTokens(tokens []xano.Token, id int64, name string) []xano.Token {
+	for i := range tokens {
+		if tokens[i].ID == id {
+			tokens[i].Name = name
+		}
+	}
+	return tokens
+}
