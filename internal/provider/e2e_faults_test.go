@@ -203,9 +203,25 @@ func TestE2EInterruptedApply(t *testing.T) {
 	if len(afterInterrupt) >= n {
 		t.Errorf("all %d tokens were created despite the interrupt: the test proves nothing", n)
 	}
-	if got, want := emulatorIDs(e.Emu), stateIDs(afterInterrupt); !slices.Equal(got, want) {
-		t.Errorf("after the interrupt the emulator holds tokens %v, the state %v: a token was minted that the state does not record; terraform printed:\n%s",
-			got, want, out.String())
+	// The provider stops its requests with the run, so a create cut short
+	// may have minted a token whose answer it dropped: the state keeps such a
+	// create as pending (token id 0), and the next apply resumes it.
+	recorded, pending := map[int64]bool{}, 0
+	for _, id := range stateIDs(afterInterrupt) {
+		if id == 0 {
+			pending++
+		}
+		recorded[id] = true
+	}
+	unrecorded := 0
+	for _, id := range emulatorIDs(e.Emu) {
+		if !recorded[id] {
+			unrecorded++
+		}
+	}
+	if unrecorded > pending {
+		t.Errorf("after the interrupt the emulator holds %d tokens the state does not record, and the state keeps %d pending creates; "+
+			"terraform printed:\n%s", unrecorded, pending, out.String())
 	}
 
 	e.Emu.SetLatency(0)
