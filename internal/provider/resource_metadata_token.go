@@ -206,8 +206,13 @@ func (r *metadataTokenResource) Configure(_ context.Context, req resource.Config
 }
 
 func (r *metadataTokenResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	// Only the lifetime attributes: decoding the whole model cost more than
+	// the checks, and Terraform validates every token of every plan.
 	var cfg metadataTokenModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	for name, v := range map[string]any{"never_expires": &cfg.NeverExpires, "expires_in": &cfg.ExpiresIn,
+		"rotate_before": &cfg.RotateBefore, "rotation_overlap": &cfg.RotationOverlap} {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), v)...)
+	}
 	if !resp.Diagnostics.HasError() {
 		validateLifetime(&cfg, &resp.Diagnostics)
 	}
@@ -223,7 +228,7 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	var prior *metadataTokenModel
 	if !req.State.Raw.IsNull() {
 		prior = &metadataTokenModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State, prior)...)
 	}
 	if req.Plan.Raw.IsNull() {
 		if prior != nil && prior.pending(ctx) != nil {
@@ -236,7 +241,7 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	var plan metadataTokenModel
-	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, resp.Plan, &plan)...)
 	want, known, diags := plan.desired(ctx, r.data.policy)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !known {
@@ -314,7 +319,7 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	var state metadataTokenModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() || state.pending(ctx) != nil {
 		return // a lost create is resumed by an apply, never by a refresh
 	}
@@ -356,7 +361,7 @@ func (r *metadataTokenResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	var plan, state metadataTokenModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -413,7 +418,7 @@ func (r *metadataTokenResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	var state metadataTokenModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
@@ -92,7 +91,7 @@ func (validScopes) ValidateSet(ctx context.Context, req validator.SetRequest, re
 		}
 		elemPath := req.Path.AtSetValue(elem)
 		var m scopeModel
-		if d := obj.As(ctx, &m, basetypes.ObjectAsOptions{}); d.HasError() {
+		if d := decodeObject(obj, &m); d.HasError() {
 			resp.Diagnostics.Append(d...)
 			continue
 		}
@@ -152,7 +151,7 @@ func grantsFromScopeSet(ctx context.Context, set types.Set) (gs scopes.Grants, o
 			return nil, false, diags
 		}
 		var b scopeModel
-		diags.Append(obj.As(ctx, &b, basetypes.ObjectAsOptions{})...)
+		diags.Append(decodeObject(obj, &b)...)
 		if diags.HasError() {
 			return nil, false, diags
 		}
