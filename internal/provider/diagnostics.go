@@ -370,3 +370,8 @@ func unmanagedSameName(sub policy.Subject, instance string, t lifecycle.Listed) 
 			"If this resource was tainted, token %d may be the token it replaces: nothing needs doing then.",
 			instance, t.ID, t.Name, created, t.ID, id, t.ID, t.ID, t.ID))
 }
+
+// maxMaxRetries bounds max_retries. Defaults come from xano and policy, as
+// provider schemas cannot carry them: Configure applies them and the schema
+// descriptions quote them.
+const maxMaxRetries = 10

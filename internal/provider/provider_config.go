@@ -134,10 +134,7 @@ func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnos
 	return pol
 }
 
-// maxMaxRetries bounds max_retries. Defaults come from xano and policy, as
-// provider schemas cannot carry them: Configure applies them and the schema
-// descriptions quote them.
-const maxMaxRetries = 10
+
 
 // xanoProviderModel maps the provider block.
 type xanoProviderModel struct {
