@@ -134,8 +134,6 @@ func policyFromConfig(ctx context.Context, obj types.Object, diags *diag.Diagnos
 	return pol
 }
 
-
-
 // xanoProviderModel maps the provider block.
 type xanoProviderModel struct {
 	BaseURL        types.String  `tfsdk:"base_url"`
