@@ -70,8 +70,3 @@ func (s *Service) Revoke(ctx context.Context, instance string, id int64) error {
 	}
 	return err
 }
-
-// List lists an instance's tokens, secrets excluded.
-func (s *Service) List(ctx context.Context, instance string) ([]xano.Token, error) {
-	return s.Client.ListTokens(ctx, instance)
-}
