@@ -37,6 +37,8 @@ const (
 	KindOutcomeUnknown
 	// KindServerError is a failure of the server or a proxy: a 5xx the retries did not get past, or an answer outside the contract.
 	KindServerError
+	// KindNoTokenAPI is a 404 to an instance's token list or create when the account confirms the instance exists: the API serves no token endpoints, as Xano's documented account API does not (see NoTokenAPIError).
+	KindNoTokenAPI
 )
 
 var kindNames = [...]string{
@@ -51,6 +53,7 @@ var kindNames = [...]string{
 	KindUnreachable:    "unreachable",
 	KindOutcomeUnknown: "outcome unknown",
 	KindServerError:    "server error",
+	KindNoTokenAPI:     "no token endpoints",
 }
 
 // String names the kind in lower case, e.g. "rate limited".
