@@ -48,11 +48,16 @@ func (l *Lists) Tokens(ctx context.Context, instance string) ([]xano.Token, erro
 
 // find returns the listed token id of instance (a copy), listed false when
 // the list does not hold it, and the list's failure, set for the first
-// caller that is told of it only.
+// caller that is told of it only. A list that failed because the API serves
+// no token endpoints is every caller's error.
 func (l *Lists) find(ctx context.Context, instance string, id int64) (tok *xano.Token, listed bool, failed *ListFailure, err error) {
 	in, err := l.load(ctx, instance)
 	if err != nil {
 		return nil, false, nil, err
+	}
+	if xano.IsNoTokenAPI(in.err) {
+		// Reading each token on its own would meet the same missing API.
+		return nil, false, nil, in.err
 	}
 	if in.err != nil {
 		l.mu.Lock()

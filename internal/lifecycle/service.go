@@ -15,6 +15,9 @@ type Service struct {
 	Ledger *Ledger
 	// Lists, when set, answers Read from each instance's list.
 	Lists *Lists
+	// Instances, when set, tells a token API that is missing from a wrong
+	// instance name: see xano.Directory.ExplainNotFound.
+	Instances *xano.Directory
 }
 
 // Mint carries out intent: it creates req on instance with the intent's
@@ -26,7 +29,7 @@ func (s *Service) Mint(ctx context.Context, instance string, req xano.CreateToke
 	tok, err := s.Client.CreateTokenWithKey(ctx, instance, req, intent.Key)
 	id, conflict := xano.ConflictTokenID(err)
 	if !conflict {
-		return tok, err
+		return tok, s.Instances.ExplainNotFound(ctx, instance, err)
 	}
 	if rerr := s.Revoke(ctx, instance, id); rerr != nil {
 		return nil, errors.Join(err, rerr)
@@ -44,7 +47,9 @@ func (s *Service) Mint(ctx context.Context, instance string, req xano.CreateToke
 // state would mint a duplicate. With Lists, a token is answered from its
 // instance's list, and one the list lacks is read on its own before it is
 // called gone. When the list fails, every token is read on its own, and
-// failed is set for the first reader of the instance, to warn once.
+// failed is set for the first reader of the instance, to warn once; when it
+// fails because the API serves no token endpoints, that is every Read's
+// error.
 func (s *Service) Read(ctx context.Context, instance string, id int64) (tok *xano.Token, gone bool, failed *ListFailure, err error) {
 	if s.Lists != nil {
 		var listed bool
@@ -58,7 +63,7 @@ func (s *Service) Read(ctx context.Context, instance string, id int64) (tok *xan
 		return tok, false, failed, nil
 	}
 	gone, err = s.Client.ConfirmTokenGone(ctx, instance, id, err)
-	return nil, gone, failed, err
+	return nil, gone, failed, s.Instances.ExplainNotFound(ctx, instance, err)
 }
 
 // Revoke revokes a token; one already gone, by the same proof as Read,
@@ -68,5 +73,5 @@ func (s *Service) Revoke(ctx context.Context, instance string, id int64) error {
 	if err == nil {
 		s.Ledger.NoteRevoked(instance, id)
 	}
-	return err
+	return s.Instances.ExplainNotFound(ctx, instance, err)
 }
