@@ -170,6 +170,9 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	tokens, err := d.data.client.ListTokens(ctx, instance)
 	if err != nil {
+		// A 404 on an instance the account confirms is a missing token API,
+		// not a wrong name.
+		err = d.data.instances.ExplainNotFound(ctx, instance, err)
 		if xano.IsNotFound(err) {
 			// A mistyped instance deserves a did-you-mean, not a bare 404.
 			var check diag.Diagnostics

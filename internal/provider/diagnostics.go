@@ -159,10 +159,15 @@ func tokenAPIErrorNote(diags *diag.Diagnostics, action string, err error, note s
 		diags.AddError("The access token lacks the rights for this", withAnswer(err,
 			fmt.Sprintf("Could not %s: the access token is valid but may not manage the tokens of this instance; use a "+
 				"token of an account that administers it.", action), note))
+	case xano.IsNoTokenAPI(err):
+		diags.AddError("Xano publishes no token endpoints", withAnswer(err,
+			fmt.Sprintf("Could not %s. %s %s", action, noTokenAPIFacts(err), noTokenAPIAdvice), note))
 	case isPlainNotFound(err):
-		diags.AddError("Not found in Xano", withAnswer(err,
-			fmt.Sprintf("Could not %s. Check the instance name and base_url. A token deleted outside Terraform is "+
-				"noticed by the next plan, which drops it from state and plans a new one.", action), note))
+		advice := "Check the instance name and base_url."
+		if xano.AboutOneToken(err) {
+			advice += " A token deleted outside Terraform is noticed by the next plan, which drops it from state and plans a new one."
+		}
+		diags.AddError("Not found in Xano", withAnswer(err, fmt.Sprintf("Could not %s. %s", action, advice), note))
 	case xano.IsRateLimited(err):
 		diags.AddError("Xano rate limit", withAnswer(err,
 			fmt.Sprintf("Could not %s: the Metadata API kept asking for fewer requests. %s", action, rateLimitAdvice(err)), note))
@@ -174,6 +179,30 @@ func tokenAPIErrorNote(diags *diag.Diagnostics, action string, err error, note s
 		diags.AddError("Xano API error", withAnswer(err, lead, note))
 	}
 }
+
+// apiContractPage is where the provider's documentation describes the token
+// endpoints it speaks.
+const apiContractPage = "docs/guides/api-contract.md"
+
+// noTokenAPIFacts says why a token call answered 404 on an instance the
+// account confirms (kind no token API): what Xano publishes, and what this
+// provider speaks instead.
+func noTokenAPIFacts(err error) string {
+	instance := "the instance"
+	var e *xano.NoTokenAPIError
+	if errors.As(err, &e) {
+		instance = fmt.Sprintf("instance %q", e.Instance)
+	}
+	return fmt.Sprintf("The account's Metadata API confirms that %s exists, but its token endpoints answer 404: Xano "+
+		"publishes no token-management endpoints for this instance's account API, which documents only GET /auth/me, "+
+		"GET /instance and GET /instance/{name}. This provider speaks the token contract on the API contract page (%s), "+
+		"which xano-emulator implements.", instance, apiContractPage)
+}
+
+// noTokenAPIAdvice is what to do about a missing token API.
+const noTokenAPIAdvice = "To mint, revoke or list tokens with Terraform, point base_url at a server that implements " +
+	"that contract, such as xano-emulator; until then, manage this instance's tokens in the Xano dashboard. The " +
+	"plan-time review, the scope catalog and presets and the instance checks need no token endpoints."
 
 // isPlainNotFound reports a 404 returned as it came from the API. A 404 that
 // ConfirmTokenGone could not confirm gets apiAdvice's words on why the
@@ -242,6 +271,16 @@ func tokenLimitCheckError(instance string, err error) diag.Diagnostic {
 			"stays within Xano's limit of %d active tokens per instance, and that failed. %s",
 			instance, xano.MaxActiveTokens, cmp.Or(apiAdvice(err), "Try again.")),
 		skipHint))
+}
+
+// tokenLimitNotChecked is the plan-time warning, once per instance, when the
+// token limit cannot be checked because the API serves no token endpoints:
+// the review still stands, so the plan does not fail.
+func tokenLimitNotChecked(instance string, err error) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Xano token limit not checked", withAnswer(err,
+		fmt.Sprintf("The %d-token limit was not checked: the provider counts the active tokens of instance %q from "+
+			"their list, and no such list is served. %s", xano.MaxActiveTokens, instance, noTokenAPIFacts(err)),
+		"The review of this plan stands; an apply that creates tokens there fails. "+noTokenAPIAdvice))
 }
 
 // overTokenLimit is the plan-time error for a token whose creation would

@@ -130,9 +130,9 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 		data.client = client
 		data.instances = xano.NewDirectory(client)
-		lists := lifecycle.NewLists(client.ListTokens)
+		lists := lifecycle.NewLists(data.instances.ListTokens)
 		data.limits = lifecycle.NewLedger(lists.Tokens, now)
-		data.tokens = &lifecycle.Service{Client: client, Ledger: data.limits, Lists: lists}
+		data.tokens = &lifecycle.Service{Client: client, Ledger: data.limits, Lists: lists, Instances: data.instances}
 		if !skipChecks {
 			checkCredentials(ctx, client, conn, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {

@@ -253,12 +253,16 @@ func (d *providerData) noteManaged(state *metadataTokenModel) {
 
 // checkTokenLimit registers a plan that creates a token and reports one
 // that takes the instance past Xano's limit; it returns the ledger's verdict.
+// An instance whose API serves no token endpoints gets one warning, from the
+// ledger's first verdict there.
 func (d *providerData) checkTokenLimit(ctx context.Context, sub policy.Subject, instance string, revokedFirst []int64, diags *diag.Diagnostics) lifecycle.Verdict {
 	if d.limits == nil || d.skipChecks || instance == "" {
 		return lifecycle.Verdict{}
 	}
 	v := d.limits.Register(ctx, instance, sub.Name, revokedFirst)
 	switch {
+	case xano.IsNoTokenAPI(v.Err):
+		diags.Append(tokenLimitNotChecked(instance, v.Err))
 	case v.Err != nil:
 		diags.Append(tokenLimitCheckError(instance, v.Err))
 	case !v.Over():

@@ -68,6 +68,9 @@ func TestCheckTokenLimit(t *testing.T) {
 	t.Parallel()
 	forbidden := &xano.APIError{StatusCode: http.StatusForbidden, Code: xano.CodeAccessDenied, Message: "Access denied."}
 	broken := &xano.APIError{StatusCode: http.StatusInternalServerError, Code: xano.CodeFatal, Message: "Something broke."}
+	notFound := &xano.APIError{StatusCode: http.StatusNotFound, Code: xano.CodeNotFound, Message: "Unable to locate request.",
+		Method: http.MethodGet, Path: "/instance/main/token?page=1&per_page=100"}
+	noTokenAPI := &xano.NoTokenAPIError{Instance: "main", Err: notFound}
 	tests := []struct {
 		name       string
 		lister     *countingLister
@@ -82,6 +85,10 @@ func TestCheckTokenLimit(t *testing.T) {
 		{name: "list refused", lister: &countingLister{err: forbidden}, creates: 12},
 		{name: "list failed", lister: &countingLister{err: broken}, creates: 3,
 			want: []string{`Cannot check the Xano token limit|instance "main"|Something broke|skip_credentials_validation = true`}},
+		// The instance check reports an instance that does not exist.
+		{name: "list not found", lister: &countingLister{err: notFound}, creates: 3},
+		{name: "no token endpoints", lister: &countingLister{err: noTokenAPI}, creates: 3, warning: true,
+			want: []string{`Xano token limit not checked|The 10-token limit was not checked: |instance "main"|docs/guides/api-contract.md|xano-emulator|Unable to locate request`}},
 		{name: "checks skipped", lister: &countingLister{tokens: limitTokens(10, 0)}, skipChecks: true, creates: 2},
 		// A tainted t1's replacement is planned as a plain create.
 		{name: "same name at the limit", lister: &countingLister{tokens: namedTokens(limitTokens(10, 0), 3, "t1")}, creates: 1,

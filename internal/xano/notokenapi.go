@@ -79,3 +79,17 @@ func (d *Directory) ListTokens(ctx context.Context, instance string) ([]Token, e
 	}
 	return tokens, nil
 }
+
+// AboutOneToken reports an API answer to a call about one token (a read, an
+// update or a revoke of /instance/{instance}/token/{id}), as against the
+// token list, a create or the instance endpoints: only there can a 404 mean
+// that the token was deleted.
+func AboutOneToken(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	p, _, _ := strings.Cut(apiErr.Path, "?")
+	seg := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	return len(seg) == 4 && seg[0] == "instance" && seg[2] == "token" && seg[3] != ""
+}

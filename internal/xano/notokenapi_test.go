@@ -138,3 +138,30 @@ func TestExplainNotFoundNil(t *testing.T) {
 		t.Errorf("got %v, want the error unchanged", got)
 	}
 }
+
+// TestAboutOneToken tells the calls about one token from the others.
+func TestAboutOneToken(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		method, path string
+		want         bool
+	}{
+		{http.MethodGet, "/instance/main/token/7", true},
+		{http.MethodPost, "/instance/main/token/7", true},
+		{http.MethodDelete, "/instance/main/token/7", true},
+		{http.MethodGet, "/instance/main/token?page=1&per_page=50", false},
+		{http.MethodPost, "/instance/main/token", false},
+		{http.MethodGet, "/instance/main", false},
+		{http.MethodGet, "/instance", false},
+		{http.MethodGet, "/auth/me", false},
+	}
+	for _, tt := range tests {
+		err := &APIError{StatusCode: http.StatusNotFound, Method: tt.method, Path: tt.path}
+		if got := AboutOneToken(err); got != tt.want {
+			t.Errorf("%s %s: AboutOneToken = %v, want %v", tt.method, tt.path, got, tt.want)
+		}
+	}
+	if AboutOneToken(errors.New("GET /instance/main/token/7: 404")) {
+		t.Error("an error the client did not make is about no token")
+	}
+}
