@@ -275,9 +275,10 @@ func tokenLimitCheckError(instance string, err error) diag.Diagnostic {
 
 // tokenLimitNotChecked is the plan-time warning, once per instance, when the
 // token limit cannot be checked because the API serves no token endpoints:
-// the review still stands, so the plan does not fail.
+// the review still stands, so the plan does not fail. The summary names the
+// instance, since Terraform folds warnings whose summaries are the same.
 func tokenLimitNotChecked(instance string, err error) diag.Diagnostic {
-	return diag.NewWarningDiagnostic("Xano token limit not checked", withAnswer(err,
+	return diag.NewWarningDiagnostic(fmt.Sprintf("Xano token limit not checked on instance %q", instance), withAnswer(err,
 		fmt.Sprintf("The %d-token limit was not checked: the provider counts the active tokens of instance %q from "+
 			"their list, and no such list is served. %s", xano.MaxActiveTokens, instance, noTokenAPIFacts(err)),
 		"The review of this plan stands; an apply that creates tokens there fails. "+noTokenAPIAdvice))
