@@ -156,7 +156,9 @@ func (l *Ledger) ledgerOf(instance string) *instanceLedger {
 }
 
 // load lists the instance's tokens once; a refused or unknown instance is
-// skipped, since other checks report it.
+// skipped, since other checks report it. A confirmed instance whose API
+// serves no token endpoints (xano.KindNoTokenAPI) is a failure like any
+// other, for the first plan to report.
 func (l *Ledger) load(ctx context.Context, instance string) *instanceLedger {
 	in := l.ledgerOf(instance)
 	if in.loaded {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -224,7 +225,7 @@ func TestE2EDocumentedOnlyPlanAndApply(t *testing.T) {
 			}
 		}
 	}
-	if want := map[string]int{"a": 1, "b": 1, "c": 1}; !mapsEqual(perToken, want) {
+	if want := map[string]int{"a": 1, "b": 1, "c": 1}; !maps.Equal(perToken, want) {
 		t.Errorf("apply errors per token %v, want one each %v:\n%s", perToken, want, apply.Out)
 	}
 	for _, wrong := range documentedOnlyWrongWords {
@@ -282,17 +283,4 @@ func TestE2EDocumentedOnlyAudit(t *testing.T) {
 			t.Errorf("the plan says %q:\n%s", wrong, plan.Out)
 		}
 	}
-}
-
-// mapsEqual compares two counts.
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
