@@ -18,6 +18,12 @@ type Lists struct {
 
 	mu    sync.Mutex
 	lists map[string]*instanceList
+
+	// Detach, when set, gives a list's goroutine a context of its own that
+	// shares nothing mutable with the caller's. The provider sets it because
+	// Terraform's logger masks the fields of a context in place, so two
+	// goroutines logging with one context race.
+	Detach func(context.Context) context.Context
 }
 
 // instanceList is one instance's list, loaded once by the first caller.
@@ -44,6 +50,15 @@ func (l *Lists) Tokens(ctx context.Context, instance string) ([]xano.Token, erro
 		return nil, err
 	}
 	return in.tokens, in.err
+}
+
+// Prefetch starts listing the instance's tokens without waiting for them, so
+// the list can travel alongside another request (the provider's credential
+// check) instead of after it. A later Tokens or Read call takes its answer.
+func (l *Lists) Prefetch(ctx context.Context, instance string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.start(ctx, instance)
 }
 
 // find returns the listed token id of instance (a copy), listed false when
@@ -82,20 +97,7 @@ func (l *Lists) find(ctx context.Context, instance string, id int64) (tok *xano.
 // the client's request timeout and retries bound it.
 func (l *Lists) load(ctx context.Context, instance string) (*instanceList, error) {
 	l.mu.Lock()
-	in := l.lists[instance]
-	if in == nil {
-		in = &instanceList{done: make(chan struct{})}
-		l.lists[instance] = in
-		go func() {
-			defer close(in.done)
-			tokens, err := l.list(context.WithoutCancel(ctx), instance)
-			in.tokens, in.err = tokens, err
-			in.byID = make(map[int64]int, len(tokens))
-			for i := range tokens {
-				in.byID[tokens[i].ID] = i
-			}
-		}()
-	}
+	in := l.start(ctx, instance)
 	l.mu.Unlock()
 	select {
 	case <-in.done:
@@ -103,6 +105,30 @@ func (l *Lists) load(ctx context.Context, instance string) (*instanceList, error
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// start returns the instance's list, starting it when no caller has; l.mu
+// must be held.
+func (l *Lists) start(ctx context.Context, instance string) *instanceList {
+	if in := l.lists[instance]; in != nil {
+		return in
+	}
+	in := &instanceList{done: make(chan struct{})}
+	l.lists[instance] = in
+	ctx = context.WithoutCancel(ctx)
+	if l.Detach != nil {
+		ctx = l.Detach(ctx)
+	}
+	go func() {
+		defer close(in.done)
+		tokens, err := l.list(ctx, instance)
+		in.tokens, in.err = tokens, err
+		in.byID = make(map[int64]int, len(tokens))
+		for i := range tokens {
+			in.byID[tokens[i].ID] = i
+		}
+	}()
+	return in
 }
 
 // ListFailure says that an instance's tokens could not be listed, so each of

@@ -53,6 +53,35 @@ func TestListsSingleFlight(t *testing.T) {
 	}
 }
 
+// TestListsPrefetch starts a list without waiting, the way the provider does
+// beside its credential check, on a context that is cancelled at once: the
+// later reader takes that list instead of listing again.
+func TestListsPrefetch(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	release := make(chan struct{})
+	lists := NewLists(func(ctx context.Context, _ string) ([]xano.Token, error) {
+		calls.Add(1)
+		<-release
+		return limitTokens(3, 0), ctx.Err()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	lists.Prefetch(ctx, "i")
+	lists.Prefetch(ctx, "i")
+	cancel()
+	if n := calls.Load(); n > 1 {
+		t.Fatalf("two prefetches listed %d times", n)
+	}
+	close(release)
+	got, err := lists.Tokens(context.Background(), "i")
+	if err != nil || len(got) != 3 {
+		t.Fatalf("Tokens after a prefetch: %d tokens, error %v", len(got), err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("listed %d times, want once", n)
+	}
+}
+
 // TestListsWaiterCancelled checks that a reader that stops waiting gets its
 // context's error, while the list goes on for the others, and a cancelled
 // first reader does not fail the list.

@@ -131,9 +131,15 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		data.client = client
 		data.instances = xano.NewDirectory(client)
 		lists := lifecycle.NewLists(data.instances.ListTokens)
+		lists.Detach = func(ctx context.Context) context.Context { return tflog.SetField(ctx, "shared_list", true) }
 		data.limits = lifecycle.NewLedger(lists.Tokens, now)
 		data.tokens = &lifecycle.Service{Client: client, Ledger: data.limits, Lists: lists, Instances: data.instances}
 		if !skipChecks {
+			// The default instance's tokens are listed alongside the check,
+			// which costs one request and saves a steady refresh a round trip.
+			if conn.instance != "" {
+				lists.Prefetch(ctx, conn.instance)
+			}
 			checkCredentials(ctx, client, conn, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {
 				return
