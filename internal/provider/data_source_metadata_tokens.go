@@ -135,7 +135,7 @@ func (d *metadataTokensDataSource) Schema(_ context.Context, _ datasource.Schema
 						},
 						"findings": schema.ListNestedAttribute{
 							MarkdownDescription: "Every finding of the provider's risk review for the token, whatever the " +
-								"policy's `warn_at`, shaped like the `findings` of `xano_metadata_token`: filter on " +
+								"policy's `warn_at`, with the fields of each line of the `findings` of `xano_metadata_token`: filter on " +
 								"`severity` or `rule` to apply a threshold.",
 							Computed: true,
 							NestedObject: schema.NestedAttributeObject{

@@ -281,7 +281,7 @@ func TestMetadataTokensAuditToken(t *testing.T) {
 }
 
 // TestMetadataTokensSummariesMatchReview checks that the listing holds the
-// review's findings, shaped as the resource's findings attribute holds them.
+// review's findings, as objects with the fields of the resource's lines.
 func TestMetadataTokensSummariesMatchReview(t *testing.T) {
 	t.Parallel()
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

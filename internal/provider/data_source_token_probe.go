@@ -126,7 +126,7 @@ func (d *tokenProbeDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Computed:    true,
 			},
 			"findings": schema.ListNestedAttribute{
-				MarkdownDescription: "With `expect`, in the shape of the token's and the audit's findings: rule " +
+				MarkdownDescription: "With `expect`, in the shape of the audit's findings: rule " +
 					"`excess` for each readable scope not expected, with the catalog's severity of read on it; rule " +
 					"`missing` (severity `low`: it breaks the integration, it exposes nothing) for each expected " +
 					"scope refused. Empty when the token reads exactly what is expected; null without `expect`.",

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -56,33 +57,43 @@ type policyVerdict struct {
 // evalExamplePolicy evaluates examples/policy/xano.rego on plan JSON.
 func evalExamplePolicy(t *testing.T, planJSON []byte) policyVerdict {
 	t.Helper()
+	var v policyVerdict
+	evalExampleQuery(t, planJSON, "data.xano", &v)
+	slices.Sort(v.Deny)
+	slices.Sort(v.Warn)
+	return v
+}
+
+// evalExampleQuery evaluates query with examples/policy/xano.rego on plan
+// JSON and decodes its value into out.
+func evalExampleQuery(t *testing.T, planJSON []byte, query string, out any) {
+	t.Helper()
 	input := filepath.Join(t.TempDir(), "plan.json")
 	if err := os.WriteFile(input, planJSON, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(opaBinary(t), "eval", "--format", "json",
 		"--data", filepath.Join(acctest.RepoRoot(), "examples", "policy", "xano.rego"),
-		"--input", input, "data.xano")
+		"--input", input, query)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	stdout, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("opa eval: %v\n%s%s", err, out, stderr.String())
+		t.Fatalf("opa eval: %v\n%s%s", err, stdout, stderr.String())
 	}
 	var result struct {
 		Result []struct {
 			Expressions []struct {
-				Value policyVerdict `json:"value"`
+				Value json.RawMessage `json:"value"`
 			} `json:"expressions"`
 		} `json:"result"`
 	}
-	if err := json.Unmarshal(out, &result); err != nil || len(result.Result) != 1 || len(result.Result[0].Expressions) != 1 {
-		t.Fatalf("opa eval answered %s (%v)", out, err)
+	if err := json.Unmarshal(stdout, &result); err != nil || len(result.Result) != 1 || len(result.Result[0].Expressions) != 1 {
+		t.Fatalf("opa eval answered %s (%v)", stdout, err)
 	}
-	v := result.Result[0].Expressions[0].Value
-	slices.Sort(v.Deny)
-	slices.Sort(v.Warn)
-	return v
+	if err := json.Unmarshal(result.Result[0].Expressions[0].Value, out); err != nil {
+		t.Fatalf("opa eval %s: %v\n%s", query, err, result.Result[0].Expressions[0].Value)
+	}
 }
 
 // TestE2EExamplePolicy saves a plan of risky tokens and one of safe tokens,
@@ -94,8 +105,9 @@ func TestE2EExamplePolicy(t *testing.T) {
 		t.Skip("end-to-end tests run with TF_ACC=1")
 	}
 	opa := opaBinary(t) // built before the plans, so the emulator is not left waiting
-	rego := filepath.Join(acctest.RepoRoot(), "examples", "policy", "xano.rego")
-	for _, args := range [][]string{{"check", "--strict", rego}, {"fmt", "--list", "--fail", rego}} {
+	dir := filepath.Join(acctest.RepoRoot(), "examples", "policy")
+	// The policy and its own tests (xano_test.rego, the line parser).
+	for _, args := range [][]string{{"check", "--strict", dir}, {"fmt", "--list", "--fail", dir}, {"test", dir}} {
 		if out, err := exec.Command(opa, args...).CombinedOutput(); err != nil {
 			t.Errorf("opa %s: %v\n%s", args[0], err, out)
 		}
@@ -116,6 +128,28 @@ func TestE2EExamplePolicy(t *testing.T) {
 		}}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("verdict:\n got %q\nwant %q", got, want)
+		}
+
+		// Every field of every finding is recovered from its line.
+		var parsed map[string][]map[string]string
+		evalExampleQuery(t, plan, "data.xano.parsed_findings", &parsed)
+		finding := func(severity, rule, scope, permission, summary string) map[string]string {
+			return map[string]string{"severity": severity, "rule": rule, "scope": scope, "permission": permission, "summary": summary}
+		}
+		wantParsed := map[string][]map[string]string{
+			"xano_metadata_token.reports": {
+				finding("critical", "grant", "workspace_database", "read",
+					"can read every table record and schema across all data sources, including any personal or business data they hold"),
+			},
+			"xano_metadata_token.forever": {
+				finding("medium", "grant", "workspace_content", "read",
+					"can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces"),
+				finding("low", "grant", "workspace_api_groups", "read", "can read API endpoint definitions, groups and settings"),
+				finding("high", "never_expires", "", "", "never expires, so a leaked secret works until someone revokes it"),
+			},
+		}
+		if !reflect.DeepEqual(parsed, wantParsed) {
+			t.Errorf("parsed_findings:\n got %q\nwant %q", parsed, wantParsed)
 		}
 	})
 

@@ -150,7 +150,7 @@ resource "xano_metadata_token" "exports" {
 			Address string `json:"address"`
 			Change  struct {
 				After struct {
-					Findings []findingModel `json:"findings"`
+					Findings []string `json:"findings"`
 				} `json:"after"`
 			} `json:"change"`
 		} `json:"resource_changes"`
@@ -162,14 +162,14 @@ resource "xano_metadata_token" "exports" {
 	if len(plan.ResourceChanges) != 1 || plan.ResourceChanges[0].Address != "xano_metadata_token.exports" {
 		t.Fatalf("resource_changes = %+v", plan.ResourceChanges)
 	}
-	want := []findingModel{
-		{Scope: "workspace_content", Permission: "read", Severity: "medium", Rule: "grant", Summary: "can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces"},
-		{Scope: "workspace_files", Permission: "delete", Severity: "high", Rule: "grant", Summary: "can delete files from public and private storage"},
-		{Severity: "medium", Rule: "long_lifetime", Summary: "lives 120d, longer than the 90 days of a quarterly rotation"},
-		{Severity: "high", Rule: "max_lifetime", Summary: "lives 120d, over the provider policy's max_lifetime of 30d"},
+	want := []string{
+		"medium grant workspace_content.read: can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces",
+		"high grant workspace_files.delete: can delete files from public and private storage",
+		"medium long_lifetime: lives 120d, longer than the 90 days of a quarterly rotation",
+		"high max_lifetime: lives 120d, over the provider policy's max_lifetime of 30d",
 	}
 	if got := plan.ResourceChanges[0].Change.After.Findings; !slices.Equal(got, want) {
-		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+		t.Errorf("findings:\n got %q\nwant %q", got, want)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/acctest"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/emulator"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 )
 
 // End-to-end tests of the plan-time risk review: the real terraform binary
@@ -415,8 +416,12 @@ func plannedFindingRules(t *testing.T, e *e2eEnv) []string {
 	findings, _ := after["findings"].([]any)
 	var rules []string
 	for _, f := range findings {
-		rule, _ := f.(map[string]any)["rule"].(string)
-		rules = append(rules, rule)
+		line, _ := f.(string)
+		parsed, err := policy.ParseFindingLine(line)
+		if err != nil {
+			t.Fatalf("planned finding %q: %v", line, err)
+		}
+		rules = append(rules, parsed.Rule)
 	}
 	return rules
 }

@@ -45,10 +45,7 @@ func TestGetModelMatchesFrameworkGet(t *testing.T) {
 			RevokeOnDestroy: types.BoolValue(true), RiskAcknowledgement: types.StringNull(), Scope: set,
 			CreatedAt: types.StringValue(formatTimestamp(created)), ExpiresAt: types.StringValue(formatTimestamp(created.Add(30 * 24 * time.Hour))),
 			Token: types.StringValue("secret"), MetaAPI: types.StringValue("https://x1.xano.io/api:meta"),
-			Findings: types.ListValueMust(findingObjectType, []attr.Value{types.ObjectValueMust(findingObjectType.AttrTypes, map[string]attr.Value{
-				"scope": types.StringValue("workspace_database"), "permission": types.StringValue("delete"), "severity": types.StringValue("critical"),
-				"rule": types.StringValue("grant"), "summary": types.StringValue("can drop tables"),
-			})}),
+			Findings: types.ListValueMust(types.StringType, []attr.Value{types.StringValue("critical grant workspace_database.delete: can drop tables")}),
 		},
 		"planned token, unknowns and nulls": {
 			ID: types.StringUnknown(), Instance: types.StringValue("main"), TokenID: types.Int64Unknown(),
@@ -56,7 +53,7 @@ func TestGetModelMatchesFrameworkGet(t *testing.T) {
 			ExpiresIn: NewDurationUnknown(), NeverExpires: types.BoolUnknown(), RotateBefore: NewDurationNull(),
 			RevokeOnDestroy: types.BoolValue(true), RiskAcknowledgement: types.StringValue("approved"), Scope: types.SetUnknown(scopeObjectType),
 			CreatedAt: types.StringUnknown(), ExpiresAt: types.StringUnknown(), Token: types.StringUnknown(),
-			MetaAPI: types.StringUnknown(), Findings: types.ListUnknown(findingObjectType),
+			MetaAPI: types.StringUnknown(), Findings: types.ListUnknown(types.StringType),
 		},
 	}
 	for name, m := range models {

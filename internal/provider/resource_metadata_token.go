@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/lifecycle"
+	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
@@ -29,6 +30,7 @@ var (
 	_ resource.ResourceWithImportState    = &metadataTokenResource{}
 	_ resource.ResourceWithModifyPlan     = &metadataTokenResource{}
 	_ resource.ResourceWithValidateConfig = &metadataTokenResource{}
+	_ resource.ResourceWithUpgradeState   = &metadataTokenResource{}
 )
 
 // NewMetadataTokenResource returns the xano_metadata_token resource.
@@ -63,6 +65,7 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 		"Null after an import, since it cannot be recovered.")
 	token.Sensitive = true
 	resp.Schema = schema.Schema{
+		Version: 1, // 1: findings became one string per finding.
 		MarkdownDescription: "A Xano Metadata API access token: its name, purpose, lifetime and scopes. " +
 			"Scopes, lifetime and instance are fixed when a token is minted, so changing them plans a replacement " +
 			"(a new token with a new secret); `name` and `description` change in place. " +
@@ -180,7 +183,11 @@ func (r *metadataTokenResource) Schema(_ context.Context, _ resource.SchemaReque
 			"findings": findingsAttribute("Every finding of the plan-time risk review, whatever the policy's `warn_at`, so a policy tool " +
 				"(OPA, conftest, Sentinel) or a pull-request bot reading `terraform show -json` of a saved plan applies its own " +
 				"threshold: they are known at plan time, in `resource_changes[].change.after.findings`. " +
-				"A change of findings alone (a new policy or provider version) updates state without calling Xano."),
+				"A change of findings alone (a new policy or provider version) updates state without calling Xano. " +
+				"One string per finding, in the review's order (scopes in catalog order), so the plan shows a finding per line: " +
+				policy.FindingLineFormat + ". For example `critical grant workspace_database.create: can insert records and " +
+				"create tables, fields and relationships in every data source`. The `xano_metadata_tokens` data source " +
+				"lists each token's findings as objects with these fields."),
 		},
 		Blocks: map[string]schema.Block{
 			"scope": schema.SetNestedBlock{
@@ -245,7 +252,7 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	want, known, diags := plan.desired(ctx, r.data.policy)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !known {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), types.ListUnknown(findingObjectType))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), types.ListUnknown(types.StringType))...)
 		return
 	}
 	in := lifecycle.Input{Want: want, OverlapUnknown: plan.RotationOverlap.IsUnknown(), Policy: r.data.policy,

@@ -62,8 +62,8 @@ func TestAccMetadataToken_usage(t *testing.T) {
 	}
 	maxIdle := `max_idle = "1s"`
 	lastUsed, findings := tfjsonpath.New("last_used_at"), tfjsonpath.New("findings")
-	grant := findingValue("workspace_api_groups", "read", "low", "grant", "can read API endpoint definitions, groups and settings")
-	idle := findingValue("", "", "high", "idle", "never used since its creation at 2030-01-01T00:00:00Z, more than the provider policy's max_idle of 1s ago")
+	grant := knownvalue.StringExact("low grant workspace_api_groups.read: can read API endpoint definitions, groups and settings")
+	idle := knownvalue.StringExact("high idle: never used since its creation at 2030-01-01T00:00:00Z, more than the provider policy's max_idle of 1s ago")
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(NewWithClock("test", clock.Now)),
@@ -118,7 +118,7 @@ func TestAccMetadataToken_usage(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(used, lastUsed, knownvalue.StringExact("2030-01-01T00:00:10Z")),
 					statecheck.ExpectKnownValue(used, findings, knownvalue.ListExact([]knownvalue.Check{grant,
-						findingValue("", "", "high", "idle", "last used at 2030-01-01T00:00:10Z, more than the provider policy's max_idle of 1s ago")})),
+						knownvalue.StringExact("high idle: last used at 2030-01-01T00:00:10Z, more than the provider policy's max_idle of 1s ago")})),
 				},
 				Check: useToken(unused),
 			},
@@ -166,7 +166,7 @@ func TestAccMetadataToken_purpose(t *testing.T) {
 			return nil
 		}
 	}
-	beyond := findingValue("workspace_addons", "read", "high", "purpose", "workspace_addons.read is not part of the monitoring recipe")
+	beyond := knownvalue.StringExact("high purpose workspace_addons.read: workspace_addons.read is not part of the monitoring recipe")
 	purposeRule := tfjsonpath.New("findings")
 	ids := statecheck.CompareValue(compare.ValuesSame())
 

@@ -117,7 +117,7 @@ func benchModels(b *testing.B, gs scopes.Grants) (config, state metadataTokenMod
 		ExpiresIn: NewDurationValue("7d"), NeverExpires: types.BoolNull(), RotateBefore: NewDurationNull(),
 		RevokeOnDestroy: types.BoolNull(), RiskAcknowledgement: types.StringNull(), Scope: cfgScopes,
 		CreatedAt: types.StringNull(), ExpiresAt: types.StringNull(), Token: types.StringNull(),
-		MetaAPI: types.StringNull(), Findings: types.ListNull(findingObjectType),
+		MetaAPI: types.StringNull(), Findings: types.ListNull(types.StringType),
 	}
 	created := benchNow.Add(-24 * time.Hour)
 	state = config

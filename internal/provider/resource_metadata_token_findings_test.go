@@ -18,17 +18,6 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/xano"
 )
 
-// findingValue expects one finding of the findings attribute.
-func findingValue(scope, permission, severity, rule, summary string) knownvalue.Check {
-	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"scope":      knownvalue.StringExact(scope),
-		"permission": knownvalue.StringExact(permission),
-		"severity":   knownvalue.StringExact(severity),
-		"rule":       knownvalue.StringExact(rule),
-		"summary":    knownvalue.StringExact(summary),
-	})
-}
-
 // TestAccMetadataToken_findings covers the findings attribute: every finding
 // whatever warn_at says, known at plan time, updated without calling Xano
 // when only the policy changes, and rebuilt by an import.
@@ -42,10 +31,10 @@ func TestAccMetadataToken_findings(t *testing.T) {
 			acctest.Token("weweb", `name        = "weweb-production"`, `description = "WeWeb Xano plugin"`, `expires_in  = "30d"`, wewebScopes))
 	}
 	weweb := []knownvalue.Check{
-		findingValue("workspace_content", "read", "medium", "grant", "can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces"),
-		findingValue("workspace_api_groups", "read", "low", "grant", "can read API endpoint definitions, groups and settings"),
+		knownvalue.StringExact("medium grant workspace_content.read: can read workspace metadata and data source and branch settings, under a scope that also covers exporting, importing and cloning whole workspaces"),
+		knownvalue.StringExact("low grant workspace_api_groups.read: can read API endpoint definitions, groups and settings"),
 	}
-	capped := append(weweb[:2:2], findingValue("", "", "high", "max_lifetime", "lives 30d, over the provider policy's max_lifetime of 7d"))
+	capped := append(weweb[:2:2], knownvalue.StringExact("high max_lifetime: lives 30d, over the provider policy's max_lifetime of 7d"))
 	findings := tfjsonpath.New("findings")
 	// writes counts the requests that would change a token.
 	writes := func() int {

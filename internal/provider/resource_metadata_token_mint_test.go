@@ -88,7 +88,7 @@ func replacing(t *testing.T, s schema.Schema) []string {
 				}
 				return false
 			})
-		case schema.ListNestedAttribute:
+		case schema.ListAttribute:
 			if len(a.PlanModifiers) > 0 {
 				t.Errorf("attribute %q: the test does not run list plan modifiers; teach it", name)
 			}

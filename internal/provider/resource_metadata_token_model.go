@@ -186,11 +186,11 @@ func (m *metadataTokenModel) record(instance string, t *xano.Token, times *lifec
 
 // findings decodes the review the state records.
 func (m *metadataTokenModel) findings(ctx context.Context) []policy.Finding {
-	var fs []findingModel
-	if m.Findings.IsNull() || m.Findings.IsUnknown() || m.Findings.ElementsAs(ctx, &fs, false).HasError() {
+	var lines []string
+	if m.Findings.IsNull() || m.Findings.IsUnknown() || m.Findings.ElementsAs(ctx, &lines, false).HasError() {
 		return nil
 	}
-	return policyFindings(fs)
+	return policyFindings(lines)
 }
 
 // tokenLifetime is the lifetime a model asks for: 0 for a token that never

@@ -84,7 +84,7 @@ func TestMetadataTokenRefreshIdle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := metadataTokenModel{CreatedAt: tt.created, LastUsedAt: tt.lastUsed, ExpiresAt: tt.expires, Findings: types.ListNull(findingObjectType)}
+			m := metadataTokenModel{CreatedAt: tt.created, LastUsedAt: tt.lastUsed, ExpiresAt: tt.expires, Findings: types.ListNull(types.StringType)}
 			if tt.findings != nil {
 				list, diags := findingsList(ctx, tt.findings)
 				if diags.HasError() {
@@ -95,12 +95,8 @@ func TestMetadataTokenRefreshIdle(t *testing.T) {
 			if diags := (&providerData{policy: tt.pol}).refreshFindings(ctx, &m, false, now); diags.HasError() {
 				t.Fatal(diags)
 			}
-			var fs []findingModel
-			if diags := m.Findings.ElementsAs(ctx, &fs, false); diags.HasError() {
-				t.Fatal(diags)
-			}
 			var got []string
-			for _, f := range fs {
+			for _, f := range m.findings(ctx) {
 				got = append(got, f.Rule+": "+f.Summary)
 			}
 			if !slices.Equal(got, tt.want) {

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
-	"github.com/terraform-provider-xano/terraform-provider-xano/internal/scopes"
 )
 
 // subject names a token in the review's messages; the instance shows when
@@ -92,22 +91,25 @@ var findingFields = map[string]string{
 		"`can delete records and drop tables across all data sources`.",
 }
 
-// findingsAttribute is the resource schema of a findings list.
-func findingsAttribute(description string) schema.ListNestedAttribute {
-	attrs := make(map[string]schema.Attribute, len(findingFields))
-	for name, desc := range findingFields {
-		attrs[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
-	return schema.ListNestedAttribute{MarkdownDescription: description, Computed: true,
-		NestedObject: schema.NestedAttributeObject{Attributes: attrs}}
+// findingsAttribute is the resource schema of a findings list: one line per
+// finding, so a plan diff shows a finding on one line, in the review's order.
+func findingsAttribute(description string) schema.ListAttribute {
+	return schema.ListAttribute{MarkdownDescription: description, Computed: true, ElementType: types.StringType}
 }
 
-// findingModels converts findings, leaving out the replacement's widening and
-// narrowing, which the warning shows and the next plan no longer holds.
+// recorded reports whether a finding describes the token, unlike the
+// replacement's widening and narrowing, which the warning shows and the next
+// plan no longer holds.
+func recorded(f policy.Finding) bool {
+	return f.Rule != policy.RuleWidening && f.Rule != policy.RuleNarrowing
+}
+
+// findingModels converts the recorded findings into objects, as the audit
+// holds them.
 func findingModels(fs []policy.Finding) []findingModel {
 	out := make([]findingModel, 0, len(fs))
 	for _, f := range fs {
-		if f.Rule == policy.RuleWidening || f.Rule == policy.RuleNarrowing {
+		if !recorded(f) {
 			continue
 		}
 		out = append(out, findingModel{Scope: f.Scope, Permission: string(f.Permission), Severity: f.Severity.String(),
@@ -116,22 +118,32 @@ func findingModels(fs []policy.Finding) []findingModel {
 	return out
 }
 
-// policyFindings converts recorded findings back; one whose severity cannot
-// be read is dropped.
-func policyFindings(fs []findingModel) []policy.Finding {
-	out := make([]policy.Finding, 0, len(fs))
+// findingLines renders the recorded findings as the resource holds them.
+func findingLines(fs []policy.Finding) []string {
+	out := make([]string, 0, len(fs))
 	for _, f := range fs {
-		sev, err := scopes.ParseSeverity(f.Severity)
-		if err != nil {
-			continue
+		if recorded(f) {
+			out = append(out, f.Line())
 		}
-		out = append(out, policy.Finding{Scope: f.Scope, Permission: scopes.Permission(f.Permission), Severity: sev,
-			Rule: f.Rule, Summary: f.Summary})
 	}
 	return out
 }
 
-// findingsList is the list value of findings.
+// policyFindings reads recorded findings back; a line that cannot be parsed
+// (an unknown severity, say) is dropped.
+func policyFindings(lines []string) []policy.Finding {
+	out := make([]policy.Finding, 0, len(lines))
+	for _, l := range lines {
+		f, err := policy.ParseFindingLine(l)
+		if err != nil {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// findingsList is the list value of the resource's findings.
 func findingsList(ctx context.Context, fs []policy.Finding) (types.List, diag.Diagnostics) {
-	return types.ListValueFrom(ctx, findingObjectType, findingModels(fs))
+	return types.ListValueFrom(ctx, types.StringType, findingLines(fs))
 }

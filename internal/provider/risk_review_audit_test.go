@@ -21,15 +21,15 @@ func plannedRules(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChang
 	}
 	var out []string
 	for _, item := range list {
-		var fields map[string]tftypes.Value
-		if err := item.As(&fields); err != nil {
+		var line string
+		if err := item.As(&line); err != nil {
 			t.Fatal(err)
 		}
-		var rule string
-		if err := fields["rule"].As(&rule); err != nil {
+		f, err := policy.ParseFindingLine(line)
+		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, rule)
+		out = append(out, f.Rule)
 	}
 	return out
 }

@@ -33,7 +33,16 @@ output "meta_api" {
   value       = xano_metadata_token.this.meta_api
 }
 
+# The token's findings are lines, "<severity> <rule> <scope>.<permission>: <summary>",
+# with " <scope>" or ".<permission>" left out when not concerned; the head
+# holds no colon, so the first ": " ends it.
+locals {
+  finding_pattern = "^(?P<severity>[a-z]+) (?P<rule>[^ :.]+)(?: (?P<scope>[^ :.]+)(?:\\.(?P<permission>[a-z]+))?)?: (?P<summary>(?s:.*))$"
+}
+
 output "findings" {
-  description = "Every finding of the provider's risk review (scope, permission, severity, rule, summary), known at plan time."
-  value       = xano_metadata_token.this.findings
+  description = "Every finding of the provider's risk review as an object (scope, permission, severity, rule, summary; scope and permission \"\" when not concerned), known at plan time."
+  value = [
+    for line in xano_metadata_token.this.findings : { for k, v in regex(local.finding_pattern, line) : k => v == null ? "" : v }
+  ]
 }

@@ -105,17 +105,14 @@ func (s *server) attribute(key, name string, a shape.Attribute) (*tfprotov6.Sche
 	s.computed[key] = a.Computed
 	out := &tfprotov6.SchemaAttribute{Name: name, Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive}
 	if a.Nesting == "" {
-		switch a.Type {
-		case "string":
-			out.Type = tftypes.String
-		case "bool":
-			out.Type = tftypes.Bool
-		case "int64", "number":
-			out.Type = tftypes.Number
-		default:
-			return nil, fmt.Errorf("attribute %s: unknown type %q", key, a.Type)
+		typ, err := primitive(key, a.Type)
+		if a.Type == "list" {
+			var elem tftypes.Type
+			elem, err = primitive(key, a.Element)
+			typ = tftypes.List{ElementType: elem}
 		}
-		return out, nil
+		out.Type = typ
+		return out, err
 	}
 	obj := &tfprotov6.SchemaObject{}
 	switch a.Nesting {
@@ -137,6 +134,19 @@ func (s *server) attribute(key, name string, a shape.Attribute) (*tfprotov6.Sche
 	}
 	out.NestedType = obj
 	return out, nil
+}
+
+// primitive is the protocol type of a primitive shape type.
+func primitive(key, t string) (tftypes.Type, error) {
+	switch t {
+	case "string":
+		return tftypes.String, nil
+	case "bool":
+		return tftypes.Bool, nil
+	case "int64", "number":
+		return tftypes.Number, nil
+	}
+	return nil, fmt.Errorf("attribute %s: unknown type %q", key, t)
 }
 
 func nestingOf(n string) (tfprotov6.SchemaNestedBlockNestingMode, error) {

@@ -52,7 +52,7 @@ func TestRawResourceTakesTheTokenShape(t *testing.T) {
 }
 
 func TestRawServerNeedsAShape(t *testing.T) {
-	for _, in := range []string{"", "{", `{"attributes":{"x":{"type":"float"}}}`, `{"attributes":{},"blocks":{"b":{"nesting":"map"}}}`} {
+	for _, in := range []string{"", "{", `{"attributes":{"x":{"type":"float"}}}`, `{"attributes":{"x":{"type":"list","element":"float"}}}`, `{"attributes":{},"blocks":{"b":{"nesting":"map"}}}`} {
 		if _, err := newServer([]byte(in)); err == nil {
 			t.Errorf("newServer(%q) built a schema", in)
 		}

@@ -14,7 +14,9 @@ import (
 	"math/big"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -23,9 +25,11 @@ import (
 const Env = "XANO_BENCH_SHAPE"
 
 // Attribute is one attribute: a primitive type ("string", "bool", "int64",
-// "number") or nested attributes under a nesting ("list", "set", "single").
+// "number"), a list of a primitive (type "list" and its element), or nested
+// attributes under a nesting ("list", "set", "single").
 type Attribute struct {
 	Type       string               `json:"type,omitempty"`
+	Element    string               `json:"element,omitempty"`
 	Nesting    string               `json:"nesting,omitempty"`
 	Attributes map[string]Attribute `json:"attributes,omitempty"`
 	Required   bool                 `json:"required,omitempty"`
@@ -73,6 +77,11 @@ func describeAttributes(in map[string]schema.Attribute) (map[string]Attribute, e
 			d.Type = "int64"
 		case schema.NumberAttribute:
 			d.Type = "number"
+		case schema.ListAttribute:
+			d.Type = "list"
+			if d.Element = primitiveName(v.ElementType); d.Element == "" {
+				return nil, fmt.Errorf("attribute %q is a list of %s, which package shape does not describe yet", name, v.ElementType)
+			}
 		case schema.ListNestedAttribute:
 			d.Nesting, nested = "list", v.NestedObject.Attributes
 		case schema.SetNestedAttribute:
@@ -91,6 +100,19 @@ func describeAttributes(in map[string]schema.Attribute) (map[string]Attribute, e
 		out[name] = d
 	}
 	return out, nil
+}
+
+// primitives are the element types a list attribute may have, by name.
+var primitives = map[string]attr.Type{"string": types.StringType, "bool": types.BoolType, "int64": types.Int64Type, "number": types.NumberType}
+
+// primitiveName names a primitive element type, "" for any other type.
+func primitiveName(t attr.Type) string {
+	for name, p := range primitives {
+		if t != nil && t.Equal(p) {
+			return name
+		}
+	}
+	return ""
 }
 
 func describeBlocks(in map[string]schema.Block) (map[string]Block, error) {
@@ -161,6 +183,9 @@ func buildAttributes(in map[string]Attribute) (map[string]schema.Attribute, erro
 			out[name] = schema.Int64Attribute{MarkdownDescription: described, Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive}
 		case a.Type == "number":
 			out[name] = schema.NumberAttribute{MarkdownDescription: described, Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive}
+		case a.Type == "list" && primitives[a.Element] != nil:
+			out[name] = schema.ListAttribute{MarkdownDescription: described, ElementType: primitives[a.Element],
+				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive}
 		case a.Nesting == "list":
 			out[name] = schema.ListNestedAttribute{MarkdownDescription: described, NestedObject: schema.NestedAttributeObject{Attributes: nested},
 				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive}

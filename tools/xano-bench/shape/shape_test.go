@@ -20,6 +20,7 @@ func TestDescribeAndBuildKeepTheType(t *testing.T) {
 			"count":  schema.Int64Attribute{Optional: true},
 			"ratio":  schema.NumberAttribute{Optional: true},
 			"on":     schema.BoolAttribute{Required: true},
+			"lines":  schema.ListAttribute{Computed: true, ElementType: types.StringType},
 			"findings": schema.ListNestedAttribute{Computed: true, NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 				"rule": schema.StringAttribute{Computed: true},
 			}}},
@@ -59,6 +60,15 @@ func TestDescribeRefusesWhatItDoesNotKnow(t *testing.T) {
 	}})
 	if err == nil || !strings.Contains(err.Error(), `"labels"`) {
 		t.Fatalf("Describe = %v, want an error naming labels", err)
+	}
+	_, err = Describe(schema.Schema{Attributes: map[string]schema.Attribute{
+		"pairs": schema.ListAttribute{Optional: true, ElementType: types.ListType{ElemType: types.StringType}},
+	}})
+	if err == nil || !strings.Contains(err.Error(), `"pairs"`) {
+		t.Fatalf("Describe = %v, want an error naming pairs", err)
+	}
+	if _, err := (Shape{Attributes: map[string]Attribute{"x": {Type: "list", Element: "duration"}}}).Schema(); err == nil {
+		t.Fatal("Schema built a list of an unknown type")
 	}
 	if _, err := (Shape{Attributes: map[string]Attribute{"x": {Type: "duration"}}}).Schema(); err == nil {
 		t.Fatal("Schema built an attribute of an unknown type")
