@@ -369,6 +369,25 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 			want: one(tokenWarning("medium risk", "expires_in")),
 		},
 		{
+			name:   "warn_at medium mentions a token whose highest finding is medium",
+			policy: map[string]any{"warn_at": "medium"},
+			config: func(t *testing.T) map[string]any {
+				return tokenConfig(scopes.Grants{{Scope: "workspace_request_history", Read: true}}, nil)
+			},
+			want: one(tokenWarning("medium risk", "scope")),
+			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
+				if d := resp.Diagnostics[0].Detail; !strings.Contains(d, "  workspace_request_history  - R - -  medium  ") {
+					t.Errorf("the warning lacks the medium grant's line:\n%s", d)
+				}
+			},
+		},
+		{
+			name: "the default policy plans a medium-only token silently",
+			config: func(t *testing.T) map[string]any {
+				return tokenConfig(scopes.Grants{{Scope: "workspace_request_history", Read: true}}, nil)
+			},
+		},
+		{
 			name:   "max_lifetime applies to the 7-day default",
 			policy: map[string]any{"max_lifetime": "3d"},
 			config: func(t *testing.T) map[string]any { return tokenConfig(weweb(t), nil) },
