@@ -280,11 +280,11 @@ func attrPath(attr string) string {
 // tokenConfig names, with the given summary after the token's name, on a
 // root attribute.
 func tokenWarning(rest, attr string) diagView {
-	return diagView{tfprotov6.DiagnosticSeverityWarning, `Token "integration": ` + rest, attrPath(attr)}
+	return diagView{tfprotov6.DiagnosticSeverityWarning, `Token "integration" on instance "e2e": ` + rest, attrPath(attr)}
 }
 
 func tokenError(rest, attr string) diagView {
-	return diagView{tfprotov6.DiagnosticSeverityError, `Token "integration": ` + rest, attrPath(attr)}
+	return diagView{tfprotov6.DiagnosticSeverityError, `Token "integration" on instance "e2e": ` + rest, attrPath(attr)}
 }
 
 func TestRiskReviewPlanResourceChange(t *testing.T) {
@@ -531,7 +531,7 @@ func TestRiskReviewDetail(t *testing.T) {
 			"endpoint with its own authentication instead, and keep any grant of it to read.",
 		"Acknowledged: Approved by Dana for the nightly cleanup",
 	}, "\n")
-	if d := resp.Diagnostics[0]; d.Summary != `Token "integration": critical risk, acknowledged` || d.Detail != want {
+	if d := resp.Diagnostics[0]; d.Summary != `Token "integration" on instance "e2e": critical risk, acknowledged` || d.Detail != want {
 		t.Errorf("warning:\n%s\n%s\nwant the detail:\n%s", d.Summary, d.Detail, want)
 	}
 }
@@ -613,8 +613,8 @@ func TestRiskReviewFunction(t *testing.T) {
 	}
 }
 
-// TestReviewSubject checks how a token is named: by its name, with the
-// instance only when it is not the provider's default.
+// TestReviewSubject checks how a token is named: by its name and, whenever
+// it is known, its instance, the provider's default included.
 func TestReviewSubject(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -625,10 +625,11 @@ func TestReviewSubject(t *testing.T) {
 		want      string
 		wantInst  string
 	}{
-		{"default instance", types.StringValue("n8n"), types.StringValue("main"), false, `Token "n8n"`, "main"},
+		{"default instance", types.StringValue("n8n"), types.StringValue("main"), false, `Token "n8n" on instance "main"`, "main"},
 		{"another instance", types.StringValue("n8n"), types.StringValue("staging"), false, `Token "n8n" on instance "staging"`, "staging"},
-		{"instance from the provider", types.StringValue("ci"), types.StringNull(), true, `Ephemeral token "ci"`, "main"},
-		{"name unknown", types.StringUnknown(), types.StringValue("main"), false, `Token "(name known after apply)"`, "main"},
+		{"instance from the provider", types.StringValue("ci"), types.StringNull(), true, `Ephemeral token "ci" on instance "main"`, "main"},
+		{"name unknown", types.StringUnknown(), types.StringValue("main"), false, `Token "(name known after apply)" on instance "main"`, "main"},
+		{"instance unknown", types.StringValue("ci"), types.StringUnknown(), false, `Token "ci"`, ""},
 	}
 	for _, tc := range tests {
 		got := (&providerData{instance: "main"}).subject(tc.tokenName, tc.instance, tc.ephemeral)
