@@ -790,7 +790,7 @@ locals {
 		t.Fatalf("plan: %v\n%s", run.Err, acctest.DiagText(run.Diags))
 	}
 	warnings := run.Warnings()
-	if len(warnings) != 1 || warnings[0].Summary != `Ephemeral token "ci" on instance "main": critical risk` {
+	if len(warnings) != 1 || warnings[0].Summary != `Ephemeral token "ci" on instance "e2e": critical risk` {
 		t.Errorf("plan warnings, want one for workspace_database.read:\n%s", acctest.DiagText(warnings))
 	}
 
