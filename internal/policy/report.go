@@ -17,9 +17,9 @@ type Subject struct {
 	Name string
 	// Instance is the token's instance, "" when not known yet.
 	Instance string
-	// ShowInstance puts the instance in the summary, for a token that is not
-	// on the provider's default instance: two instances may hold tokens of
-	// the same name.
+	// ShowInstance puts the instance in the summary: two instances may hold
+	// tokens of the same name, and the provider names the instance of every
+	// token whose instance is known.
 	ShowInstance bool
 	// Ephemeral says the token is minted for one run.
 	Ephemeral bool

@@ -65,6 +65,22 @@ func TestAssess(t *testing.T) {
 			wantRows: nil,
 		},
 		{
+			name:     "warn_at medium mentions a token whose highest finding is medium",
+			grants:   scopes.Grants{{Scope: "workspace_request_history", Read: true}, {Scope: "workspace_content", Read: true}},
+			warnAt:   "medium",
+			wantWarn: `Token "t": medium risk`,
+			wantRows: []string{"workspace_content", "workspace_request_history"},
+			wantLines: []string{
+				"  workspace_content          - R - -  medium  " + mustScope(t, "workspace_content").Reach,
+				"  workspace_request_history  - R - -  medium  " + mustScope(t, "workspace_request_history").Reach,
+			},
+			wantAttr: AboutGrants,
+		},
+		{
+			name:   "the default policy stays silent about a medium-only token",
+			grants: scopes.Grants{{Scope: "workspace_request_history", Read: true}, {Scope: "workspace_content", Read: true}},
+		},
+		{
 			name:     "warn_at critical drops high",
 			grants:   scopes.Grants{{Scope: "workspace_database", Read: true}, {Scope: "workspace_files", Read: true}},
 			never:    true,

@@ -608,16 +608,16 @@ func TestBadInputPolicy(t *testing.T) {
   }`),
 			cases: []badCase{
 				{name: "deny match", hcl: acctest.Token("denied", acctest.Scope("workspace_database", "read", "delete")),
-					want: `Token "denied": grant denied by the provider policy.*workspace_database - - - D critical denied by "workspace_database.delete"`},
+					want: `Token "denied" on instance "main": grant denied by the provider policy.*workspace_database - - - D critical denied by "workspace_database.delete"`},
 				{name: "deny wildcard", hcl: acctest.Token("denied_live", acctest.Scope("workspace_live_data_source", "read")),
-					want: `Token "denied_live": grant denied by the provider policy.*denied by "workspace_live_data_source.\*"`},
+					want: `Token "denied_live" on instance "main": grant denied by the provider policy.*denied by "workspace_live_data_source.\*"`},
 				{name: "deny under an acknowledgement", hcl: acctest.Token("denied_ack", `  risk_acknowledgement = "Approved by nobody"
 `+acctest.Scope("workspace_files", "read")+acctest.Scope("workspace_database", "delete")),
-					want: `Token "denied_ack": grant denied by the provider policy.*whatever enforce and risk_acknowledgement say: remove workspace_database.delete,`},
+					want: `Token "denied_ack" on instance "main": grant denied by the provider policy.*whatever enforce and risk_acknowledgement say: remove workspace_database.delete,`},
 				{name: "ephemeral deny match", typ: "xano_metadata_token", hcl: `ephemeral "xano_metadata_token" "denied" {
   name = "denied"
 ` + acctest.Scope("workspace_live_data_source", "update") + `}
-`, want: `Ephemeral token "denied": grant denied by the provider policy.*workspace_live_data_source - - U -`},
+`, want: `Ephemeral token "denied" on instance "main": grant denied by the provider policy.*workspace_live_data_source - - U -`},
 			},
 		},
 		{
@@ -631,17 +631,17 @@ func TestBadInputPolicy(t *testing.T) {
 			cases: []badCase{
 				{name: "enforced high grant", hcl: acctest.Token("files", `  description = "Reads private files"
   expires_in  = "7d"
-`+acctest.Scope("workspace_files", "read")), want: `Token "files": high risk refused by the provider policy.*workspace_files - R - - high.*Enforced:.*risk_acknowledgement`},
+`+acctest.Scope("workspace_files", "read")), want: `Token "files" on instance "main": high risk refused by the provider policy.*workspace_files - R - - high.*Enforced:.*risk_acknowledgement`},
 				{name: "enforced missing description", hcl: acctest.Token("undescribed", `  expires_in = "7d"
-`+readAPIGroups), want: `Token "undescribed": high risk refused by the provider policy.*Description: the provider policy requires one.*Enforced:`},
+`+readAPIGroups), want: `Token "undescribed" on instance "main": high risk refused by the provider policy.*Description: the provider policy requires one.*Enforced:`},
 				{name: "enforced max_lifetime", hcl: acctest.Token("long_lived", `  description = "Lives too long"
   expires_in  = "60d"
-`+readAPIGroups), want: `Token "long_lived": high risk refused by the provider policy.*Max lifetime: 60d is over the provider policy's cap of 30d; set expires_in to 30d or less.*Enforced:`},
+`+readAPIGroups), want: `Token "long_lived" on instance "main": high risk refused by the provider policy.*Max lifetime: 60d is over the provider policy's cap of 30d; set expires_in to 30d or less.*Enforced:`},
 				{name: "enforced never_expires", hcl: acctest.Token("forever", `  description   = "Never expires"
   never_expires = true
-`+readAPIGroups), want: `Token "forever": high risk refused by the provider policy.*Lifetime: never expires.*Enforced:`},
+`+readAPIGroups), want: `Token "forever" on instance "main": high risk refused by the provider policy.*Lifetime: never expires.*Enforced:`},
 				// The same token breaks a second rule, and says so on a line of the same error.
-				{name: "never_expires beyond max_lifetime", want: `Token "forever":.*Max lifetime: the provider policy caps tokens at 30d; replace never_expires with expires_in.*Enforced:`},
+				{name: "never_expires beyond max_lifetime", want: `Token "forever" on instance "main":.*Max lifetime: the provider policy caps tokens at 30d; replace never_expires with expires_in.*Enforced:`},
 			},
 		},
 		{

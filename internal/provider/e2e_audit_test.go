@@ -141,13 +141,13 @@ func TestE2EAuditWarnings(t *testing.T) {
 	var warned []string
 	for _, d := range apply.Diags() {
 		warned = append(warned, d.Summary)
-		if d.Summary == `Token "grafana": high risk` && !strings.Contains(acctest.FlatText(d.Text()),
+		if d.Summary == `Token "grafana" on instance "main": high risk` && !strings.Contains(acctest.FlatText(d.Text()),
 			"Purpose: workspace_addons.read is not part of the monitoring recipe of Xano's scope guide") {
 			t.Errorf("the warning does not name the recipe and the grant:\n%s", d.Text())
 		}
 	}
 	// Terraform prints the warning of the plan and again as it applies.
-	if len(warned) == 0 || slices.ContainsFunc(warned, func(s string) bool { return s != `Token "grafana": high risk` }) {
+	if len(warned) == 0 || slices.ContainsFunc(warned, func(s string) bool { return s != `Token "grafana" on instance "main": high risk` }) {
 		t.Fatalf("want only grafana's warning, got %q:\n%s", warned, apply.Out)
 	}
 
@@ -168,7 +168,7 @@ func TestE2EAuditWarnings(t *testing.T) {
 			t.Fatalf("a steady plan should change nothing (err %v):\n%s", plan.Err, plan.Out)
 		}
 		diags := plan.Diags()
-		if len(diags) != 1 || diags[0].Summary != `Token "weweb": high risk` ||
+		if len(diags) != 1 || diags[0].Summary != `Token "weweb" on instance "main": high risk` ||
 			!strings.Contains(acctest.FlatText(diags[0].Text()), "Idle: never used since its creation at ") ||
 			!strings.Contains(acctest.FlatText(diags[0].Text()), "more than the provider policy's max_idle of 1h ago") {
 			t.Fatalf("want one warning, naming the idle weweb token:\n%s", plan.Out)

@@ -76,7 +76,7 @@ func TestE2EExpiryWarningText(t *testing.T) {
 	if strings.Contains(text.Out, "similar warnings") {
 		t.Errorf("Terraform folded warnings:\n%s", text.Out)
 	}
-	summary := regexp.MustCompile(`^Token "(\w+)": expires in (\d+h\d+m|1d), no rotate_before$`)
+	summary := regexp.MustCompile(`^Token "(\w+)" on instance "e2e": expires in (\d+h\d+m|1d), no rotate_before$`)
 	var warned []string
 	for _, d := range text.Diags() {
 		if m := summary.FindStringSubmatch(d.Summary); m != nil && d.Severity == "warning" {
@@ -118,7 +118,7 @@ func TestE2EExpiryWarningText(t *testing.T) {
 func TestE2EExpiryWarningKeptTokens(t *testing.T) {
 	t.Parallel()
 	const day = 24 * time.Hour
-	summary := regexp.MustCompile(`^Token "(.+)": expires in (\S+), no rotate_before$`)
+	summary := regexp.MustCompile(`^Token "(.+)" on instance "e2e": expires in (\S+), no rotate_before$`)
 	// expiring checks the plan's warnings: each is an expiry warning, for
 	// the tokens named in want, left maps to the time left it shows.
 	expiring := func(t *testing.T, p reviewedPlan, left *regexp.Regexp, want ...string) []acctest.Diag {
@@ -232,7 +232,7 @@ func TestE2ETokenLimitPlan(t *testing.T) {
 	if len(errs) != 1 {
 		t.Fatalf("got %d errors, want 1:\n%s", len(errs), acctest.DiagText(plan.Diags))
 	}
-	want := regexp.MustCompile(`^Token "fleet-\d": over Xano's token limit$`)
+	want := regexp.MustCompile(`^Token "fleet-\d" on instance "e2e": over Xano's token limit$`)
 	if !want.MatchString(errs[0].Summary) || !strings.HasPrefix(errs[0].Address, "xano_metadata_token.fleet[") {
 		t.Errorf("error %q on %q, want a summary naming the token, on its address", errs[0].Summary, errs[0].Address)
 	}
@@ -479,7 +479,7 @@ func TestE2ERotationOverlapExample(t *testing.T) {
 	if rotate.Err != nil {
 		t.Fatalf("rotation: %v\n%s", rotate.Err, acctest.DiagText(rotate.Diags))
 	}
-	mtWarning(t, rotate, "xano_metadata_token.make", `Token "make-alerting": due for rotation, new token planned`)
+	mtWarning(t, rotate, "xano_metadata_token.make", `Token "make-alerting" on instance "e2e": due for rotation, new token planned`)
 	second := read()
 	switch {
 	case second.id == first.id || second.token == first.token:

@@ -47,9 +47,41 @@ func TestE2ERiskReviewTextNamesEveryToken(t *testing.T) {
 	}
 	slices.Sort(got)
 	want := []string{
-		`warning: Token "reports-apac": critical risk`,
-		`warning: Token "reports-eu": critical risk`,
-		`warning: Token "reports-us": critical risk`,
+		`warning: Token "reports-apac" on instance "e2e": critical risk`,
+		`warning: Token "reports-eu" on instance "e2e": critical risk`,
+		`warning: Token "reports-us" on instance "e2e": critical risk`,
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("diagnostics:\n got %q\nwant %q\n%s", got, want, run.Out)
+	}
+}
+
+// TestE2ERiskReviewTextSameNameTwoInstances plans two tokens of the same
+// name on two instances, one through a provider alias whose default instance
+// is the other: each warning names its instance, so Terraform folds neither.
+func TestE2ERiskReviewTextSameNameTwoInstances(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.Options{})
+	e.Write(acctest.E2EConfig(acctest.Provider{},
+		acctest.Provider{Alias: "prod", Instance: "prod"}.String(),
+		tokenScope("staging", "n8n", "workspace_database", "read"),
+		acctest.Token("prod", acctest.Attr("name", "n8n"), acctest.Attr("provider", acctest.Expr("xano.prod")),
+			acctest.Attr("description", "Reports for n8n"), acctest.Scope("workspace_database", "read"))))
+	run := e.Run("plan")
+	if run.Err != nil {
+		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
+	}
+	if strings.Contains(run.Out, "similar warning") {
+		t.Fatalf("Terraform folded warnings together:\n%s", run.Out)
+	}
+	var got []string
+	for _, d := range run.Diags() {
+		got = append(got, d.Severity+": "+d.Summary)
+	}
+	slices.Sort(got)
+	want := []string{
+		`warning: Token "n8n" on instance "e2e": critical risk`,
+		`warning: Token "n8n" on instance "prod": critical risk`,
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("diagnostics:\n got %q\nwant %q\n%s", got, want, run.Out)
@@ -73,7 +105,7 @@ func TestE2ERiskReviewTextDemoAutomation(t *testing.T) {
 		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
 	}
 	ds := run.Diags()
-	if len(ds) != 1 || ds[0].Summary != `Token "n8n-staging": critical risk, acknowledged` {
+	if len(ds) != 1 || ds[0].Summary != `Token "n8n-staging" on instance "demo": critical risk, acknowledged` {
 		t.Fatalf("want one warning, for the automation token:\n%s", run.Out)
 	}
 	text := ds[0].Text()
@@ -109,7 +141,7 @@ func TestE2ERiskReviewTextDenyOnce(t *testing.T) {
 		t.Fatalf("plan should fail on a denied grant:\n%s", run.Out)
 	}
 	ds := run.Diags()
-	if len(ds) != 1 || ds[0].Severity != "error" || ds[0].Summary != `Token "n8n-staging": grant denied by the provider policy` {
+	if len(ds) != 1 || ds[0].Severity != "error" || ds[0].Summary != `Token "n8n-staging" on instance "e2e": grant denied by the provider policy` {
 		t.Fatalf("want one error naming the token:\n%s", run.Out)
 	}
 	for _, once := range []string{"workspace_database.delete", "workspace_database  - - - D  critical"} {
@@ -199,7 +231,7 @@ func TestE2EDestroyUnderDeny(t *testing.T) {
 	// The policy now denies db-reader's grant: one warning, no failure.
 	e.Write(acctest.E2EConfig(deny, existing))
 	plan := e.Run("plan")
-	if want := []string{`warning: Token "db-reader": existing token covered by a deny rule`}; plan.Err != nil || !slices.Equal(summaries(plan), want) {
+	if want := []string{`warning: Token "db-reader" on instance "e2e": existing token covered by a deny rule`}; plan.Err != nil || !slices.Equal(summaries(plan), want) {
 		t.Fatalf("plan: %v, diagnostics = %q, want %q\n%s", plan.Err, summaries(plan), want, plan.Out)
 	}
 	if run := e.Run("plan", "-destroy"); run.Err != nil {
@@ -225,9 +257,9 @@ resource "xano_metadata_token" "api" {
 `+tokenScope("fresh", "new-db-reader", "workspace_database", "read")))
 	plan = e.Run("plan")
 	if want := []string{
-		`error: Token "api-reader": grant denied by the provider policy`,
-		`error: Token "new-db-reader": grant denied by the provider policy`,
-		`warning: Token "db-reader": existing token covered by a deny rule`,
+		`error: Token "api-reader" on instance "e2e": grant denied by the provider policy`,
+		`error: Token "new-db-reader" on instance "e2e": grant denied by the provider policy`,
+		`warning: Token "db-reader" on instance "e2e": existing token covered by a deny rule`,
 	}; plan.Err == nil || !slices.Equal(summaries(plan), want) {
 		t.Fatalf("plan: %v, diagnostics = %q, want %q\n%s", plan.Err, summaries(plan), want, plan.Out)
 	}

@@ -142,7 +142,7 @@ func TestE2ERiskReviewAutomationWarns(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
 	e.Write(acctest.E2EConfig(acctest.Provider{}, automationToken()))
-	const summary = `Token "n8n-staging": critical risk`
+	const summary = `Token "n8n-staging" on instance "e2e": critical risk`
 	p := planTwice(t, e)
 	p.expect(t, map[string]string{"xano_metadata_token.automation": "create"}, []string{summary}, nil)
 	ws := p.JSON.Warnings()
@@ -167,8 +167,8 @@ func TestE2ERiskReviewNeverExpiresWarns(t *testing.T) {
 	e := newE2E(t, emulator.Options{})
 	e.Write(acctest.E2EConfig(acctest.Provider{}, presetToken("forever", "weweb", "never_expires = true")))
 	p := planTwice(t, e)
-	p.expect(t, map[string]string{"xano_metadata_token.forever": "create"}, []string{`Token "forever": high risk`}, nil)
-	if d := p.detail(t, `Token "forever": high risk`); !strings.Contains(d, "set expires_in") {
+	p.expect(t, map[string]string{"xano_metadata_token.forever": "create"}, []string{`Token "forever" on instance "e2e": high risk`}, nil)
+	if d := p.detail(t, `Token "forever" on instance "e2e": high risk`); !strings.Contains(d, "set expires_in") {
 		t.Errorf("the warning should say how to set a lifetime:\n%s", d)
 	}
 }
@@ -177,7 +177,7 @@ func TestE2ERiskReviewEnforceFailsPlan(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.Options{})
 	e.Write(acctest.E2EConfig(acctest.Provider{Policy: []string{"enforce = true"}}, automationToken()))
-	const summary = `Token "n8n-staging": critical risk refused by the provider policy`
+	const summary = `Token "n8n-staging" on instance "e2e": critical risk refused by the provider policy`
 	p := planTwice(t, e)
 	p.expect(t, nil, nil, []string{summary})
 	if !strings.Contains(p.detail(t, summary), "Enforced: ") {
@@ -190,7 +190,7 @@ func TestE2ERiskReviewDenyBeatsAcknowledgement(t *testing.T) {
 	e := newE2E(t, emulator.Options{})
 	e.Write(acctest.E2EConfig(acctest.Provider{Policy: []string{acctest.Attr("deny", []string{"workspace_database.delete"}), "enforce = true"}},
 		automationToken(`risk_acknowledgement = "Staging only; approved by the platform team"`)))
-	planTwice(t, e).expect(t, nil, nil, []string{`Token "n8n-staging": grant denied by the provider policy`})
+	planTwice(t, e).expect(t, nil, nil, []string{`Token "n8n-staging" on instance "e2e": grant denied by the provider policy`})
 }
 
 func TestE2ERiskReviewAcknowledgedPassesUnderEnforce(t *testing.T) {
@@ -198,7 +198,7 @@ func TestE2ERiskReviewAcknowledgedPassesUnderEnforce(t *testing.T) {
 	e := newE2E(t, emulator.Options{})
 	e.Write(acctest.E2EConfig(acctest.Provider{Policy: []string{"enforce = true"}},
 		automationToken(`risk_acknowledgement = "Staging only; approved by the platform team"`)))
-	const summary = `Token "n8n-staging": critical risk, acknowledged`
+	const summary = `Token "n8n-staging" on instance "e2e": critical risk, acknowledged`
 	p := planTwice(t, e)
 	p.expect(t, map[string]string{"xano_metadata_token.automation": "create"}, []string{summary}, nil)
 	if d := p.detail(t, summary); !strings.HasSuffix(d, "\nAcknowledged: Staging only; approved by the platform team") {
@@ -222,7 +222,7 @@ func TestE2ERiskReviewReplacements(t *testing.T) {
 		e.Write(weweb())
 		e.MustApply()
 		e.Write(weweb(acctest.Scope("workspace_files", "read", "delete")))
-		const summary = `Token "weweb-production": high risk`
+		const summary = `Token "weweb-production" on instance "e2e": high risk`
 		p := planTwice(t, e)
 		p.expect(t, map[string]string{"xano_metadata_token.weweb": "replace"}, []string{summary}, nil)
 		if d := p.detail(t, summary); !strings.Contains(d, "\nThe replacement adds workspace_files.read, workspace_files.delete.") {
@@ -235,7 +235,7 @@ func TestE2ERiskReviewReplacements(t *testing.T) {
 		e := newE2E(t, emulator.Options{})
 		e.Write(acctest.E2EConfig(acctest.Provider{}, automationToken()))
 		e.MustApply()
-		const summary = `Token "n8n-staging": critical risk`
+		const summary = `Token "n8n-staging" on instance "e2e": critical risk`
 		replace := map[string]string{"xano_metadata_token.automation": "replace"}
 
 		// Down to reading the database: still critical, and nothing added.
@@ -283,11 +283,11 @@ func TestE2ERiskReviewKeptToken(t *testing.T) {
 	// Tightening the policy reaches the token already applied as one
 	// warning, which does not fail the plan.
 	config(acctest.Provider{Policy: []string{"enforce = true"}}, `expires_in = "7d"`)
-	planTwice(t, e).expect(t, nil, []string{`Token "n8n-staging": existing token above the enforced policy`}, nil)
+	planTwice(t, e).expect(t, nil, []string{`Token "n8n-staging" on instance "e2e": existing token above the enforced policy`}, nil)
 
 	// The deny rule adds its findings, which update state without calling Xano.
 	config(acctest.Provider{Policy: []string{acctest.Attr("deny", []string{"*.delete"})}}, `expires_in = "7d"`)
-	planTwice(t, e).expect(t, map[string]string{addr: "update"}, []string{`Token "n8n-staging": existing token covered by a deny rule`}, nil)
+	planTwice(t, e).expect(t, map[string]string{addr: "update"}, []string{`Token "n8n-staging" on instance "e2e": existing token covered by a deny rule`}, nil)
 
 	e.Write(acctest.E2EConfig(acctest.Provider{}, acctest.Token("automation",
 		`name = "renamed"`, `description = "New words"`, `expires_in = "7d"`,
@@ -311,7 +311,7 @@ func TestE2ERiskReviewExpiredTokenReplaced(t *testing.T) {
 	e.MustApply()
 	p := planTwice(t, e)
 	p.expect(t, map[string]string{"xano_metadata_token.automation": "replace"},
-		[]string{`Token "n8n-staging": expired, replacement planned`, `Token "n8n-staging": critical risk`}, nil)
+		[]string{`Token "n8n-staging" on instance "e2e": expired, replacement planned`, `Token "n8n-staging" on instance "e2e": critical risk`}, nil)
 	plan, _ := e.SavedPlan()
 	for _, rc := range plan.ResourceChanges {
 		if got := fmt.Sprint(rc.Change.ReplacePaths); got != "[[expires_at]]" {
@@ -339,7 +339,7 @@ func TestE2ERiskReviewPurposeOnKeptToken(t *testing.T) {
 	e.MustApply()
 
 	e.Write(token(`purpose = "monitoring"`))
-	const summary = `Token "grafana": high risk`
+	const summary = `Token "grafana" on instance "e2e": high risk`
 	p := planTwice(t, e)
 	p.expect(t, map[string]string{"xano_metadata_token.grafana": "update"}, []string{summary}, nil)
 	d := p.detail(t, summary)
@@ -374,7 +374,7 @@ func TestE2ERiskReviewIdleKeptToken(t *testing.T) {
 	planTwice(t, e).expect(t, map[string]string{"xano_metadata_token.weweb": "create"}, nil, nil)
 	e.MustApply()
 
-	const summary = `Token "weweb": high risk`
+	const summary = `Token "weweb" on instance "e2e": high risk`
 	idle := "Idle: never used since its creation at " + formatTimestamp(created) + ", more than the provider policy's max_idle of 30d ago; " +
 		"revoke it if nothing needs it (remove the resource, or terraform destroy -target), or raise max_idle. Idle tokens warn but never fail a plan."
 	p := planTwice(t, e)

@@ -707,9 +707,9 @@ func TestEphemeralMetadataTokenFailures(t *testing.T) {
 			scopes  map[string][]string
 			wantErr string
 		}{
-			{"enforced finding", map[string]tftypes.Value{"name": str("db")}, db, `Ephemeral token "db": critical risk refused by the provider policy`},
+			{"enforced finding", map[string]tftypes.Value{"name": str("db")}, db, `Ephemeral token "db" on instance "main": critical risk refused by the provider policy`},
 			{"deny wins over an acknowledgement", map[string]tftypes.Value{"name": str("files"), "risk_acknowledgement": str("approved by sec")},
-				map[string][]string{"workspace_files": {"delete"}}, `Ephemeral token "files": grant denied by the provider policy`},
+				map[string][]string{"workspace_files": {"delete"}}, `Ephemeral token "files" on instance "main": grant denied by the provider policy`},
 			{"acknowledged finding", map[string]tftypes.Value{"name": str("db"), "risk_acknowledgement": str("approved by sec")}, db, ""},
 		}
 		for _, c := range cases {
@@ -758,7 +758,7 @@ func TestEphemeralMetadataTokenValidateConfig(t *testing.T) {
 
 	h := newEphemeralHarness(t, baseURL, true)
 	ds := h.validate(h.config(map[string]tftypes.Value{"name": str("db")}, db))
-	if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityWarning || ds[0].Summary != `Ephemeral token "db": critical risk` {
+	if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityWarning || ds[0].Summary != `Ephemeral token "db" on instance "main": critical risk` {
 		t.Errorf("database token: %s", protoDiags(ds))
 	}
 	if ds := h.validate(h.config(map[string]tftypes.Value{"name": str("weweb"), "expires_in": str("2h")}, weweb)); len(ds) > 0 {
@@ -790,7 +790,7 @@ locals {
 		t.Fatalf("plan: %v\n%s", run.Err, acctest.DiagText(run.Diags))
 	}
 	warnings := run.Warnings()
-	if len(warnings) != 1 || warnings[0].Summary != `Ephemeral token "ci": critical risk` {
+	if len(warnings) != 1 || warnings[0].Summary != `Ephemeral token "ci" on instance "e2e": critical risk` {
 		t.Errorf("plan warnings, want one for workspace_database.read:\n%s", acctest.DiagText(warnings))
 	}
 

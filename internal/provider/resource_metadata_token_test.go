@@ -769,11 +769,11 @@ func TestE2EMetadataTokenWarnings(t *testing.T) {
 	if plan.Err != nil {
 		t.Fatalf("plan: %v\n%s", plan.Err, acctest.DiagText(plan.Diags))
 	}
-	w := mtWarning(t, plan, "xano_metadata_token.rotating", `Token "rotating": due for rotation, replacement planned`)
+	w := mtWarning(t, plan, "xano_metadata_token.rotating", `Token "rotating" on instance "e2e": due for rotation, replacement planned`)
 	if !strings.Contains(w.Detail, "expires at 20") || !strings.Contains(w.Detail, "rotate_before window of 7d") {
 		t.Errorf("the rotation warning should name the expiry and the window:\n%s", w.Detail)
 	}
-	w = mtWarning(t, plan, "xano_metadata_token.expired", `Token "expired": expired, replacement planned`)
+	w = mtWarning(t, plan, "xano_metadata_token.expired", `Token "expired" on instance "e2e": expired, replacement planned`)
 	if !strings.Contains(w.Detail, "expired at 20") {
 		t.Errorf("the expiry warning should name the expiry time:\n%s", w.Detail)
 	}

@@ -13,17 +13,19 @@ import (
 	"github.com/terraform-provider-xano/terraform-provider-xano/internal/policy"
 )
 
-// subject names a token in the review's messages; the instance shows when
-// it is not the provider's default, as two instances may hold the same name.
+// subject names a token in the review's messages, with its instance
+// whenever it is known: two instances may hold tokens of the same name, and
+// a provider cannot tell, since each provider block (alias) of a
+// configuration runs apart and knows only its own default instance.
 func (d *providerData) subject(name, instance types.String, ephemeral bool) policy.Subject {
 	sub := policy.Subject{Name: name.ValueString(), Instance: instance.ValueString(), Ephemeral: ephemeral}
 	if name.IsUnknown() {
 		sub.Name = "(name known after apply)"
 	}
-	sub.ShowInstance = sub.Instance != "" && sub.Instance != d.instance
 	if instance.IsNull() {
 		sub.Instance = d.instance
 	}
+	sub.ShowInstance = sub.Instance != ""
 	return sub
 }
 

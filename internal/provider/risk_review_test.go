@@ -280,11 +280,11 @@ func attrPath(attr string) string {
 // tokenConfig names, with the given summary after the token's name, on a
 // root attribute.
 func tokenWarning(rest, attr string) diagView {
-	return diagView{tfprotov6.DiagnosticSeverityWarning, `Token "integration": ` + rest, attrPath(attr)}
+	return diagView{tfprotov6.DiagnosticSeverityWarning, `Token "integration" on instance "e2e": ` + rest, attrPath(attr)}
 }
 
 func tokenError(rest, attr string) diagView {
-	return diagView{tfprotov6.DiagnosticSeverityError, `Token "integration": ` + rest, attrPath(attr)}
+	return diagView{tfprotov6.DiagnosticSeverityError, `Token "integration" on instance "e2e": ` + rest, attrPath(attr)}
 }
 
 func TestRiskReviewPlanResourceChange(t *testing.T) {
@@ -367,6 +367,25 @@ func TestRiskReviewPlanResourceChange(t *testing.T) {
 				return tokenConfig(scopes.Grants{{Scope: "workspace_api_groups", Read: true}}, map[string]any{"expires_in": "180d"})
 			},
 			want: one(tokenWarning("medium risk", "expires_in")),
+		},
+		{
+			name:   "warn_at medium mentions a token whose highest finding is medium",
+			policy: map[string]any{"warn_at": "medium"},
+			config: func(t *testing.T) map[string]any {
+				return tokenConfig(scopes.Grants{{Scope: "workspace_request_history", Read: true}}, nil)
+			},
+			want: one(tokenWarning("medium risk", "scope")),
+			check: func(t *testing.T, s *riskServer, resp *tfprotov6.PlanResourceChangeResponse) {
+				if d := resp.Diagnostics[0].Detail; !strings.Contains(d, "  workspace_request_history  - R - -  medium  ") {
+					t.Errorf("the warning lacks the medium grant's line:\n%s", d)
+				}
+			},
+		},
+		{
+			name: "the default policy plans a medium-only token silently",
+			config: func(t *testing.T) map[string]any {
+				return tokenConfig(scopes.Grants{{Scope: "workspace_request_history", Read: true}}, nil)
+			},
 		},
 		{
 			name:   "max_lifetime applies to the 7-day default",
@@ -504,7 +523,7 @@ func TestRiskReviewDetail(t *testing.T) {
 			"endpoint with its own authentication instead, and keep any grant of it to read.",
 		"Acknowledged: Approved by Dana for the nightly cleanup",
 	}, "\n")
-	if d := resp.Diagnostics[0]; d.Summary != `Token "integration": critical risk, acknowledged` || d.Detail != want {
+	if d := resp.Diagnostics[0]; d.Summary != `Token "integration" on instance "e2e": critical risk, acknowledged` || d.Detail != want {
 		t.Errorf("warning:\n%s\n%s\nwant the detail:\n%s", d.Summary, d.Detail, want)
 	}
 }
@@ -586,8 +605,8 @@ func TestRiskReviewFunction(t *testing.T) {
 	}
 }
 
-// TestReviewSubject checks how a token is named: by its name, with the
-// instance only when it is not the provider's default.
+// TestReviewSubject checks how a token is named: by its name and, whenever
+// it is known, its instance, the provider's default included.
 func TestReviewSubject(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -598,10 +617,11 @@ func TestReviewSubject(t *testing.T) {
 		want      string
 		wantInst  string
 	}{
-		{"default instance", types.StringValue("n8n"), types.StringValue("main"), false, `Token "n8n"`, "main"},
+		{"default instance", types.StringValue("n8n"), types.StringValue("main"), false, `Token "n8n" on instance "main"`, "main"},
 		{"another instance", types.StringValue("n8n"), types.StringValue("staging"), false, `Token "n8n" on instance "staging"`, "staging"},
-		{"instance from the provider", types.StringValue("ci"), types.StringNull(), true, `Ephemeral token "ci"`, "main"},
-		{"name unknown", types.StringUnknown(), types.StringValue("main"), false, `Token "(name known after apply)"`, "main"},
+		{"instance from the provider", types.StringValue("ci"), types.StringNull(), true, `Ephemeral token "ci" on instance "main"`, "main"},
+		{"name unknown", types.StringUnknown(), types.StringValue("main"), false, `Token "(name known after apply)" on instance "main"`, "main"},
+		{"instance unknown", types.StringValue("ci"), types.StringUnknown(), false, `Token "ci"`, ""},
 	}
 	for _, tc := range tests {
 		got := (&providerData{instance: "main"}).subject(tc.tokenName, tc.instance, tc.ephemeral)
