@@ -274,37 +274,66 @@ resource "xano_metadata_token" "api" {
 	}
 }
 
-// TestE2ERiskReviewGuidePlan plans the configuration the "Risk review" guide
-// shows and compares the text output with the plan the guide prints, so the
-// guide shows what Terraform really prints. XANO_UPDATE_GUIDE=1 rewrites
-// the guide's copy.
-func TestE2ERiskReviewGuidePlan(t *testing.T) {
+// TestE2EShownPlans plans each configuration the documentation shows a plan
+// of, and compares Terraform's text output with the copy the page includes,
+// so every page shows what Terraform really prints. XANO_UPDATE_GUIDE=1
+// rewrites the copies; run make docs after.
+func TestE2EShownPlans(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, emulator.Options{})
-	dir := filepath.Join(acctest.RepoRoot(), "examples", "guides", "risk-review")
-	config, err := os.ReadFile(filepath.Join(dir, "main.tf"))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		// dir holds the configuration and plan.txt, the copy the page shows.
+		dir string
+		// config is the configuration's file within dir.
+		config string
+		// instance is the provider's instance, as the page shows it.
+		instance string
+		// bare says the configuration has no terraform and provider blocks,
+		// as a resource or data source example has none.
+		bare bool
+	}{
+		{name: "risk review guide", dir: "examples/guides/risk-review", config: "main.tf"},
+		{name: "scope preset data source", dir: "examples/data-sources/xano_scope_preset", config: "data-source.tf",
+			instance: "x1a2-b3c4-d5e6", bare: true},
 	}
-	e.Write(string(config))
-	run := e.Run("plan")
-	if run.Err != nil {
-		t.Fatalf("plan: %v\n%s", run.Err, run.Out)
-	}
-	// The emulator listens on a random port; the guide shows a fixed one.
-	got := loopbackPort.ReplaceAllString(acctest.WithoutDevOverrides(run.Out), "http://127.0.0.1:8080/")
-	golden := filepath.Join(dir, "plan.txt")
-	if os.Getenv("XANO_UPDATE_GUIDE") != "" {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("the plan differs from %s (rerun with XANO_UPDATE_GUIDE=1 and run make docs):\n%s", golden, got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newE2E(t, emulator.Options{})
+			dir := filepath.Join(acctest.RepoRoot(), filepath.FromSlash(tt.dir))
+			config, err := os.ReadFile(filepath.Join(dir, tt.config))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.bare {
+				e.Write(acctest.E2EConfig(acctest.Provider{}, string(config)))
+			} else {
+				e.Write(string(config))
+			}
+			env := map[string]string{}
+			if tt.instance != "" {
+				env[envInstance] = tt.instance
+			}
+			run := e.RunEnv(env, "plan")
+			if run.Err != nil {
+				t.Fatalf("plan: %v\n%s", run.Err, run.Out)
+			}
+			// The emulator listens on a random port; the page shows a fixed one.
+			got := loopbackPort.ReplaceAllString(acctest.WithoutDevOverrides(run.Out), "http://127.0.0.1:8080/")
+			golden := filepath.Join(dir, "plan.txt")
+			if os.Getenv("XANO_UPDATE_GUIDE") != "" {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("the plan differs from %s (rerun with XANO_UPDATE_GUIDE=1 and run make docs):\n%s", golden, got)
+			}
+		})
 	}
 }
 
