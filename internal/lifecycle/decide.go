@@ -57,6 +57,9 @@ type Input struct {
 	Want    Desired
 	// OverlapUnknown says rotation_overlap is not known at plan time.
 	OverlapUnknown bool
+	// Imported says Prior was imported by this plan, so the plan shows the
+	// review a create of it would, as warnings: an import mints nothing.
+	Imported bool
 	// Now is when the token was last checked, so the plan made again at
 	// apply time decides as the reviewed plan did.
 	Now    time.Time

@@ -9,8 +9,11 @@ import "github.com/terraform-provider-xano/terraform-provider-xano/internal/poli
 func Report(in Input, d Decision, sub policy.Subject) policy.Report {
 	spec := in.Want.Spec()
 	spec.Lapsed = spec.ReviewBy.Lapsed(in.Now)
-	if d.Action.Mints() || in.Prior == nil {
+	switch {
+	case d.Action.Mints() || in.Prior == nil:
 		return policy.Assess(sub, d.Findings, spec, in.Policy)
+	case in.Imported:
+		return policy.AssessImported(sub, d.Findings, spec, in.Policy)
 	}
 	return policy.AssessExisting(sub, d.Findings, in.Prior.Findings, spec, in.Policy)
 }

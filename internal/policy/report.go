@@ -122,6 +122,20 @@ func Assess(sub Subject, findings []Finding, spec Spec, pol Policy) Report {
 // token was reviewed: idleness and grants beyond a new purpose (recorded
 // holds the findings of that review).
 func AssessExisting(sub Subject, findings, recorded []Finding, spec Spec, pol Policy) Report {
+	return assessKept(sub, findings, recorded, spec, pol, false)
+}
+
+// AssessImported is what the plan that imports a token shows: the review a
+// create of it would get, since nobody has reviewed it in Terraform yet, but
+// as at most one warning, since deny and enforce gate mints and an import
+// mints nothing.
+func AssessImported(sub Subject, findings []Finding, spec Spec, pol Policy) Report {
+	return assessKept(sub, findings, nil, spec, pol, true)
+}
+
+// assessKept is AssessExisting; reviewAll reports every finding the policy
+// reports instead of only what is new since the token was reviewed.
+func assessKept(sub Subject, findings, recorded []Finding, spec Spec, pol Policy, reviewAll bool) Report {
 	var denied, kept []Finding
 	for _, f := range findings {
 		switch {
@@ -153,7 +167,7 @@ func AssessExisting(sub Subject, findings, recorded []Finding, spec Spec, pol Po
 			"The token already exists, so the plan does not fail; a new token like it would, as the provider policy enforces", 1)
 		return Report{Warning: &msg}
 	}
-	if spec.Lapsed && strings.TrimSpace(spec.Acknowledgement) != "" && rep.Warning != nil {
+	if (reviewAll || spec.Lapsed && strings.TrimSpace(spec.Acknowledgement) != "") && rep.Warning != nil {
 		return Report{Warning: rep.Warning}
 	}
 	if len(kept) == 0 {

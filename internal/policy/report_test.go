@@ -499,3 +499,57 @@ func TestAssessExisting(t *testing.T) {
 		})
 	}
 }
+
+// TestAssessImported: the plan that imports a token shows what a create of it
+// would, as one warning: the whole review, never an error.
+func TestAssessImported(t *testing.T) {
+	t.Parallel()
+	denyDB, err := ParsePattern("workspace_database.*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := Spec{Grants: scopes.Grants{{Scope: "workspace_database", Read: true}}}
+	low := Spec{Grants: scopes.Grants{{Scope: "workspace_api_groups", Read: true}}}
+	sub := Subject{Name: "bi"}
+	tests := []struct {
+		name   string
+		pol    Policy
+		spec   Spec
+		want   string // warning summary, "" for none
+		wantIn []string
+	}{
+		{name: "critical grant", pol: Default(), spec: db, want: `Token "bi": critical risk`,
+			wantIn: []string{"workspace_database", "every record"}},
+		{name: "acknowledged", pol: Default(), spec: Spec{Grants: db.Grants, Acknowledgement: "BI team"},
+			want: `Token "bi": critical risk, acknowledged`, wantIn: []string{"Acknowledged: BI team"}},
+		{name: "enforced", pol: Policy{Enforce: true}, spec: db,
+			want: `Token "bi": existing token above the enforced policy`, wantIn: []string{"already exists"}},
+		{name: "denied", pol: Policy{Deny: []Pattern{denyDB}}, spec: db,
+			want: `Token "bi": existing token covered by a deny rule`, wantIn: []string{"already exists"}},
+		{name: "nothing to report", pol: Default(), spec: low},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rep := AssessImported(sub, Review(tt.spec, tt.pol), tt.spec, tt.pol)
+			if len(rep.Errors) > 0 {
+				t.Fatalf("errors for an imported token: %+v", rep.Errors)
+			}
+			got := ""
+			if rep.Warning != nil {
+				got = rep.Warning.Summary
+			}
+			if got != tt.want {
+				t.Fatalf("warning = %q, want %q", got, tt.want)
+			}
+			for _, s := range tt.wantIn {
+				if !strings.Contains(rep.Warning.Detail, s) {
+					t.Errorf("detail lacks %q:\n%s", s, rep.Warning.Detail)
+				}
+			}
+			if existing := AssessExisting(sub, Review(tt.spec, tt.pol), Review(tt.spec, tt.pol), tt.spec, tt.pol); tt.name == "critical grant" && existing.Warning != nil {
+				t.Errorf("a kept token reviewed before warns again: %q", existing.Warning.Summary)
+			}
+		})
+	}
+}

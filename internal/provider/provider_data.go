@@ -46,6 +46,10 @@ type providerData struct {
 	tokens *lifecycle.Service
 	// intents hands the mints a plan decided to the creates that make them.
 	intents *lifecycle.Intents
+	// imported holds the ids ("<instance>/<token id>") of the tokens this
+	// process imported: Terraform plans an import block's token in the
+	// process that imports it, and its plan shows the review of a create.
+	imported sync.Map
 	// skipChecks is skip_credentials_validation: no request is made only to
 	// check the configuration.
 	skipChecks bool

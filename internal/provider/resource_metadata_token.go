@@ -262,6 +262,7 @@ func (r *metadataTokenResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	if prior != nil {
 		in.Prior = prior.minted(ctx, req.Private)
+		_, in.Imported = r.data.imported.Load(prior.ID.ValueString())
 	} else {
 		in.Carried = intentOf(ctx, req.Private)
 	}
@@ -467,4 +468,7 @@ func (r *metadataTokenResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance"), instance)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("revoke_on_destroy"), true)...)
+	if r.data != nil {
+		r.data.imported.Store(fmt.Sprintf("%s/%d", instance, id), true)
+	}
 }
