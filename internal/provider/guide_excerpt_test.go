@@ -125,8 +125,9 @@ func TestAccRiskReviewGuideLapsedError(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories(NewWithClock("test", clock.Now)),
 		Steps: []resource.TestStep{{
-			Config: reviewedConfig(baseURL, nil,
-				`risk_acknowledgement = "Staging only; approved by the platform team (SEC-142)"`, `review_by = "2027-03-31"`),
+			Config: acctest.Config(acctest.Provider{BaseURL: baseURL, AccessToken: emulator.DefaultAdminToken, Instance: "staging",
+				Policy: []string{"enforce = true"}}.String(), automationToken(
+				`risk_acknowledgement = "Staging only; approved by the platform team (SEC-142)"`, `review_by = "2027-03-31"`)),
 			ExpectError: excerptPattern(want),
 		}},
 	})
