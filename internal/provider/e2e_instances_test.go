@@ -65,12 +65,15 @@ func TestE2ECredentialsCheck(t *testing.T) {
 		if n := e.Emu.Count("GET", xano.PathMe); n != 1 {
 			t.Errorf("%d GET /auth/me, want 1 per provider configuration", n)
 		}
-		// The default instance's list travels beside the check; nothing
-		// follows a failed check.
+		// The account's instances and the default instance's tokens are
+		// listed beside the check; nothing follows a failed check.
 		if n := e.Emu.Count("GET", xano.PathTokens); n > 1 {
 			t.Errorf("%d token lists, want at most the one sent beside the check", n)
 		}
-		if n := e.Emu.Count("GET", xano.PathInstances) + e.Emu.Count("GET", xano.PathToken); n != 0 {
+		if n := e.Emu.Count("GET", xano.PathInstances); n > 1 {
+			t.Errorf("%d instance lists, want at most the one sent beside the check", n)
+		}
+		if n := e.Emu.Count("GET", xano.PathInstance) + e.Emu.Count("GET", xano.PathToken); n != 0 {
 			t.Errorf("%d requests after the check failed, want none", n)
 		}
 	})

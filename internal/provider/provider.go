@@ -131,15 +131,18 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		data.client = client
 		data.instances = xano.NewDirectory(client)
 		lists := lifecycle.NewLists(data.instances.ListTokens)
-		lists.Detach = func(ctx context.Context) context.Context { return tflog.SetField(ctx, "shared_list", true) }
+		lists.Detach = detachLogging
 		data.limits = lifecycle.NewLedger(lists.Tokens, now)
 		data.tokens = &lifecycle.Service{Client: client, Ledger: data.limits, Lists: lists, Instances: data.instances}
 		if !skipChecks {
-			// The default instance's tokens are listed alongside the check,
-			// which costs one request and saves a steady refresh a round trip.
+			// The default instance's tokens and the account's instances are
+			// listed alongside the check: a request each, and a steady
+			// refresh then waits for one round trip after the check.
 			if conn.instance != "" {
 				lists.Prefetch(ctx, conn.instance)
 			}
+			data.lists = lists
+			go func(ctx context.Context) { _, _, _ = data.instances.All(ctx) }(detachLogging(context.WithoutCancel(ctx)))
 			checkCredentials(ctx, client, conn, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {
 				return

@@ -46,6 +46,11 @@ type providerData struct {
 	tokens *lifecycle.Service
 	// intents hands the mints a plan decided to the creates that make them.
 	intents *lifecycle.Intents
+	// lists is the token-list cache the refresh shares, set when the
+	// provider makes requests beyond those a command needs (not with
+	// skip_credentials_validation); prefetched guards its first use.
+	lists      *lifecycle.Lists
+	prefetched sync.Once
 	// imported holds the ids ("<instance>/<token id>") of the tokens this
 	// process imported: Terraform plans an import block's token in the
 	// process that imports it, and its plan shows the review of a create.
@@ -183,4 +188,37 @@ func (d *providerData) metaAPIOf(ctx context.Context, instance string) string {
 		return ""
 	}
 	return res.Found.MetaAPI
+}
+
+// maxPrefetchInstances is the most instances an account may have for the
+// first refresh to list them all; beyond it each instance is listed when a
+// token of it is refreshed.
+const maxPrefetchInstances = 10
+
+// prefetchAccountLists starts, at the first refresh of a process, the token
+// list of every instance of the account. Terraform refreshes at most 10
+// resources at once, often every token of one instance first, so without it
+// each instance's list would wait for the previous instance's tokens.
+func (d *providerData) prefetchAccountLists(ctx context.Context) {
+	if d.lists == nil {
+		return
+	}
+	d.prefetched.Do(func() {
+		go func(ctx context.Context) {
+			all, _, err := d.instances.All(ctx)
+			if err != nil || len(all) > maxPrefetchInstances {
+				return
+			}
+			for _, in := range all {
+				d.lists.Prefetch(ctx, in.Name)
+			}
+		}(detachLogging(context.WithoutCancel(ctx)))
+	})
+}
+
+// detachLogging gives a goroutine a logging context of its own: Terraform's
+// logger masks a context's fields in place, so two goroutines logging with
+// one context race.
+func detachLogging(ctx context.Context) context.Context {
+	return tflog.SetField(ctx, "background", true)
 }

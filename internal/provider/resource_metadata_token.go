@@ -334,6 +334,10 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 	ctx = r.data.mask(ctx, state.Token.ValueString())
 	instance, id := state.Instance.ValueString(), state.TokenID.ValueInt64()
 	checked := r.data.now()
+	imported := state.Findings.IsNull()
+	if !imported {
+		r.data.prefetchAccountLists(ctx)
+	}
 	tok, gone, failed, err := r.data.tokens.Read(ctx, instance, id)
 	if failed != nil {
 		resp.Diagnostics.AddWarning(failed.Summary(), failed.Detail())
@@ -352,7 +356,6 @@ func (r *metadataTokenResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.Append(unexpectedToken(fmt.Sprintf("Token %d", id), err, ""))
 		return
 	}
-	imported := state.Findings.IsNull()
 	r.data.noteManaged(&state)
 	resp.Diagnostics.Append(state.record(instance, tok, &times)...)
 	state.ExpiresIn, state.NeverExpires = deriveLifetime(times)
