@@ -67,8 +67,8 @@ func TestE2EExpiryWarningText(t *testing.T) {
 	for _, n := range stats {
 		total += n
 	}
-	if total != 2 {
-		t.Errorf("the steady plan made %d requests, want 2 (the instance's list and the credentials check): %v", total, stats)
+	if total != 3 || stats[statKey("GET", xano.PathInstances)] != 1 {
+		t.Errorf("the steady plan made %d requests, want 3 (the credentials check, the account's instances and the instance's tokens): %v", total, stats)
 	}
 	if !strings.Contains(text.Out, "No changes.") {
 		t.Errorf("the plan is not empty:\n%s", text.Out)
