@@ -97,7 +97,7 @@ type requestRow struct {
 	prefetch         bool
 	accountInstances int
 	got              requests
-	err          error
+	err              error
 }
 
 // allowances are the most requests of each kind beyond the token work: one
