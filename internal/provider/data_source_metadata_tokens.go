@@ -168,11 +168,10 @@ func (d *metadataTokensDataSource) Read(ctx context.Context, req datasource.Read
 		missingInstance(&resp.Diagnostics, "data source")
 		return
 	}
-	tokens, err := d.data.client.ListTokens(ctx, instance)
+	// The directory tells a missing token API (a 404 on an instance the
+	// account confirms) from a wrong name.
+	tokens, err := d.data.instances.ListTokens(ctx, instance)
 	if err != nil {
-		// A 404 on an instance the account confirms is a missing token API,
-		// not a wrong name.
-		err = d.data.instances.ExplainNotFound(ctx, instance, err)
 		if xano.IsNotFound(err) {
 			// A mistyped instance deserves a did-you-mean, not a bare 404.
 			var check diag.Diagnostics

@@ -135,14 +135,7 @@ func (p *xanoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		data.limits = lifecycle.NewLedger(lists.Tokens, now)
 		data.tokens = &lifecycle.Service{Client: client, Ledger: data.limits, Lists: lists, Instances: data.instances}
 		if !skipChecks {
-			// The default instance's tokens and the account's instances are
-			// listed alongside the check: a request each, and a steady
-			// refresh then waits for one round trip after the check.
-			if conn.instance != "" {
-				lists.Prefetch(ctx, conn.instance)
-			}
-			data.lists = lists
-			go func(ctx context.Context) { _, _, _ = data.instances.All(ctx) }(detachLogging(context.WithoutCancel(ctx)))
+			data.prefetch(ctx)
 			checkCredentials(ctx, client, conn, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {
 				return

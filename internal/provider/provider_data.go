@@ -46,10 +46,7 @@ type providerData struct {
 	tokens *lifecycle.Service
 	// intents hands the mints a plan decided to the creates that make them.
 	intents *lifecycle.Intents
-	// lists is the token-list cache the refresh shares, set when the
-	// provider makes requests beyond those a command needs (not with
-	// skip_credentials_validation); prefetched guards its first use.
-	lists      *lifecycle.Lists
+	// prefetched guards prefetchAccountLists.
 	prefetched sync.Once
 	// imported holds the ids ("<instance>/<token id>") of the tokens this
 	// process imported: Terraform plans an import block's token in the
@@ -195,12 +192,23 @@ func (d *providerData) metaAPIOf(ctx context.Context, instance string) string {
 // token of it is refreshed.
 const maxPrefetchInstances = 10
 
+// prefetch starts, beside the credentials check, the list of the account's
+// instances and of the default instance's tokens: a request each, after
+// which a steady refresh waits for one round trip of lists at most.
+func (d *providerData) prefetch(ctx context.Context) {
+	if d.instance != "" {
+		d.tokens.Lists.Prefetch(ctx, d.instance)
+	}
+	go func(ctx context.Context) { _, _, _ = d.instances.All(ctx) }(detachLogging(context.WithoutCancel(ctx)))
+}
+
 // prefetchAccountLists starts, at the first refresh of a process, the token
 // list of every instance of the account. Terraform refreshes at most 10
 // resources at once, often every token of one instance first, so without it
-// each instance's list would wait for the previous instance's tokens.
+// each instance's list would wait for the previous instance's tokens. Like
+// prefetch, it makes no request under skip_credentials_validation.
 func (d *providerData) prefetchAccountLists(ctx context.Context) {
-	if d.lists == nil {
+	if d.tokens == nil || d.skipChecks {
 		return
 	}
 	d.prefetched.Do(func() {
@@ -210,7 +218,7 @@ func (d *providerData) prefetchAccountLists(ctx context.Context) {
 				return
 			}
 			for _, in := range all {
-				d.lists.Prefetch(ctx, in.Name)
+				d.tokens.Lists.Prefetch(ctx, in.Name)
 			}
 		}(detachLogging(context.WithoutCancel(ctx)))
 	})

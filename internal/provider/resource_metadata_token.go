@@ -467,11 +467,12 @@ func (r *metadataTokenResource) ImportState(ctx context.Context, req resource.Im
 			err.Error()+". Write the instance, a slash and the token's numeric id; the xano_metadata_tokens data source lists the ids.")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), fmt.Sprintf("%s/%d", instance, id))...)
+	key := fmt.Sprintf("%s/%d", instance, id)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance"), instance)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("token_id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("revoke_on_destroy"), true)...)
 	if r.data != nil {
-		r.data.imported.Store(fmt.Sprintf("%s/%d", instance, id), true)
+		r.data.imported.Store(key, true)
 	}
 }
