@@ -462,6 +462,17 @@ func (r TextRun) Diags() []TextDiag {
 	return out
 }
 
+// Summaries returns "<severity>: <summary>" of each diagnostic block,
+// sorted, for comparing what a run said regardless of Terraform's order.
+func (r TextRun) Summaries() []string {
+	var out []string
+	for _, d := range r.Diags() {
+		out = append(out, d.Severity+": "+d.Summary)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // textErrorLine is one "Error: <summary>" line of standard error.
 var textErrorLine = regexp.MustCompile(`(?m)^[│ ]*Error: (.*)$`)
 

@@ -27,12 +27,7 @@ func TestE2EDemoPlanLength(t *testing.T) {
 		AdminTokens: []string{emulator.DefaultAdminToken},
 		Instances:   []emulator.InstanceSpec{{Name: "demo", Display: "Demo instance"}},
 	})
-	tf := acctest.NewTerraform(t, map[string]string{
-		envBaseURL:     baseURL,
-		envAccessToken: emulator.DefaultAdminToken,
-		// The provider must not read a developer's own Xano CLI profile.
-		envConfig: filepath.Join(t.TempDir(), "no-credentials.yaml"),
-	})
+	tf := newTerraformAt(t, baseURL, emulator.DefaultAdminToken, "")
 	demo, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "examples", "demo", "main.tf"))
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -109,12 +108,7 @@ func newDocumentedOnlyE2E(t *testing.T) (*acctest.Terraform, *tokenCallCounts) {
 	t.Helper()
 	acctest.SkipUnlessAcc(t)
 	baseURL, tokenCalls := documentedOnlyAPI(t)
-	return acctest.NewTerraform(t, map[string]string{
-		envBaseURL:     baseURL,
-		envAccessToken: documentedOnlyToken,
-		envInstance:    "main",
-		envConfig:      filepath.Join(t.TempDir(), "no-credentials.yaml"),
-	}), tokenCalls
+	return newTerraformAt(t, baseURL, documentedOnlyToken, "main"), tokenCalls
 }
 
 // The words no diagnostic may use when the instance is confirmed.

@@ -33,12 +33,23 @@ func newE2E(t *testing.T, opts emulator.Options) *e2eEnv {
 		opts.AdminTokens = []string{emulator.DefaultAdminToken}
 	}
 	emu, baseURL := emulatortest.Start(t, opts)
-	tf := acctest.NewTerraform(t, map[string]string{
+	tf := newTerraformAt(t, baseURL, opts.AdminTokens[0], e2eInstance)
+	return &e2eEnv{Terraform: tf, Emu: emu, BaseURL: baseURL, Token: opts.AdminTokens[0]}
+}
+
+// newTerraformAt prepares a working directory whose provider reads its
+// connection from the environment: baseURL, token and, unless "", the
+// default instance.
+func newTerraformAt(t *testing.T, baseURL, token, instance string) *acctest.Terraform {
+	t.Helper()
+	env := map[string]string{
 		envBaseURL:     baseURL,
-		envAccessToken: opts.AdminTokens[0],
-		envInstance:    e2eInstance,
+		envAccessToken: token,
 		// The provider must not read a developer's own Xano CLI profile.
 		envConfig: filepath.Join(t.TempDir(), "no-credentials.yaml"),
-	})
-	return &e2eEnv{Terraform: tf, Emu: emu, BaseURL: baseURL, Token: opts.AdminTokens[0]}
+	}
+	if instance != "" {
+		env[envInstance] = instance
+	}
+	return acctest.NewTerraform(t, env)
 }

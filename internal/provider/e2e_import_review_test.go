@@ -20,13 +20,6 @@ func TestE2EImportReviewedAsCreate(t *testing.T) {
 	e := newE2E(t, emulator.Options{})
 	token := acctest.Token("crm", `instance = "main"`, `name = "crm-sync"`, `description = "CRM sync"`, `expires_in = "30d"`,
 		acctest.Scope("workspace_database", "read", "update"))
-	warnings := func(run acctest.TextRun) []string {
-		var out []string
-		for _, d := range run.Diags() {
-			out = append(out, d.Severity+": "+d.Summary)
-		}
-		return out
-	}
 
 	// The create of the same configuration, for comparison, before the
 	// dashboard's token of the same name exists.
@@ -36,7 +29,7 @@ func TestE2EImportReviewedAsCreate(t *testing.T) {
 		t.Fatalf("plan of a create: %v\n%s", create.Err, create.Out)
 	}
 	want := []string{`warning: Token "crm-sync" on instance "main": critical risk`}
-	if got := warnings(create); !slices.Equal(got, want) {
+	if got := create.Summaries(); !slices.Equal(got, want) {
 		t.Fatalf("the create's plan warns %q, want %q\n%s", got, want, create.Out)
 	}
 	tok := mint(t, mtClient(t, e.BaseURL), "crm-sync", "CRM sync", 30*24*time.Hour,
@@ -52,7 +45,7 @@ import {
 	if plan.Err != nil || !strings.Contains(plan.Out, "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.") {
 		t.Fatalf("import plan: %v\n%s", plan.Err, plan.Out)
 	}
-	if got := warnings(plan); !slices.Equal(got, want) {
+	if got := plan.Summaries(); !slices.Equal(got, want) {
 		t.Fatalf("the import plan warns %q, want the create's %q\n%s", got, want, plan.Out)
 	}
 	if !strings.Contains(acctest.FlatText(plan.Diags()[0].Text()), "workspace_database") {
@@ -70,7 +63,7 @@ import {
 	if enforced.Err != nil {
 		t.Fatalf("an enforcing import plan failed: %v\n%s", enforced.Err, enforced.Out)
 	}
-	if got, want := warnings(enforced), []string{`warning: Token "crm-sync" on instance "main": existing token above the enforced policy`}; !slices.Equal(got, want) {
+	if got, want := enforced.Summaries(), []string{`warning: Token "crm-sync" on instance "main": existing token above the enforced policy`}; !slices.Equal(got, want) {
 		t.Fatalf("the enforcing import plan warns %q, want %q\n%s", got, want, enforced.Out)
 	}
 
@@ -87,7 +80,7 @@ import {
 	if steady.Err != nil || !strings.Contains(steady.Out, "No changes.") {
 		t.Fatalf("after the import: %v\n%s", steady.Err, steady.Out)
 	}
-	if got := warnings(steady); len(got) != 0 {
+	if got := steady.Summaries(); len(got) != 0 {
 		t.Errorf("a steady plan after the import warns %q, as no plan after a create does", got)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,12 +46,7 @@ func TestE2EListAlongsideCredentialCheck(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 
-	tf := acctest.NewTerraform(t, map[string]string{
-		envBaseURL:     srv.URL + "/api:meta",
-		envAccessToken: emulator.DefaultAdminToken,
-		envInstance:    e2eInstance,
-		envConfig:      filepath.Join(t.TempDir(), "no-credentials.yaml"),
-	})
+	tf := newTerraformAt(t, srv.URL+"/api:meta", emulator.DefaultAdminToken, e2eInstance)
 	var tokens []string
 	for _, name := range []string{"alpha", "beta", "gamma"} {
 		tokens = append(tokens, acctest.Token(name, acctest.Scope("workspace_api_groups", "read")))
@@ -122,11 +116,7 @@ func TestE2ERefreshListsEveryInstanceAtOnce(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 
-	tf := acctest.NewTerraform(t, map[string]string{
-		envBaseURL:     srv.URL + "/api:meta",
-		envAccessToken: emulator.DefaultAdminToken,
-		envConfig:      filepath.Join(t.TempDir(), "no-credentials.yaml"),
-	})
+	tf := newTerraformAt(t, srv.URL+"/api:meta", emulator.DefaultAdminToken, "")
 	var tokens []string
 	for _, n := range names {
 		tokens = append(tokens, acctest.Token("t_"+n, acctest.Attr("instance", n), acctest.Scope("workspace_api_groups", "read")))

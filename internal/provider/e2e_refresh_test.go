@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -44,10 +43,7 @@ func TestE2ERefreshListsEachInstanceOnce(t *testing.T) {
 	acctest.SkipUnlessAcc(t)
 	emu, _ := emulatortest.Start(t, emulator.Options{AdminTokens: []string{emulator.DefaultAdminToken}})
 	faults, baseURL := newFaultServer(t, emu)
-	e := &e2eEnv{Emu: emu, BaseURL: baseURL, Token: emulator.DefaultAdminToken, Terraform: acctest.NewTerraform(t, map[string]string{
-		envBaseURL: baseURL, envAccessToken: emulator.DefaultAdminToken, envInstance: "refresh-0",
-		envConfig: filepath.Join(t.TempDir(), "no-credentials.yaml"),
-	})}
+	e := &e2eEnv{Emu: emu, BaseURL: baseURL, Token: emulator.DefaultAdminToken, Terraform: newTerraformAt(t, baseURL, emulator.DefaultAdminToken, "refresh-0")}
 	e.Write(acctest.E2EConfig(acctest.Provider{}, refreshFleet(5)))
 	e.MustApply()
 

@@ -38,12 +38,7 @@ func TestE2ERestartAfterLostCreate(t *testing.T) {
 		current.Load().ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	tf := acctest.NewTerraform(t, map[string]string{
-		envBaseURL:     srv.URL + "/api:meta",
-		envAccessToken: emulator.DefaultAdminToken,
-		envInstance:    e2eInstance,
-		envConfig:      filepath.Join(t.TempDir(), "no-credentials.yaml"),
-	})
+	tf := newTerraformAt(t, srv.URL+"/api:meta", emulator.DefaultAdminToken, e2eInstance)
 	e := &e2eEnv{Terraform: tf, BaseURL: srv.URL + "/api:meta", Token: emulator.DefaultAdminToken}
 	tf.Write(acctest.E2EConfig(acctest.Provider{Body: []string{"max_retries = 0"}}, lostCreateHCL))
 

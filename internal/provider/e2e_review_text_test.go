@@ -38,14 +38,12 @@ func TestE2ERiskReviewTextNamesEveryToken(t *testing.T) {
 	if strings.Contains(run.Out, "similar warnings") {
 		t.Fatalf("Terraform folded warnings together:\n%s", run.Out)
 	}
-	var got []string
 	for _, d := range run.Diags() {
-		got = append(got, d.Severity+": "+d.Summary)
 		if !strings.Contains(d.Text(), "  workspace_database  - R - -  critical  ") {
 			t.Errorf("warning %q lacks its table row:\n%s", d.Summary, d.Text())
 		}
 	}
-	slices.Sort(got)
+	got := run.Summaries()
 	want := []string{
 		`warning: Token "reports-apac" on instance "e2e": critical risk`,
 		`warning: Token "reports-eu" on instance "e2e": critical risk`,
@@ -74,11 +72,7 @@ func TestE2ERiskReviewTextSameNameTwoInstances(t *testing.T) {
 	if strings.Contains(run.Out, "similar warning") {
 		t.Fatalf("Terraform folded warnings together:\n%s", run.Out)
 	}
-	var got []string
-	for _, d := range run.Diags() {
-		got = append(got, d.Severity+": "+d.Summary)
-	}
-	slices.Sort(got)
+	got := run.Summaries()
 	want := []string{
 		`warning: Token "n8n" on instance "e2e": critical risk`,
 		`warning: Token "n8n" on instance "prod": critical risk`,
@@ -219,20 +213,12 @@ func TestE2EDestroyUnderDeny(t *testing.T) {
 	if run := e.Apply(); run.Err != nil {
 		t.Fatalf("apply: %v\n%s", run.Err, acctest.DiagText(run.Diags))
 	}
-	summaries := func(run acctest.TextRun) []string {
-		var out []string
-		for _, d := range run.Diags() {
-			out = append(out, d.Severity+": "+d.Summary)
-		}
-		slices.Sort(out)
-		return out
-	}
 
 	// The policy now denies db-reader's grant: one warning, no failure.
 	e.Write(acctest.E2EConfig(deny, existing))
 	plan := e.Run("plan")
-	if want := []string{`warning: Token "db-reader" on instance "e2e": existing token covered by a deny rule`}; plan.Err != nil || !slices.Equal(summaries(plan), want) {
-		t.Fatalf("plan: %v, diagnostics = %q, want %q\n%s", plan.Err, summaries(plan), want, plan.Out)
+	if want := []string{`warning: Token "db-reader" on instance "e2e": existing token covered by a deny rule`}; plan.Err != nil || !slices.Equal(plan.Summaries(), want) {
+		t.Fatalf("plan: %v, diagnostics = %q, want %q\n%s", plan.Err, plan.Summaries(), want, plan.Out)
 	}
 	if run := e.Run("plan", "-destroy"); run.Err != nil {
 		t.Fatalf("plan -destroy failed under the deny policy: %v\n%s", run.Err, run.Out)
@@ -260,8 +246,8 @@ resource "xano_metadata_token" "api" {
 		`error: Token "api-reader" on instance "e2e": grant denied by the provider policy`,
 		`error: Token "new-db-reader" on instance "e2e": grant denied by the provider policy`,
 		`warning: Token "db-reader" on instance "e2e": existing token covered by a deny rule`,
-	}; plan.Err == nil || !slices.Equal(summaries(plan), want) {
-		t.Fatalf("plan: %v, diagnostics = %q, want %q\n%s", plan.Err, summaries(plan), want, plan.Out)
+	}; plan.Err == nil || !slices.Equal(plan.Summaries(), want) {
+		t.Fatalf("plan: %v, diagnostics = %q, want %q\n%s", plan.Err, plan.Summaries(), want, plan.Out)
 	}
 	if !strings.Contains(plan.Out, "-refresh=false") {
 		t.Errorf("the deny error does not say how to destroy:\n%s", plan.Out)

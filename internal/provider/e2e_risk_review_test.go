@@ -63,15 +63,12 @@ func planTwice(t *testing.T, e *e2eEnv) reviewedPlan {
 	if (p.JSON.Err == nil) != (p.Text.Err == nil) {
 		t.Fatalf("plan -json: %v, text plan: %v\n%s", p.JSON.Err, p.Text.Err, p.Text.Out)
 	}
-	var fromJSON, fromText []string
+	var fromJSON []string
 	for _, d := range append(p.JSON.Errors(), p.JSON.Warnings()...) {
 		fromJSON = append(fromJSON, d.Severity+": "+d.Summary)
 	}
-	for _, d := range p.Text.Diags() {
-		fromText = append(fromText, d.Severity+": "+d.Summary)
-	}
 	slices.Sort(fromJSON)
-	slices.Sort(fromText)
+	fromText := p.Text.Summaries()
 	if !slices.Equal(fromJSON, fromText) {
 		t.Errorf("the text plan shows %q, the -json plan %q:\n%s", fromText, fromJSON, p.Text.Out)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -77,12 +76,7 @@ func TestE2ESigkillMidCreate(t *testing.T) {
 		emu.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	tf := acctest.NewTerraform(t, map[string]string{
-		envBaseURL:     srv.URL + "/api:meta",
-		envAccessToken: emulator.DefaultAdminToken,
-		envInstance:    e2eInstance,
-		envConfig:      filepath.Join(t.TempDir(), "no-credentials.yaml"),
-	})
+	tf := newTerraformAt(t, srv.URL+"/api:meta", emulator.DefaultAdminToken, e2eInstance)
 	tf.Write(acctest.E2EConfig(acctest.Provider{Body: []string{"max_retries = 10"}}, `
 resource "xano_metadata_token" "ci" {
   name = "ci"
